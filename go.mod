@@ -1,0 +1,3 @@
+module github.com/rocketfn/rocketfn
+
+go 1.26

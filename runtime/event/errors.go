@@ -1,0 +1,54 @@
+package event
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+)
+
+// ErrMalformed is matched (with errors.Is) by every error that reports a
+// payload the decoder cannot accept. Retrying such a payload cannot succeed.
+var ErrMalformed = errors.New("malformed payload")
+
+// ErrTooLarge is matched by errors for payloads over the decoder's limits.
+var ErrTooLarge = errors.New("payload too large")
+
+// DecodeError reports what is wrong with a payload and where.
+type DecodeError struct {
+	// Index is the position of the offending element in a batch payload,
+	// or -1 when the error concerns the payload as a whole.
+	Index int
+	// Field is the JSON path of the offending member, such as
+	// "data.systemProperties.TAGS", or "" for the value as a whole.
+	Field string
+	// Offset is the byte offset in the payload where the problem starts.
+	// Inside a batch element that is a JSON string holding an event, it is
+	// the offset of that string.
+	Offset int
+	Msg    string
+	tooBig bool
+}
+
+func (e *DecodeError) Error() string {
+	var b strings.Builder
+	b.WriteString("decode payload: ")
+	if e.Index >= 0 {
+		b.WriteString("element ")
+		b.WriteString(strconv.Itoa(e.Index))
+		b.WriteString(": ")
+	}
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteByte(' ')
+	}
+	b.WriteString("at byte ")
+	b.WriteString(strconv.Itoa(e.Offset))
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// Is makes every DecodeError match ErrMalformed, and size errors ErrTooLarge.
+func (e *DecodeError) Is(target error) bool {
+	return target == ErrMalformed || (e.tooBig && target == ErrTooLarge)
+}

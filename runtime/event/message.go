@@ -1,0 +1,209 @@
+package event
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Message is one RocketMQ message as a function receives it.
+//
+// The decoder fills the fields from the CloudEvent envelope and its data
+// (topic, systemProperties, userProperties, body); fields the payload does
+// not carry stay zero. Strings and Body share one copy of the payload, so a
+// Message retained after its invocation keeps that copy alive.
+type Message struct {
+	// ID identifies the message: the UNIQ_KEY system property, else the
+	// msgId data field, else the MESSAGE_ID system property, else the
+	// CloudEvent id. Redeliveries of a message keep its ID.
+	ID    string
+	Topic string
+	Tag   string   // the TAGS system property
+	Keys  []string // the KEYS system property, split at spaces
+	// ShardingKey orders the messages of an ordered topic: messages with the
+	// same key must be handled in order.
+	ShardingKey string
+
+	// Body is the message body. When the payload carries it as a JSON string
+	// (the usual case) Body holds the unescaped text; when it carries a JSON
+	// object or array, Body holds that JSON. See BodyKind.
+	Body     []byte
+	BodyKind Kind
+
+	UserProperties   Properties
+	SystemProperties Properties
+	// Extra holds the members of the data object that the decoder does not
+	// know, with their raw values, so that nothing in the payload is lost.
+	Extra Properties
+
+	// Event holds the CloudEvent attributes. It is zero when the trigger
+	// delivers RawData (data objects without the envelope).
+	Event CloudEvent
+
+	// Index is the message's position in the invocation payload.
+	Index int
+}
+
+// Names of the RocketMQ system properties the accessors read.
+const (
+	PropUniqKey          = "UNIQ_KEY"
+	PropMessageID        = "MESSAGE_ID"
+	PropTags             = "TAGS"
+	PropKeys             = "KEYS"
+	PropShardingKey      = "__SHARDINGKEY"
+	PropQueueOffset      = "QUEUE_OFFSET"
+	PropQueueID          = "QUEUE_ID"
+	PropMinOffset        = "MIN_OFFSET"
+	PropMaxOffset        = "MAX_OFFSET"
+	PropReconsumeTimes   = "RECONSUME_TIMES"
+	PropBornTimestamp    = "BORN_TIMESTAMP"
+	PropBornHost         = "BORN_HOST"
+	PropConsumeStartTime = "CONSUME_START_TIME"
+	PropStartDeliverTime = "__STARTDELIVERTIME"
+	PropRegion           = "MSG_REGION"
+	PropInstanceID       = "INSTANCE_ID"
+)
+
+// Text returns the body as a string.
+func (m *Message) Text() string { return string(m.Body) }
+
+// DecodeJSON decodes the body as JSON into v. A body that is not JSON but
+// is base64 text of a JSON document (EventBridge's binary body format) is
+// decoded from base64 first. Errors name the message and, for type
+// mismatches, the field.
+func (m *Message) DecodeJSON(v any) error {
+	err := json.Unmarshal(m.Body, v)
+	if err == nil {
+		return nil
+	}
+	if raw, ok := m.base64JSON(); ok {
+		err = json.Unmarshal(raw, v)
+		if err == nil {
+			return nil
+		}
+	}
+	return &BodyError{MessageID: m.ID, Err: err}
+}
+
+// base64JSON reports whether a text body is base64 of a JSON document and
+// returns the document. Bodies that start like JSON are never reinterpreted.
+func (m *Message) base64JSON() ([]byte, bool) {
+	if m.BodyKind != String || len(m.Body) == 0 || startsJSON(m.Body[0]) {
+		return nil, false
+	}
+	raw, err := m.Base64()
+	if err != nil || !json.Valid(raw) {
+		return nil, false
+	}
+	return raw, true
+}
+
+func startsJSON(c byte) bool {
+	switch c {
+	case '{', '[', '"', '-', 't', 'f', 'n', ' ', '\t', '\r', '\n':
+		return true
+	}
+	return '0' <= c && c <= '9'
+}
+
+// Base64 decodes the body as base64 (standard or URL alphabet, padded or not).
+func (m *Message) Base64() ([]byte, error) {
+	s := strings.TrimRight(string(m.Body), "=")
+	enc := base64.RawStdEncoding
+	if strings.ContainsAny(s, "-_") {
+		enc = base64.RawURLEncoding
+	}
+	b, err := enc.DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("message %s: body is not base64: %w", m.ID, err)
+	}
+	return b, nil
+}
+
+// BodyError reports a body that does not decode into the handler's type.
+type BodyError struct {
+	MessageID string
+	Err       error
+}
+
+func (e *BodyError) Error() string {
+	var te *json.UnmarshalTypeError
+	if errors.As(e.Err, &te) && te.Field != "" {
+		return fmt.Sprintf("message %s: body field %q: cannot use JSON %s as %s", e.MessageID, te.Field, te.Value, te.Type)
+	}
+	return fmt.Sprintf("message %s: body: %v", e.MessageID, e.Err)
+}
+
+func (e *BodyError) Unwrap() error { return e.Err }
+
+// QueueOffset returns the message's offset in its queue, when the payload
+// carries it.
+func (m *Message) QueueOffset() (int64, bool) { return m.SystemProperties.Int(PropQueueOffset) }
+
+// MinOffset and MaxOffset return the queue's offset range at delivery.
+func (m *Message) MinOffset() (int64, bool) { return m.SystemProperties.Int(PropMinOffset) }
+
+// MaxOffset returns the highest offset of the queue at delivery.
+func (m *Message) MaxOffset() (int64, bool) { return m.SystemProperties.Int(PropMaxOffset) }
+
+// ReconsumeTimes returns how many times RocketMQ redelivered the message.
+func (m *Message) ReconsumeTimes() int {
+	n, _ := m.SystemProperties.Int(PropReconsumeTimes)
+	return int(n)
+}
+
+// BornTime returns when the producer created the message.
+func (m *Message) BornTime() time.Time { return m.millis(PropBornTimestamp) }
+
+// ConsumeStartTime returns when EventBridge started consuming the message.
+func (m *Message) ConsumeStartTime() time.Time { return m.millis(PropConsumeStartTime) }
+
+// DeliverTime returns the delivery time of a delayed or timed message.
+func (m *Message) DeliverTime() time.Time { return m.millis(PropStartDeliverTime) }
+
+func (m *Message) millis(key string) time.Time {
+	ms, ok := m.SystemProperties.Int(key)
+	if !ok {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
+}
+
+// BornHost returns the address of the producer, when the payload carries it.
+func (m *Message) BornHost() string { return m.SystemProperties.Get(PropBornHost) }
+
+// PublishTime returns when the event was published to EventBridge: the
+// aliyunpublishtime attribute, else the CloudEvent time. Both tolerate the
+// non-RFC 3339 forms EventBridge sends (see ParseTime).
+func (m *Message) PublishTime() time.Time {
+	for _, s := range [...]string{m.Event.PublishTime, m.Event.Time} {
+		if t, err := ParseTime(s); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// InstanceID returns the RocketMQ instance: the INSTANCE_ID system property,
+// else the instance named in the CloudEvent subject.
+func (m *Message) InstanceID() string {
+	if id := m.SystemProperties.Get(PropInstanceID); id != "" {
+		return id
+	}
+	return m.Event.subject().instance
+}
+
+// Region returns the region the message was sent from: the MSG_REGION system
+// property, else the aliyunregionid attribute, else the subject's region.
+func (m *Message) Region() string {
+	if r := m.SystemProperties.Get(PropRegion); r != "" {
+		return r
+	}
+	if m.Event.RegionID != "" {
+		return m.Event.RegionID
+	}
+	return m.Event.subject().region
+}

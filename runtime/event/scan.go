@@ -1,0 +1,396 @@
+package event
+
+import (
+	"bytes"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+	"unsafe"
+)
+
+// scanner is a small JSON reader over a buffer it owns. Strings without
+// escapes are returned as views of the buffer; strings with escapes are
+// unescaped in place (the unescaped form is never longer), so decoding a
+// payload costs one copy of it and no allocation per string.
+//
+// Errors are sticky: after the first one every method is a no-op, so callers
+// read a whole object and check err once.
+type scanner struct {
+	buf   []byte
+	pos   int
+	base  int // offset of buf[0] in the original payload, for error offsets
+	depth int
+	err   *DecodeError // a syntax error: decoding stops
+	bad   *DecodeError // valid JSON that is not a valid event: the element fails
+	st    *state
+
+	// where names the value being read, for error messages:
+	// prefix and key are joined lazily, only when an error is reported.
+	prefix, name string
+	index        int // element index in a batch, or -1
+}
+
+// maxDepth bounds the nesting of skipped values, so hostile input cannot
+// exhaust the stack.
+const maxDepth = 512
+
+// at records which field the next value belongs to.
+func (s *scanner) at(prefix, name string) { s.prefix, s.name = prefix, name }
+
+func (s *scanner) field() string {
+	switch {
+	case s.prefix == "":
+		return s.name
+	case s.name == "":
+		return s.prefix
+	}
+	return s.prefix + "." + s.name
+}
+
+func (s *scanner) fail(msg string) {
+	if s.err == nil {
+		s.err = &DecodeError{Index: s.index, Field: s.field(), Offset: s.base + s.pos, Msg: msg}
+	}
+}
+
+func (s *scanner) failAt(pos int, msg string) {
+	s.pos = pos
+	s.fail(msg)
+}
+
+// ws skips insignificant whitespace and reports whether input remains.
+func (s *scanner) ws() bool {
+	for s.pos < len(s.buf) {
+		switch s.buf[s.pos] {
+		case ' ', '\n', '\r', '\t':
+			s.pos++
+		default:
+			return true
+		}
+	}
+	return false
+}
+
+// peek returns the next significant byte, or 0 at the end of input.
+func (s *scanner) peek() byte {
+	if s.err != nil || !s.ws() {
+		return 0
+	}
+	return s.buf[s.pos]
+}
+
+func (s *scanner) eof(what string) {
+	s.fail("unexpected end of input in " + what)
+}
+
+// open consumes the opening byte c ('{' or '[') of a composite value.
+func (s *scanner) open(c byte, what string) bool {
+	switch s.peek() {
+	case c:
+		s.pos++
+		return true
+	case 0:
+		if s.err == nil {
+			s.eof(what)
+		}
+	default:
+		s.fail("expected " + what + ", found " + s.kindAt())
+	}
+	return false
+}
+
+// member advances to the next member of an object opened with open and
+// returns its key. n counts members read so far; member returns false at the
+// closing brace or on error.
+func (s *scanner) member(n *int) (string, bool) {
+	if !s.nextKey(n) {
+		return "", false
+	}
+	key := s.key()
+	return key, s.colon()
+}
+
+// key reads an object key without modifying the buffer, so that objects
+// whose bytes are kept whole (unknown data) stay intact. Keys with escapes,
+// which are rare, are unescaped into a copy.
+func (s *scanner) key() string {
+	buf, start := s.buf, s.pos+1
+	for i := start; i < len(buf); i++ {
+		c := buf[i]
+		if plain[c] {
+			continue
+		}
+		if c == '"' {
+			s.pos = i + 1
+			if i == start {
+				return ""
+			}
+			return unsafe.String(&buf[start], i-start)
+		}
+		break
+	}
+	begin := s.pos
+	s.skipString()
+	if s.err != nil {
+		return ""
+	}
+	sub := scanner{buf: bytes.Clone(buf[begin:s.pos])}
+	return sub.str()
+}
+
+// memberSkip is member for skipped objects: the key is validated, not kept.
+func (s *scanner) memberSkip(n *int) bool {
+	if !s.nextKey(n) {
+		return false
+	}
+	s.skipString()
+	return s.colon()
+}
+
+// nextKey consumes the separator before an object key and reports whether a
+// key follows.
+func (s *scanner) nextKey(n *int) bool {
+	c := s.peek()
+	if c == '}' {
+		s.pos++
+		return false
+	}
+	if *n > 0 {
+		if c != ',' {
+			s.expected("',' or '}' after object member")
+			return false
+		}
+		s.pos++
+		c = s.peek()
+	}
+	if c != '"' {
+		s.expected("string key")
+		return false
+	}
+	*n++
+	return true
+}
+
+func (s *scanner) colon() bool {
+	if s.peek() != ':' {
+		s.expected("':' after object key")
+		return false
+	}
+	s.pos++
+	s.ws()
+	return s.err == nil
+}
+
+// next advances to the next element of an array opened with open.
+func (s *scanner) next(n *int) bool {
+	c := s.peek()
+	if c == ']' {
+		s.pos++
+		return false
+	}
+	if *n > 0 {
+		if c != ',' {
+			s.expected("',' or ']' after array element")
+			return false
+		}
+		s.pos++
+		if s.peek() == ']' {
+			s.expected("array element")
+			return false
+		}
+	}
+	*n++
+	return s.err == nil
+}
+
+func (s *scanner) expected(what string) {
+	if s.err != nil {
+		return
+	}
+	if s.pos >= len(s.buf) {
+		s.eof("JSON value")
+		return
+	}
+	s.fail("expected " + what + ", found " + s.kindAt())
+}
+
+// kindAt describes the value starting at pos, for error messages.
+func (s *scanner) kindAt() string {
+	if s.pos >= len(s.buf) {
+		return "end of input"
+	}
+	switch c := s.buf[s.pos]; c {
+	case '{':
+		return "object"
+	case '[':
+		return "array"
+	case '"':
+		return "string"
+	case 't', 'f':
+		return "boolean"
+	case 'n':
+		return "null"
+	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+		return "number"
+	default:
+		return "invalid character " + strconv.QuoteRune(rune(c))
+	}
+}
+
+// str reads a string value and returns it as a view of the buffer.
+func (s *scanner) str() string {
+	b := s.strBytes()
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// strBytes reads a string value (the next byte must be '"') and returns its
+// unescaped contents as a view of the buffer, with capacity limited so that
+// appends cannot overwrite what follows.
+func (s *scanner) strBytes() []byte {
+	if s.err != nil {
+		return nil
+	}
+	buf := s.buf
+	start := s.pos + 1
+	for i := start; i < len(buf); i++ {
+		c := buf[i]
+		if plain[c] {
+			continue
+		}
+		if c == '"' {
+			s.pos = i + 1
+			return buf[start:i:i]
+		}
+		return s.strSlow(start, i)
+	}
+	s.failAt(start-1, "unterminated string")
+	return nil
+}
+
+// plain marks the bytes a string can hold without any special treatment.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < 0x80; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// strSlow handles a string from the first byte that needs attention: an
+// escape, a control character or a non-ASCII byte. It unescapes in place,
+// writing at w while reading at r (w <= r always holds).
+func (s *scanner) strSlow(start, r int) []byte {
+	buf := s.buf
+	w := r
+	for r < len(buf) {
+		c := buf[r]
+		switch {
+		case c == '"':
+			s.pos = r + 1
+			return buf[start:w:w]
+		case c == '\\':
+			n, size := s.unescape(r, w)
+			if size == 0 {
+				return nil
+			}
+			r += size
+			w += n
+		case c < 0x20:
+			s.failAt(r, "control character "+strconv.QuoteRune(rune(c))+" in string")
+			return nil
+		case c < utf8.RuneSelf:
+			buf[w] = c
+			r++
+			w++
+		default:
+			rn, size := utf8.DecodeRune(buf[r:])
+			if rn == utf8.RuneError && size == 1 {
+				s.failAt(r, "invalid UTF-8 in string")
+				return nil
+			}
+			copy(buf[w:], buf[r:r+size])
+			r += size
+			w += size
+		}
+	}
+	s.failAt(start-1, "unterminated string")
+	return nil
+}
+
+// unescape decodes the escape sequence at buf[r] into buf[w:], returning the
+// number of bytes written and read (read is 0 on error).
+func (s *scanner) unescape(r, w int) (written, read int) {
+	buf := s.buf
+	if r+1 >= len(buf) {
+		s.failAt(len(buf), "unterminated string")
+		return 0, 0
+	}
+	var c byte
+	switch buf[r+1] {
+	case '"', '\\', '/':
+		c = buf[r+1]
+	case 'b':
+		c = '\b'
+	case 'f':
+		c = '\f'
+	case 'n':
+		c = '\n'
+	case 'r':
+		c = '\r'
+	case 't':
+		c = '\t'
+	case 'u':
+		return s.unescapeU(r, w)
+	default:
+		s.failAt(r, "invalid escape "+strconv.Quote(string(buf[r:r+2]))+" in string")
+		return 0, 0
+	}
+	buf[w] = c
+	return 1, 2
+}
+
+// unescapeU decodes \uXXXX, joining surrogate pairs; lone surrogates become
+// U+FFFD, as encoding/json does.
+func (s *scanner) unescapeU(r, w int) (written, read int) {
+	rn, ok := hex4(s.buf, r+2)
+	if !ok {
+		s.failAt(r, "invalid \\u escape in string")
+		return 0, 0
+	}
+	read = 6
+	if utf16.IsSurrogate(rn) {
+		rn2, ok := rune(-1), false
+		if r+7 < len(s.buf) && s.buf[r+6] == '\\' && s.buf[r+7] == 'u' {
+			rn2, ok = hex4(s.buf, r+8)
+		}
+		if dec := utf16.DecodeRune(rn, rn2); ok && dec != utf8.RuneError {
+			rn, read = dec, 12
+		} else {
+			rn = utf8.RuneError
+		}
+	}
+	return utf8.EncodeRune(s.buf[w:], rn), read
+}
+
+func hex4(b []byte, i int) (rune, bool) {
+	if i+4 > len(b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
+}

@@ -1,0 +1,66 @@
+package fn
+
+import (
+	"context"
+	"sync"
+)
+
+// handleConcurrently handles messages on up to cfg.concurrency goroutines.
+// Messages that share a sharding key form one group, handled in payload
+// order by one goroutine; messages without a key are groups of their own.
+func (a *App) handleConcurrently(ctx context.Context, r *run, routes []*route) {
+	msgs := r.p.Messages
+	groups := groupByShardingKey(r, routes)
+	type outcome struct {
+		res any
+		err error
+	}
+	outcomes := make([]outcome, len(msgs))
+	work := make(chan []int)
+	var wg sync.WaitGroup
+	for range min(a.cfg.concurrency, len(groups)) {
+		wg.Go(func() {
+			for g := range work {
+				for _, i := range g {
+					res, err := a.handleOne(ctx, &msgs[i], routes[i].handler)
+					outcomes[i] = outcome{res, err}
+				}
+			}
+		})
+	}
+	for _, g := range groups {
+		work <- g
+	}
+	close(work)
+	wg.Wait()
+	for i, o := range outcomes {
+		if routes[i] != nil {
+			r.calls++
+			r.record(&msgs[i], o.res, o.err)
+		}
+	}
+}
+
+// groupByShardingKey returns the indexes of routed messages in groups that
+// must be handled in order.
+func groupByShardingKey(r *run, routes []*route) [][]int {
+	var groups [][]int
+	byKey := make(map[string]int)
+	for i, rt := range routes {
+		if rt == nil {
+			continue
+		}
+		key := r.p.Messages[i].ShardingKey
+		if key == "" {
+			groups = append(groups, []int{i})
+			continue
+		}
+		if g, ok := byKey[key]; ok {
+			groups[g] = append(groups[g], i)
+			continue
+		}
+		byKey[key] = len(groups)
+		groups = append(groups, []int{i})
+	}
+	return groups
+}

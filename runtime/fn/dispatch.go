@@ -1,0 +1,258 @@
+package fn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/rocketfn/rocketfn/runtime/event"
+)
+
+// ErrNoRoute is the error of a message that no route takes.
+var ErrNoRoute = errors.New("no handler for the message")
+
+// Invoke handles one invocation payload: it decodes the messages, routes
+// each to its handler, and returns the response body, or an *InvokeError
+// listing every failed message. It is the function each platform calls
+// with the payload bytes it received, and the one tests call with captured
+// payloads.
+//
+// When ctx has a deadline, Invoke returns by the deadline even if a handler
+// does not: the invocation then fails with ErrorDeadlineExceeded.
+func (a *App) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	a.seal()
+	start := time.Now()
+	p, err := a.cfg.decoder.Decode(payload)
+	return a.finish(ctx, start, p, err)
+}
+
+// invokeOwned is Invoke for a payload buffer the caller gives up.
+func (a *App) invokeOwned(ctx context.Context, buf []byte) ([]byte, error) {
+	a.seal()
+	start := time.Now()
+	p, err := a.cfg.decoder.DecodeOwned(buf)
+	return a.finish(ctx, start, p, err)
+}
+
+func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, decodeErr error) ([]byte, error) {
+	var out []byte
+	var ierr *InvokeError
+	var n, failed int
+	if decodeErr != nil {
+		ierr = &InvokeError{Type: ErrorMalformedPayload, Message: decodeErr.Error(), err: decodeErr}
+		a.cfg.logger.LogAttrs(ctx, slog.LevelError, "malformed payload", slog.String("error", decodeErr.Error()))
+	} else {
+		r := a.run(ctx, &p)
+		n = len(p.Messages) + len(p.Failed)
+		out, ierr, failed = a.outcome(ctx, r, n)
+	}
+	var err error
+	if ierr != nil {
+		if inv, ok := FromContext(ctx); ok {
+			ierr.RequestID = inv.RequestID
+		}
+		err = ierr
+	}
+	if h := a.cfg.hooks.InvocationDone; h != nil {
+		h(ctx, Stats{Messages: n, Failed: failed, Duration: time.Since(start), Err: err})
+	}
+	return out, err
+}
+
+// run is the state of one invocation's handling.
+type run struct {
+	p        *event.Payload
+	results  []any   // by payload position (Message.Index); nil until a handler returns a result
+	errs     []error // by payload position; nil until a message fails
+	batchOut any     // result of a BatchHandler that took the whole payload
+	calls    int     // handler calls that may produce a result
+	timedOut bool
+}
+
+// size is the number of payload positions: messages and failed elements.
+func (r *run) size() int { return len(r.p.Messages) + len(r.p.Failed) }
+
+// run handles the decoded messages, on this goroutine, or, when ctx has a
+// deadline, on another one so that Invoke can return at the deadline.
+func (a *App) run(ctx context.Context, p *event.Payload) *run {
+	r := &run{p: p}
+	if _, ok := ctx.Deadline(); !ok {
+		a.handleAll(ctx, r)
+		return r
+	}
+	return a.runWithDeadline(ctx, r)
+}
+
+func (a *App) runWithDeadline(ctx context.Context, r *run) *run {
+	finished := make(chan *run, 1)
+	go func() {
+		a.handleAll(ctx, r)
+		finished <- r
+	}()
+	select {
+	case r := <-finished:
+		return r
+	case <-ctx.Done():
+	}
+	// The handlers are still running and own r; report from a snapshot.
+	select {
+	case r := <-finished: // they finished just in time
+		return r
+	default:
+	}
+	timeout := &run{p: r.p, timedOut: true}
+	err := fmt.Errorf("invocation deadline exceeded before every message was handled: %w", context.Cause(ctx))
+	for i := range r.p.Messages {
+		timeout.fail(&r.p.Messages[i], err)
+	}
+	return timeout
+}
+
+// handleAll routes the messages and calls their handlers.
+func (a *App) handleAll(ctx context.Context, r *run) {
+	msgs := r.p.Messages
+	routes := make([]*route, len(msgs))
+	var batches map[*route][]*event.Message
+	var order []*route
+	for i := range msgs {
+		rt := a.route(&msgs[i])
+		switch {
+		case rt == nil:
+			r.fail(&msgs[i], fmt.Errorf("%w: topic %q, tag %q", ErrNoRoute, msgs[i].Topic, msgs[i].Tag))
+		case rt.batch != nil:
+			if batches == nil {
+				batches = make(map[*route][]*event.Message)
+			}
+			if batches[rt] == nil {
+				order = append(order, rt)
+			}
+			batches[rt] = append(batches[rt], &msgs[i])
+		default:
+			routes[i] = rt
+		}
+	}
+	a.handleMessages(ctx, r, routes)
+	for _, rt := range order {
+		a.handleBatch(ctx, r, rt.batch, batches[rt])
+	}
+}
+
+func (a *App) route(m *event.Message) *route {
+	for i := range a.routes {
+		if a.routes[i].match(m) {
+			return &a.routes[i]
+		}
+	}
+	return nil
+}
+
+func (r *run) fail(m *event.Message, err error) {
+	if r.errs == nil {
+		r.errs = make([]error, r.size())
+	}
+	r.errs[m.Index] = err
+}
+
+func (r *run) record(m *event.Message, res any, err error) {
+	switch {
+	case err != nil:
+		r.fail(m, err)
+	case res != nil:
+		if r.results == nil {
+			r.results = make([]any, r.size())
+		}
+		r.results[m.Index] = res
+	}
+}
+
+// handleMessages calls the per-message handlers, one message at a time or,
+// with WithConcurrency, in groups by sharding key.
+func (a *App) handleMessages(ctx context.Context, r *run, routes []*route) {
+	if a.cfg.concurrency > 1 && len(routes) > 1 {
+		a.handleConcurrently(ctx, r, routes)
+		return
+	}
+	for i, rt := range routes {
+		if rt != nil {
+			m := &r.p.Messages[i]
+			r.calls++
+			res, err := a.handleOne(ctx, m, rt.handler)
+			r.record(m, res, err)
+		}
+	}
+}
+
+// handleOne calls h for m, recovering a panic into a *PanicError.
+func (a *App) handleOne(ctx context.Context, m *event.Message, h Handler) (res any, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("not handled: %w", context.Cause(ctx))
+	}
+	var start time.Time
+	if a.cfg.hooks.MessageDone != nil {
+		start = time.Now()
+		defer func() { a.cfg.hooks.MessageDone(ctx, m, time.Since(start), err) }()
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, recovered(v)
+		}
+	}()
+	return h.Handle(&withMessage{Context: ctx, m: m}, m)
+}
+
+// handleBatch calls a BatchHandler and sorts its error out per message.
+func (a *App) handleBatch(ctx context.Context, r *run, h BatchHandler, msgs []*event.Message) {
+	r.calls++
+	res, err := a.callBatch(ctx, h, msgs)
+	if err == nil {
+		if len(msgs) == len(r.p.Messages) {
+			r.batchOut = res
+		}
+		return
+	}
+	named, general := splitMessageErrors(err)
+	for _, m := range msgs {
+		switch e, ok := named[m]; {
+		case ok:
+			r.fail(m, e)
+		case general != nil:
+			r.fail(m, general)
+		}
+	}
+}
+
+func (a *App) callBatch(ctx context.Context, h BatchHandler, msgs []*event.Message) (res any, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("not handled: %w", context.Cause(ctx))
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			res, err = nil, recovered(v)
+		}
+	}()
+	return h.HandleBatch(ctx, msgs)
+}
+
+// splitMessageErrors separates the errors made by MessageError, by message,
+// from the rest, which apply to every message of the call.
+func splitMessageErrors(err error) (map[*event.Message]error, error) {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	named := make(map[*event.Message]error)
+	var rest []error
+	for _, e := range errs {
+		var me *messageError
+		if errors.As(e, &me) {
+			named[me.m] = me.err
+			continue
+		}
+		rest = append(rest, e)
+	}
+	return named, joinErrors(rest)
+}

@@ -1,0 +1,131 @@
+package fn
+
+import (
+	"context"
+
+	"github.com/rocketfn/rocketfn/runtime/event"
+)
+
+// A Handler handles one message.
+//
+// Handle returns the message's result, which becomes part of the
+// invocation's response (nil for none), and an error when the message
+// failed. A Handler may be called concurrently for different messages when
+// the App allows concurrency, but never concurrently for two messages with
+// the same sharding key.
+type Handler interface {
+	Handle(ctx context.Context, m *event.Message) (any, error)
+}
+
+// HandlerFunc adapts a function to a Handler.
+type HandlerFunc func(ctx context.Context, m *event.Message) (any, error)
+
+// Handle calls f(ctx, m).
+func (f HandlerFunc) Handle(ctx context.Context, m *event.Message) (any, error) { return f(ctx, m) }
+
+// A BatchHandler handles all the messages of an invocation that its route
+// matches, in one call, in payload order.
+//
+// An error fails every message of the call, unless it is, or joins
+// (errors.Join), errors made by MessageError: then exactly the messages
+// those name have failed.
+type BatchHandler interface {
+	HandleBatch(ctx context.Context, msgs []*event.Message) (any, error)
+}
+
+// BatchFunc adapts a function to a BatchHandler.
+type BatchFunc func(ctx context.Context, msgs []*event.Message) (any, error)
+
+// HandleBatch calls f(ctx, msgs).
+func (f BatchFunc) HandleBatch(ctx context.Context, msgs []*event.Message) (any, error) {
+	return f(ctx, msgs)
+}
+
+// Typed returns a Handler that decodes each message body into a T and
+// calls f. Bodies decode as JSON (see event.Message.DecodeJSON); a T of
+// type string or []byte receives the body as it is. A body that does not
+// decode fails its message with an error that names the field.
+func Typed[T any](f func(ctx context.Context, v T) error) Handler {
+	dec := decoderFor[T]()
+	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+		var v T
+		if err := dec(m, &v); err != nil {
+			return nil, err
+		}
+		return nil, f(ctx, v)
+	})
+}
+
+// TypedMessage is Typed for functions that also want the message: its ID,
+// tag, keys, properties or CloudEvent attributes.
+func TypedMessage[T any](f func(ctx context.Context, v T, m *event.Message) error) Handler {
+	dec := decoderFor[T]()
+	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+		var v T
+		if err := dec(m, &v); err != nil {
+			return nil, err
+		}
+		return nil, f(ctx, v, m)
+	})
+}
+
+// TypedResult is Typed for functions that return a result. The results of
+// an invocation's messages make up its response: the result itself for a
+// single-event payload, a JSON array of them for a batch.
+func TypedResult[T, R any](f func(ctx context.Context, v T) (R, error)) Handler {
+	dec := decoderFor[T]()
+	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+		var v T
+		if err := dec(m, &v); err != nil {
+			return nil, err
+		}
+		r, err := f(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		return r, nil
+	})
+}
+
+// TypedBatch returns a BatchHandler that decodes every body into a T and
+// calls f once with the values, in payload order. Messages whose bodies do
+// not decode fail on their own and are left out of the call.
+func TypedBatch[T any](f func(ctx context.Context, vs []T) error) BatchHandler {
+	dec := decoderFor[T]()
+	return BatchFunc(func(ctx context.Context, msgs []*event.Message) (any, error) {
+		vs := make([]T, 0, len(msgs))
+		var bad []error
+		for _, m := range msgs {
+			var v T
+			if err := dec(m, &v); err != nil {
+				bad = append(bad, MessageError(m, err))
+				continue
+			}
+			vs = append(vs, v)
+		}
+		if len(vs) > 0 {
+			if err := f(ctx, vs); err != nil {
+				return nil, err
+			}
+		}
+		return nil, joinErrors(bad)
+	})
+}
+
+// decoderFor picks, once per handler, how bodies become a T.
+func decoderFor[T any]() func(*event.Message, *T) error {
+	var zero T
+	switch any(zero).(type) {
+	case string:
+		return func(m *event.Message, v *T) error {
+			*any(v).(*string) = m.Text()
+			return nil
+		}
+	case []byte:
+		return func(m *event.Message, v *T) error {
+			*any(v).(*[]byte) = m.Body
+			return nil
+		}
+	}
+	return func(m *event.Message, v *T) error { return m.DecodeJSON(v) }
+}
