@@ -29,7 +29,7 @@ func fixture(t testing.TB, name string) []byte {
 	return b
 }
 
-func TestTypedBatch(t *testing.T) {
+func TestTyped(t *testing.T) {
 	var got []Player
 	app := fn.New()
 	app.Handle("players", "register", fn.Typed(func(ctx context.Context, p Player) error {

@@ -78,6 +78,11 @@ func TestCompileErrorsWrapped(t *testing.T) {
 	if !errors.As(err, &numErr) || !strings.HasPrefix(err.Error(), "pattern: data.n: bad number 1e400: ") {
 		t.Errorf("number out of range: got %v", err)
 	}
+	for _, src := range []string{`{"n":[1e400]}`, `{"n":[{"anything-but":-1e400}]}`, `{"n":[{"anything-but":[1,1e999]}]}`} {
+		if _, err := Compile([]byte(src)); !errors.As(err, &numErr) || !strings.HasPrefix(err.Error(), "pattern: n: bad number ") {
+			t.Errorf("Compile(%s) = %v, want bad number", src, err)
+		}
+	}
 	_, err = Compile([]byte(`{"a":[1,}`))
 	if err == nil || !strings.HasPrefix(err.Error(), "pattern: invalid json: ") {
 		t.Errorf("syntax error: got %v", err)

@@ -26,7 +26,7 @@ func decode(src []byte) (map[string]any, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("pattern: must be a JSON object, got %s", kindOf(v))
+		return nil, errorAt(nil, "must be a JSON object, got %s", kindOf(v))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		if err == nil {

@@ -50,6 +50,8 @@
 // provide Docs over raw and decoded JSON; other event representations can
 // implement Lookup directly. The Docs from JSON and Map also look through
 // arrays of objects: {"items":{"sku":["A1"]}} matches an event whose items
-// array holds an object with sku "A1". Match does not allocate for string and number
-// conditions when the Doc does not.
+// array holds an object with sku "A1".
+//
+// A compiled Pattern is safe for concurrent use. Match does not allocate
+// for string and number conditions when the Doc does not.
 package pattern

@@ -99,7 +99,13 @@ func canonical(leaves []*leaf) string {
 		}
 		m[l.path[len(l.path)-1]] = l.json()
 	}
-	s, err := marshal(root)
+	return mustMarshal(root)
+}
+
+// mustMarshal encodes compiled conditions, which hold only strings, finite
+// numbers, booleans and nulls and so always encode.
+func mustMarshal(v any) string {
+	s, err := marshal(v)
 	if err != nil {
 		panic("pattern: cannot encode compiled pattern: " + err.Error())
 	}
@@ -117,7 +123,7 @@ func (l *leaf) json() []any {
 
 // explain says why the looked-up value fails the leaf.
 func (l *leaf) explain(v any, found bool) string {
-	want := describeConds(l)
+	want := mustMarshal(l.json())
 	if !found {
 		return fmt.Sprintf("%s: missing, want %s", l.name, want)
 	}
@@ -125,14 +131,6 @@ func (l *leaf) explain(v any, found bool) string {
 		return fmt.Sprintf("%s: %s is not one of %s", l.name, describe(v), want)
 	}
 	return fmt.Sprintf("%s: %s does not match %s", l.name, describe(v), want)
-}
-
-func describeConds(l *leaf) string {
-	s, err := marshal(l.json())
-	if err != nil {
-		return fmt.Sprint(l.json())
-	}
-	return s
 }
 
 func allExact(conds []matcher) bool {
