@@ -86,12 +86,11 @@ func (d *Decoder) DecodeOwned(buf []byte) (Payload, error) {
 			return p, &DecodeError{Index: -1, Msg: "empty payload"}
 		}
 	default:
-		var m Message
-		s.element(&m)
+		p.Messages = make([]Message, 1)
+		s.element(&p.Messages[0])
 		if s.bad != nil && s.err == nil {
 			s.err = s.bad
 		}
-		p.Messages = []Message{m}
 	}
 	s.at("", "")
 	if s.err == nil && s.ws() {
@@ -137,21 +136,20 @@ func (s *scanner) batch(p *Payload) {
 		}
 		s.index, s.bad = n-1, nil
 		start := s.pos
-		var m Message
-		s.element(&m)
+		if p.Messages == nil {
+			p.Messages = make([]Message, 0, 1)
+		}
+		p.Messages = append(p.Messages, Message{})
+		s.element(&p.Messages[len(p.Messages)-1])
 		switch {
 		case s.err != nil:
 			return
 		case s.bad != nil:
+			p.Messages = p.Messages[:len(p.Messages)-1]
 			p.Failed = append(p.Failed, s.bad)
-			s.index = -1
-			s.at("", "")
-			continue
-		}
-		if p.Messages == nil {
+		case len(p.Messages) == 1 && cap(p.Messages) == 1:
 			s.reserve(p, s.pos-start)
 		}
-		p.Messages = append(p.Messages, m)
 		s.index = -1
 		s.at("", "")
 	}
@@ -161,9 +159,11 @@ func (s *scanner) batch(p *Payload) {
 // reserve sizes the message slice and the property arena from the size of
 // the first element, so that a uniform batch allocates each once.
 func (s *scanner) reserve(p *Payload, elemSize int) {
-	est := (len(s.buf)-s.pos)/max(elemSize, 1) + 1
+	est := (len(s.buf)-s.pos)/max(elemSize, 1) + 2
 	est = min(est, s.st.maxMessages)
-	p.Messages = make([]Message, 0, est)
+	msgs := make([]Message, 1, est)
+	msgs[0] = p.Messages[0]
+	p.Messages = msgs
 	perMsg := len(s.st.props)
 	if want := perMsg * est; want > cap(s.st.props) {
 		props := make([]Property, len(s.st.props), want+perMsg)

@@ -115,7 +115,7 @@ func (s *scanner) checkSpec(m *Message, start int) {
 	case "", "1.0", "0.3":
 	default:
 		s.at("", "specversion")
-		s.rejectAt(start, "unsupported CloudEvents specversion " + strconv.Quote(v) + " (want 1.0)")
+		s.rejectAt(start, "unsupported CloudEvents specversion "+strconv.Quote(v)+" (want 1.0)")
 	}
 }
 

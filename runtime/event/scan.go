@@ -115,7 +115,7 @@ func (s *scanner) member(n *int) (string, bool) {
 // which are rare, are unescaped into a copy.
 func (s *scanner) key() string {
 	buf, start := s.buf, s.pos+1
-	for i := start; i < len(buf); i++ {
+	for i := start + plainRun(buf[start:]); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue
@@ -255,7 +255,7 @@ func (s *scanner) strBytes() []byte {
 	}
 	buf := s.buf
 	start := s.pos + 1
-	for i := start; i < len(buf); i++ {
+	for i := start + plainRun(buf[start:]); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue

@@ -63,7 +63,7 @@ func (s *scanner) skipComposite(open, close byte) {
 // skipString validates a string without modifying the buffer.
 func (s *scanner) skipString() {
 	buf, start := s.buf, s.pos
-	for i := start + 1; i < len(buf); i++ {
+	for i := start + 1 + plainRun(buf[start+1:]); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"mime"
 	"net/http"
-	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 )
@@ -37,7 +36,7 @@ func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	app := h.App
 	app.seal()
-	start := time.Now()
+	start := app.now()
 	body, err := readBody(r, w, app.cfg.decoder.MaxPayload)
 	var out []byte
 	switch {

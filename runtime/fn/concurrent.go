@@ -34,7 +34,7 @@ func (a *App) handleConcurrently(ctx context.Context, r *run, routes []*route) {
 	close(work)
 	wg.Wait()
 	for i, o := range outcomes {
-		if routes[i] != nil {
+		if routes[i] != nil && routes[i].handler != nil {
 			r.calls++
 			r.record(&msgs[i], o.res, o.err)
 		}
@@ -47,7 +47,7 @@ func groupByShardingKey(r *run, routes []*route) [][]int {
 	var groups [][]int
 	byKey := make(map[string]int)
 	for i, rt := range routes {
-		if rt == nil {
+		if rt == nil || rt.handler == nil {
 			continue
 		}
 		key := r.p.Messages[i].ShardingKey

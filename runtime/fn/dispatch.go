@@ -23,7 +23,7 @@ var ErrNoRoute = errors.New("no handler for the message")
 // does not: the invocation then fails with ErrorDeadlineExceeded.
 func (a *App) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	a.seal()
-	start := time.Now()
+	start := a.now()
 	p, err := a.cfg.decoder.Decode(payload)
 	return a.finish(ctx, start, p, err)
 }
@@ -31,7 +31,7 @@ func (a *App) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 // invokeOwned is Invoke for a payload buffer the caller gives up.
 func (a *App) invokeOwned(ctx context.Context, buf []byte) ([]byte, error) {
 	a.seal()
-	start := time.Now()
+	start := a.now()
 	p, err := a.cfg.decoder.DecodeOwned(buf)
 	return a.finish(ctx, start, p, err)
 }
@@ -44,9 +44,8 @@ func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, deco
 		ierr = &InvokeError{Type: ErrorMalformedPayload, Message: decodeErr.Error(), err: decodeErr}
 		a.cfg.logger.LogAttrs(ctx, slog.LevelError, "malformed payload", slog.String("error", decodeErr.Error()))
 	} else {
-		r := a.run(ctx, &p)
 		n = len(p.Messages) + len(p.Failed)
-		out, ierr, failed = a.outcome(ctx, r, n)
+		out, ierr, failed = a.process(ctx, &p)
 	}
 	var err error
 	if ierr != nil {
@@ -59,6 +58,15 @@ func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, deco
 		h(ctx, Stats{Messages: n, Failed: failed, Duration: time.Since(start), Err: err})
 	}
 	return out, err
+}
+
+// now returns the time when something will read it, and saves the clock
+// read otherwise.
+func (a *App) now() time.Time {
+	if a.cfg.hooks.InvocationDone == nil {
+		return time.Time{}
+	}
+	return time.Now()
 }
 
 // run is the state of one invocation's handling.
@@ -74,18 +82,19 @@ type run struct {
 // size is the number of payload positions: messages and failed elements.
 func (r *run) size() int { return len(r.p.Messages) + len(r.p.Failed) }
 
-// run handles the decoded messages, on this goroutine, or, when ctx has a
-// deadline, on another one so that Invoke can return at the deadline.
-func (a *App) run(ctx context.Context, p *event.Payload) *run {
-	r := &run{p: p}
-	if _, ok := ctx.Deadline(); !ok {
-		a.handleAll(ctx, r)
-		return r
+// process handles the decoded messages, on this goroutine, or, when ctx has
+// a deadline, on another one so that Invoke can return at the deadline.
+func (a *App) process(ctx context.Context, p *event.Payload) ([]byte, *InvokeError, int) {
+	if _, ok := ctx.Deadline(); ok {
+		return a.outcome(ctx, a.runWithDeadline(ctx, p))
 	}
-	return a.runWithDeadline(ctx, r)
+	r := run{p: p}
+	a.handleAll(ctx, &r)
+	return a.outcome(ctx, &r)
 }
 
-func (a *App) runWithDeadline(ctx context.Context, r *run) *run {
+func (a *App) runWithDeadline(ctx context.Context, p *event.Payload) *run {
+	r := &run{p: p}
 	finished := make(chan *run, 1)
 	go func() {
 		a.handleAll(ctx, r)
@@ -102,10 +111,10 @@ func (a *App) runWithDeadline(ctx context.Context, r *run) *run {
 		return r
 	default:
 	}
-	timeout := &run{p: r.p, timedOut: true}
+	timeout := &run{p: p, timedOut: true}
 	err := fmt.Errorf("invocation deadline exceeded before every message was handled: %w", context.Cause(ctx))
-	for i := range r.p.Messages {
-		timeout.fail(&r.p.Messages[i], err)
+	for i := range p.Messages {
+		timeout.fail(&p.Messages[i], err)
 	}
 	return timeout
 }
@@ -113,14 +122,19 @@ func (a *App) runWithDeadline(ctx context.Context, r *run) *run {
 // handleAll routes the messages and calls their handlers.
 func (a *App) handleAll(ctx context.Context, r *run) {
 	msgs := r.p.Messages
-	routes := make([]*route, len(msgs))
+	concurrent := a.cfg.concurrency > 1 && len(msgs) > 1
+	var routes []*route // for concurrent handling
+	if concurrent {
+		routes = make([]*route, len(msgs))
+	}
 	var batches map[*route][]*event.Message
 	var order []*route
 	for i := range msgs {
-		rt := a.route(&msgs[i])
+		m := &msgs[i]
+		rt := a.route(m)
 		switch {
 		case rt == nil:
-			r.fail(&msgs[i], fmt.Errorf("%w: topic %q, tag %q", ErrNoRoute, msgs[i].Topic, msgs[i].Tag))
+			r.fail(m, fmt.Errorf("%w: topic %q, tag %q", ErrNoRoute, m.Topic, m.Tag))
 		case rt.batch != nil:
 			if batches == nil {
 				batches = make(map[*route][]*event.Message)
@@ -128,12 +142,18 @@ func (a *App) handleAll(ctx context.Context, r *run) {
 			if batches[rt] == nil {
 				order = append(order, rt)
 			}
-			batches[rt] = append(batches[rt], &msgs[i])
-		default:
+			batches[rt] = append(batches[rt], m)
+		case concurrent:
 			routes[i] = rt
+		default:
+			r.calls++
+			res, err := a.handleOne(ctx, m, rt.handler)
+			r.record(m, res, err)
 		}
 	}
-	a.handleMessages(ctx, r, routes)
+	if concurrent {
+		a.handleConcurrently(ctx, r, routes)
+	}
 	for _, rt := range order {
 		a.handleBatch(ctx, r, rt.batch, batches[rt])
 	}
@@ -164,23 +184,6 @@ func (r *run) record(m *event.Message, res any, err error) {
 			r.results = make([]any, r.size())
 		}
 		r.results[m.Index] = res
-	}
-}
-
-// handleMessages calls the per-message handlers, one message at a time or,
-// with WithConcurrency, in groups by sharding key.
-func (a *App) handleMessages(ctx context.Context, r *run, routes []*route) {
-	if a.cfg.concurrency > 1 && len(routes) > 1 {
-		a.handleConcurrently(ctx, r, routes)
-		return
-	}
-	for i, rt := range routes {
-		if rt != nil {
-			m := &r.p.Messages[i]
-			r.calls++
-			res, err := a.handleOne(ctx, m, rt.handler)
-			r.record(m, res, err)
-		}
 	}
 }
 

@@ -9,7 +9,8 @@ import (
 
 // outcome turns a run into the response body or the invocation error, and
 // the number of failed messages.
-func (a *App) outcome(ctx context.Context, r *run, n int) ([]byte, *InvokeError, int) {
+func (a *App) outcome(ctx context.Context, r *run) ([]byte, *InvokeError, int) {
+	n := r.size()
 	failures := r.failures()
 	failed := len(failures)
 	for _, f := range failures {
