@@ -103,11 +103,44 @@ func (s *scanner) open(c byte, what string) bool {
 // returns its key. n counts members read so far; member returns false at the
 // closing brace or on error.
 func (s *scanner) member(n *int) (string, bool) {
+	if key, ok := s.memberFast(n); ok {
+		return key, true
+	}
 	if !s.nextKey(n) {
 		return "", false
 	}
 	key := s.key()
 	return key, s.colon()
+}
+
+// memberFast reads the next member's key when the input is in the common
+// compact form: no whitespace, a key without escapes. Otherwise it changes
+// nothing and reports false, and member takes the general path.
+func (s *scanner) memberFast(n *int) (string, bool) {
+	buf, i := s.buf, s.pos
+	if s.err != nil || i >= len(buf) {
+		return "", false
+	}
+	if *n > 0 {
+		if buf[i] != ',' {
+			return "", false
+		}
+		i++
+	}
+	if i >= len(buf) || buf[i] != '"' {
+		return "", false
+	}
+	start := i + 1
+	j := start + plainRun(buf[start:])
+	for j < len(buf) && plain[buf[j]] {
+		j++
+	}
+	if j+1 >= len(buf) || buf[j] != '"' || buf[j+1] != ':' || j == start {
+		return "", false
+	}
+	s.pos = j + 2
+	*n++
+	return unsafe.String(&buf[start], j-start), true
 }
 
 // key reads an object key without modifying the buffer, so that objects
@@ -239,6 +272,17 @@ func (s *scanner) kindAt() string {
 
 // str reads a string value and returns it as a view of the buffer.
 func (s *scanner) str() string {
+	if s.err == nil {
+		buf, start := s.buf, s.pos+1
+		j := start + plainRun(buf[start:])
+		for j < len(buf) && plain[buf[j]] {
+			j++
+		}
+		if j < len(buf) && buf[j] == '"' && j > start {
+			s.pos = j + 1
+			return unsafe.String(&buf[start], j-start)
+		}
+	}
 	b := s.strBytes()
 	if len(b) == 0 {
 		return ""
