@@ -1,5 +1,7 @@
 package event
 
+import "strings"
+
 // DecodeData decodes a CloudEvent delivered in binary mode, its attributes
 // apart from its data (the CloudEvents HTTP binding's ce-* headers and body).
 // Data that is a JSON object with RocketMQ members (topic, body,
@@ -28,7 +30,6 @@ func (d *Decoder) DecodeData(attrs CloudEvent, data []byte) (Payload, error) {
 	} else if len(data) > 0 {
 		m.Body, m.BodyKind = data, String
 	}
-	m.Event = attrs
 	m.finish()
 	return Payload{Messages: []Message{m}}, nil
 }
@@ -47,18 +48,7 @@ func looksLikeObject(b []byte) bool {
 // isJSON reports whether a content type is JSON ("application/json",
 // "application/json; charset=utf-8", "application/x+json", or unset).
 func isJSON(ct string) bool {
-	for i := 0; i < len(ct); i++ {
-		if ct[i] == ';' {
-			ct = ct[:i]
-			break
-		}
-	}
-	for len(ct) > 0 && ct[len(ct)-1] == ' ' {
-		ct = ct[:len(ct)-1]
-	}
-	return ct == "" || ct == "application/json" || ct == "text/json" || hasSuffix(ct, "+json")
-}
-
-func hasSuffix(s, suffix string) bool {
-	return len(s) >= len(suffix) && s[len(s)-len(suffix):] == suffix
+	ct, _, _ = strings.Cut(ct, ";")
+	ct = strings.TrimSpace(ct)
+	return ct == "" || ct == "application/json" || ct == "text/json" || strings.HasSuffix(ct, "+json")
 }

@@ -344,3 +344,23 @@ func TestBodyError(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestDecodeData(t *testing.T) {
+	var d event.Decoder
+	attrs := event.CloudEvent{ID: "e1", Type: event.TypeSendMessage, DataContentType: "application/json; charset=utf-8"}
+	p, err := d.DecodeData(attrs, []byte(`{"topic":"orders","systemProperties":{"TAGS":"paid","UNIQ_KEY":"M1"},"body":"hi"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := p.Messages[0]
+	if m.ID != "M1" || m.Topic != "orders" || m.Tag != "paid" || m.Text() != "hi" || m.Event.ID != "e1" {
+		t.Errorf("got %+v", m)
+	}
+	p, err = d.DecodeData(event.CloudEvent{ID: "e2", DataContentType: "text/plain"}, []byte(`{"topic":"not parsed"}`))
+	if err != nil || p.Messages[0].Text() != `{"topic":"not parsed"}` || p.Messages[0].ID != "e2" {
+		t.Errorf("text data: %+v, %v", p.Messages, err)
+	}
+	if _, err := d.DecodeData(attrs, []byte(`{"topic":1}`)); err == nil || !strings.Contains(err.Error(), "data.topic") {
+		t.Errorf("bad data: %v", err)
+	}
+}
