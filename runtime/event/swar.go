@@ -21,7 +21,7 @@ func plainRun(b []byte) int {
 		special := (q - lsb) &^ q
 		special |= (bs - lsb) &^ bs
 		special |= (w - lsb*0x20) &^ w // bytes below 0x20 (and some false positives)
-		special |= w                    // bytes of 0x80 and above
+		special |= w                   // bytes of 0x80 and above
 		if special&msb != 0 {
 			break
 		}
