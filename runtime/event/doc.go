@@ -10,7 +10,8 @@
 //   - the RawData event schema drops the envelope: elements are data objects;
 //   - some senders deliver array elements as JSON strings holding the event;
 //   - over the CloudEvents HTTP binding, binary mode sends the attributes as
-//     headers and the data as the body (see Decoder.DecodeData).
+//     headers and the data as the body (see Decoder.DecodeData);
+//   - on AWS, an EventBridge event carries the message in "detail".
 //
 // Decode accepts all of these and tolerates the drift seen in practice:
 // CONSUME_START_TIME as a JSON number beside string properties, publish

@@ -76,9 +76,11 @@ func (s *scanner) object(m *Message) {
 			continue
 		}
 		switch key {
-		case "data":
+		case "data", "detail": // "detail": an AWS EventBridge envelope
 			hasData = true
 			s.data(m)
+		case "detail-type":
+			m.Event.Type = s.strField()
 		case "data_base64":
 			hasData = true
 			s.dataBase64(m)

@@ -142,6 +142,12 @@ func TestDrift(t *testing.T) {
 					t.Errorf("got %+v", m)
 				}
 			}},
+		{"AWS EventBridge envelope", `{"version":"0","id":"a1","detail-type":"mq:Topic:SendMessage","source":"my.app","account":"1","time":"2021-04-08T06:01:20Z","region":"us-east-1","resources":[],"detail":{"topic":"orders","systemProperties":{"TAGS":"paid"},"body":"hi"}}`,
+			func(t *testing.T, m *event.Message) {
+				if m.Topic != "orders" || m.Tag != "paid" || m.Text() != "hi" || m.ID != "a1" || m.Event.Type != "mq:Topic:SendMessage" || m.Event.Extensions.Get("region") != "us-east-1" {
+					t.Errorf("got %+v", m)
+				}
+			}},
 		{"escaped keys", `{"specversion":"1.0","\u0064ata":{"topic":"t","body":"x"}}`,
 			func(t *testing.T, m *event.Message) {
 				if m.Topic != "t" || m.Text() != "x" {

@@ -2,8 +2,11 @@ package fn
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 )
@@ -14,21 +17,37 @@ const (
 	ContentTypeCloudEventBatch = "application/cloudevents-batch+json"
 )
 
+// ceFormatPrefix starts the media type of every CloudEvents event format.
+const ceFormatPrefix = "application/cloudevents"
+
+// ceMode is how a request carries CloudEvents.
+type ceMode int
+
+const (
+	ceNone        ceMode = iota // not a CloudEvent
+	ceBinary                    // attributes in ce-* headers, data in the body
+	ceStructured                // one event or a batch, in the JSON format
+	ceUnsupported               // an event format other than JSON
+)
+
 // cloudEvent serves the CloudEvents HTTP binding. Structured and batch
 // bodies are payloads like the ones FC delivers; a binary-mode event has
-// its attributes in ce-* headers and its data in the body.
+// its attributes in ce-* headers and its data in the body. As the binding
+// requires, a CloudEvents content type makes a request structured even
+// when it also has ce-* headers.
+//
+// The invocation's request ID is the event's id (the ce-id header, or the
+// id of a structured event); a batch has none.
 //
 // Answers: 200 with the response body (204 when there is none); 400 for a
-// request that is not a CloudEvent or is malformed, 413 when too large;
-// 500 when messages failed, 504 past the deadline, each with the
-// InvokeError JSON, so that senders retry what can succeed.
+// request that is not a CloudEvent or is malformed, 413 when too large,
+// 415 for an event format other than JSON; 500 when messages failed, 504
+// past the deadline, each with the InvokeError JSON, so that senders retry
+// what can succeed.
 func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
-	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	binary := r.Header.Get("ce-specversion") != ""
-	if !binary && mediaType != ContentTypeCloudEvent && mediaType != ContentTypeCloudEventBatch {
-		http.Error(w, "rocketfn: not a CloudEvent: no ce-specversion header and content type is not "+
-			ContentTypeCloudEvent+" or "+ContentTypeCloudEventBatch+"; Function Compute invocations go to POST /invoke",
-			http.StatusBadRequest)
+	mode := requestMode(r.Header)
+	if mode == ceNone || mode == ceUnsupported {
+		refuse(w, r, mode)
 		return
 	}
 	inv := &Invocation{RequestID: r.Header.Get("ce-id"), Platform: "cloudevents"}
@@ -41,18 +60,32 @@ func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
 	var out []byte
 	switch {
 	case err != nil:
-		err = payloadError(err)
-	case binary:
-		p, derr := app.cfg.decoder.DecodeData(binaryAttributes(r.Header), body)
+		ie := payloadError(err)
+		ie.RequestID = inv.RequestID
+		err = ie
+	case mode == ceBinary:
+		attrs := binaryAttributes(r.Header)
+		p, derr := app.cfg.decoder.DecodeData(attrs, body)
+		if derr == nil {
+			derr = checkSpecVersion(attrs.SpecVersion)
+		}
 		out, err = app.finish(ctx, start, p, derr)
 	default:
-		out, err = app.invokeOwned(ctx, body)
+		p, derr := app.cfg.decoder.DecodeOwned(body)
+		if derr == nil && !p.Batch && len(p.Messages) == 1 {
+			inv.RequestID = p.Messages[0].Event.ID
+		}
+		out, err = app.finish(ctx, start, p, derr)
 	}
+	writeCloudEventOutcome(w, out, err)
+}
+
+// writeCloudEventOutcome answers with the response body or the error.
+func writeCloudEventOutcome(w http.ResponseWriter, out []byte, err error) {
 	if err != nil {
-		body := errorBody(err)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(ceStatus(err))
-		w.Write(body)
+		w.Write(errorBody(err))
 		return
 	}
 	if len(out) == 0 {
@@ -61,6 +94,42 @@ func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Write(out)
+}
+
+// requestMode tells how a request carries CloudEvents, from its headers.
+func requestMode(h http.Header) ceMode {
+	switch mt := mediaType(h.Get("Content-Type")); {
+	case mt == ContentTypeCloudEvent || mt == ContentTypeCloudEventBatch:
+		return ceStructured
+	case strings.HasPrefix(mt, ceFormatPrefix):
+		return ceUnsupported
+	case h.Get("ce-specversion") != "":
+		return ceBinary
+	}
+	return ceNone
+}
+
+// mediaType returns the lower-case media type of a Content-Type header,
+// without parameters, even when the parameters do not parse.
+func mediaType(ct string) string {
+	if mt, _, err := mime.ParseMediaType(ct); err == nil {
+		return mt
+	}
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.ToLower(strings.TrimSpace(mt))
+}
+
+// refuse answers a request that is not a CloudEvent rocketfn can decode.
+func refuse(w http.ResponseWriter, r *http.Request, mode ceMode) {
+	if mode == ceUnsupported {
+		http.Error(w, "rocketfn: unsupported CloudEvents format "+strconv.Quote(mediaType(r.Header.Get("Content-Type")))+
+			"; send "+ContentTypeCloudEvent+", "+ContentTypeCloudEventBatch+" or a binary-mode event",
+			http.StatusUnsupportedMediaType)
+		return
+	}
+	http.Error(w, "rocketfn: not a CloudEvent: no ce-specversion header and content type is not "+
+		ContentTypeCloudEvent+" or "+ContentTypeCloudEventBatch+"; Function Compute invocations go to POST /invoke",
+		http.StatusBadRequest)
 }
 
 // binaryAttributes reads the attributes of a binary-mode CloudEvent.
@@ -73,6 +142,15 @@ func binaryAttributes(h http.Header) event.CloudEvent {
 	}
 	ce.DataContentType = h.Get("Content-Type")
 	return ce
+}
+
+// checkSpecVersion refuses the CloudEvents versions that structured
+// payloads may not have either.
+func checkSpecVersion(v string) error {
+	if v == "1.0" || v == "0.3" {
+		return nil
+	}
+	return fmt.Errorf("%w: unsupported CloudEvents specversion %q in the ce-specversion header (want 1.0)", event.ErrMalformed, v)
 }
 
 func ceStatus(err error) int {

@@ -102,13 +102,13 @@ func (a *App) runWithDeadline(ctx context.Context, p *event.Payload) *run {
 	}()
 	select {
 	case r := <-finished:
-		return r
+		return r.deadlineHit(ctx)
 	case <-ctx.Done():
 	}
 	// The handlers are still running and own r; report from a snapshot.
 	select {
 	case r := <-finished: // they finished just in time
-		return r
+		return r.deadlineHit(ctx)
 	default:
 	}
 	timeout := &run{p: p, timedOut: true}
@@ -117,6 +117,22 @@ func (a *App) runWithDeadline(ctx context.Context, p *event.Payload) *run {
 		timeout.fail(&p.Messages[i], err)
 	}
 	return timeout
+}
+
+// deadlineHit marks a run that finished as the deadline passed, with a
+// message failed by it, as timed out: the outcome must not depend on which
+// happened first.
+func (r *run) deadlineHit(ctx context.Context) *run {
+	if ctx.Err() == nil {
+		return r
+	}
+	for _, err := range r.errs {
+		if errors.Is(err, context.DeadlineExceeded) {
+			r.timedOut = true
+			break
+		}
+	}
+	return r
 }
 
 // handleAll routes the messages and calls their handlers.
