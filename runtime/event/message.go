@@ -75,12 +75,20 @@ func (m *Message) Text() string { return string(m.Body) }
 // decoded from base64 first. Errors name the message and, for type
 // mismatches, the field.
 func (m *Message) DecodeJSON(v any) error {
-	err := json.Unmarshal(m.Body, v)
+	return m.DecodeBody(func(data []byte) error { return json.Unmarshal(data, v) })
+}
+
+// DecodeBody is DecodeJSON with another JSON decoder: decode is called with
+// the body, and again with the base64-decoded body when the first call fails
+// on a body that is base64 of a JSON document. Decoders must not modify or
+// retain data beyond the message's life.
+func (m *Message) DecodeBody(decode func(data []byte) error) error {
+	err := decode(m.Body)
 	if err == nil {
 		return nil
 	}
 	if raw, ok := m.base64JSON(); ok {
-		err = json.Unmarshal(raw, v)
+		err = decode(raw)
 		if err == nil {
 			return nil
 		}
