@@ -60,9 +60,7 @@ func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
 	var out []byte
 	switch {
 	case err != nil:
-		ie := payloadError(err)
-		ie.RequestID = inv.RequestID
-		err = ie
+		out, err = app.finish(ctx, start, event.Payload{}, err)
 	case mode == ceBinary:
 		attrs := binaryAttributes(r.Header)
 		p, derr := app.cfg.decoder.DecodeData(attrs, body)

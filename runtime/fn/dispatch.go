@@ -55,9 +55,22 @@ func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, deco
 		err = ierr
 	}
 	if h := a.cfg.hooks.InvocationDone; h != nil {
-		h(ctx, Stats{Messages: n, Failed: failed, Duration: time.Since(start), Err: err})
+		stats := Stats{Messages: n, Failed: failed, Duration: time.Since(start), Err: err}
+		a.callHook(ctx, "InvocationDone", func() { h(ctx, stats) })
 	}
 	return out, err
+}
+
+// callHook calls a hook of the user's, logging instead of spreading a panic:
+// a metrics hook must not take an invocation, or the process, down.
+func (a *App) callHook(ctx context.Context, name string, f func()) {
+	defer func() {
+		if v := recover(); v != nil {
+			a.cfg.logger.LogAttrs(ctx, slog.LevelError, "hook panicked", slog.String("hook", name),
+				slog.String("error", recovered(v).Error()))
+		}
+	}()
+	f()
 }
 
 // now returns the time when something will read it, and saves the clock
@@ -211,11 +224,13 @@ func (a *App) handleOne(ctx context.Context, m *event.Message, h Handler) (res a
 	var start time.Time
 	if a.cfg.hooks.MessageDone != nil {
 		start = time.Now()
-		defer func() { a.cfg.hooks.MessageDone(ctx, m, time.Since(start), err) }()
 	}
 	defer func() {
 		if v := recover(); v != nil {
 			res, err = nil, recovered(v)
+		}
+		if a.cfg.hooks.MessageDone != nil {
+			a.callHook(ctx, "MessageDone", func() { a.cfg.hooks.MessageDone(ctx, m, time.Since(start), err) })
 		}
 	}()
 	return h.Handle(&withMessage{Context: ctx, m: m}, m)

@@ -279,3 +279,23 @@ func TestConcurrentInvokes(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// TestHookPanics checks that panicking metrics hooks are logged, not
+// spread: with a deadline the handlers run on another goroutine, where a
+// panic would end the process.
+func TestHookPanics(t *testing.T) {
+	var buf bytes.Buffer
+	app := fn.New(fn.WithLogger(slog.New(slog.NewTextHandler(&buf, nil))), fn.WithHooks(fn.Hooks{
+		MessageDone:    func(context.Context, *event.Message, time.Duration, error) { panic("metrics down") },
+		InvocationDone: func(context.Context, fn.Stats) { panic("metrics down") },
+	}))
+	app.Handle("*", "*", fn.Typed(func(ctx context.Context, s string) error { return nil }))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := app.Invoke(ctx, []byte(mq("1", "t", "", "x"))); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), `msg="hook panicked"`); n != 2 {
+		t.Errorf("%d hook panics logged, want 2:\n%s", n, buf.String())
+	}
+}

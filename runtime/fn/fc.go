@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
@@ -23,10 +25,13 @@ import (
 //
 // FC answers are 200 with x-fc-status: 200 and the response body, or 404
 // with x-fc-status: 404 and the InvokeError JSON. It writes the log lines FC
-// requires ("FC Invoke Start RequestId: ...") to Log.
+// requires ("FC Invoke Start RequestId: ...") to Log, one Write per line,
+// never two at once, so Log need not be safe for concurrent use.
 type HTTPHandler struct {
 	App *App
 	Log io.Writer // FC's invocation log lines; nil for none
+
+	logMu sync.Mutex
 }
 
 var _ http.Handler = (*HTTPHandler)(nil)
@@ -56,11 +61,11 @@ func (h *HTTPHandler) invoke(w http.ResponseWriter, r *http.Request) {
 	var out []byte
 	body, err := readBody(r, w, h.App.cfg.decoder.MaxPayload)
 	if err == nil {
-		out, err = h.App.invokeOwned(ctx, body)
+		out, err = invokeGuarded(ctx, h.App, body)
 	} else {
-		ie := payloadError(err)
-		ie.RequestID = inv.RequestID
-		err = ie
+		// A body too large to read fails like one too large to decode:
+		// logged, seen by the hooks, with the request ID.
+		_, err = h.App.finish(ctx, h.App.now(), event.Payload{}, err)
 	}
 	if err != nil {
 		h.mark("Invoke End", inv.RequestID, ", Error: Unhandled function error")
@@ -77,17 +82,58 @@ func (h *HTTPHandler) lifecycle(w http.ResponseWriter, r *http.Request, name str
 	h.mark(name+" Start", inv.RequestID, "")
 	ctx, cancel := invocationContext(r.Context(), inv)
 	defer cancel()
-	var err error
-	if f != nil {
-		err = callHook(ctx, f)
-	}
-	if err != nil {
+	if err := runHook(ctx, h.App, name, f); err != nil {
 		h.mark(name+" End", inv.RequestID, ", Error: Unhandled function error")
-		writeFC(w, http.StatusNotFound, errorBody(&InvokeError{Type: name + "Error", Message: err.Error(), RequestID: inv.RequestID, err: err}))
+		writeFC(w, http.StatusNotFound, errorBody(err))
 		return
 	}
 	h.mark(name+" End", inv.RequestID, "")
 	writeFC(w, http.StatusOK, nil)
+}
+
+// errorPanic is the InvokeError.Type of an invocation that panicked outside
+// the message handlers: in a failure handler or a hook, for example.
+const errorPanic = "Panic"
+
+// invokeGuarded is app.invokeOwned that turns a panic outside the message
+// handlers, which Invoke does not recover, into the invocation's error
+// instead of a dropped connection (custom runtime) or a crashed process
+// (go1 runtime).
+func invokeGuarded(ctx context.Context, app *App, buf []byte) (out []byte, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, err = nil, logInvokeError(ctx, app, errorPanic, "invocation panicked", recovered(v))
+		}
+	}()
+	return app.invokeOwned(ctx, buf)
+}
+
+// runHook runs the lifecycle hook called name; f may be nil. A failure, or
+// a panic, is logged and returned as an *InvokeError of type name+"Error".
+func runHook(ctx context.Context, app *App, name string, f func(context.Context) error) error {
+	if f == nil {
+		return nil
+	}
+	if err := callHook(ctx, f); err != nil {
+		return logInvokeError(ctx, app, name+"Error", "lifecycle hook "+name+" failed", err)
+	}
+	return nil
+}
+
+// logInvokeError logs err, with the stack of a panic, and returns it as an
+// *InvokeError of type typ for the invocation of ctx.
+func logInvokeError(ctx context.Context, app *App, typ, msg string, err error) *InvokeError {
+	attrs := []slog.Attr{slog.String("error", err.Error())}
+	var pe *PanicError
+	if errors.As(err, &pe) {
+		attrs = append(attrs, slog.String("stack", string(pe.Stack)))
+	}
+	app.cfg.logger.LogAttrs(ctx, slog.LevelError, msg, attrs...)
+	ie := &InvokeError{Type: typ, Message: err.Error(), err: err}
+	if inv, ok := FromContext(ctx); ok {
+		ie.RequestID = inv.RequestID
+	}
+	return ie
 }
 
 // callHook calls a lifecycle hook, recovering a panic.
@@ -101,9 +147,13 @@ func callHook(ctx context.Context, f func(context.Context) error) (err error) {
 }
 
 func (h *HTTPHandler) mark(what, requestID, suffix string) {
-	if h.Log != nil {
-		fmt.Fprintf(h.Log, "FC %s RequestId: %s%s\n", what, requestID, suffix)
+	if h.Log == nil {
+		return
 	}
+	line := "FC " + what + " RequestId: " + requestID + suffix + "\n"
+	h.logMu.Lock()
+	defer h.logMu.Unlock()
+	io.WriteString(h.Log, line)
 }
 
 func writeFC(w http.ResponseWriter, status int, body []byte) {
@@ -200,7 +250,8 @@ func invocationContext(ctx context.Context, inv *Invocation) (context.Context, c
 	return context.WithDeadline(ctx, inv.Deadline)
 }
 
-// header names a CloudEvents binary-mode attribute header carries.
+// ceAttribute returns the name of the CloudEvents attribute a binary-mode
+// header (ce-*) carries.
 func ceAttribute(name string) (string, bool) {
 	if len(name) > 3 && strings.EqualFold(name[:3], "ce-") {
 		return strings.ToLower(name[3:]), true

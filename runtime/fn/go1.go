@@ -7,7 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -25,11 +27,18 @@ const (
 // ServeGo1 runs app under Function Compute's go1 runtime: it pulls
 // invocations from the runtime API at addr (host:port, FC_RUNTIME_API),
 // handles each on its own goroutine, and posts the response or the error.
-// Lifecycle hooks arrive through the same API. ServeGo1 returns when ctx is
-// done or the runtime API fails.
+// Lifecycle hooks arrive through the same API.
+//
+// ServeGo1 stops taking invocations when ctx is done (it then returns nil)
+// or the runtime API fails. Either way it returns only once the invocations
+// in flight have finished and been reported; cancelling ctx does not cancel
+// them, their deadlines bound them.
 func ServeGo1(ctx context.Context, app *App, addr string) error {
 	c := &go1Client{base: "http://" + addr + go1APIVersion, http: &http.Client{},
 		agent: "rocketfn (" + runtime.Version() + ")"}
+	var inflight sync.WaitGroup
+	defer inflight.Wait()
+	invCtx := context.WithoutCancel(ctx)
 	for {
 		next, err := c.next(ctx)
 		if err != nil {
@@ -38,7 +47,7 @@ func ServeGo1(ctx context.Context, app *App, addr string) error {
 			}
 			return err
 		}
-		go c.handle(ctx, app, next)
+		inflight.Go(func() { c.handle(invCtx, app, next) })
 	}
 }
 
@@ -82,12 +91,12 @@ func (c *go1Client) handle(ctx context.Context, app *App, n *go1Invocation) {
 	var err error
 	switch n.kind {
 	case go1Initialize:
-		err = callHook(ctx, app.Initialize)
+		err = runHook(ctx, app, "Initialize", app.Initialize)
 	case go1PreStop:
-		err = callHook(ctx, app.PreStop)
+		err = runHook(ctx, app, "PreStop", app.PreStop)
 	case go1PreFreeze:
 	default:
-		out, err = app.invokeOwned(ctx, n.body)
+		out, err = invokeGuarded(ctx, app, n.body)
 	}
 	what := "/response"
 	switch {
@@ -106,7 +115,7 @@ func (c *go1Client) handle(ctx context.Context, app *App, n *go1Invocation) {
 func (c *go1Client) post(requestID, what string, body []byte) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+requestID+what, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.base+url.PathEscape(requestID)+what, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

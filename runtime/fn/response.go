@@ -65,12 +65,22 @@ func (r *run) failures() []Failure {
 func (a *App) report(ctx context.Context, failures []Failure) []Failure {
 	var left []Failure
 	for _, f := range failures {
-		if err := a.cfg.onFailure(ctx, f); err != nil {
+		if err := a.reportOne(ctx, f); err != nil {
 			f.Error = fmt.Sprintf("%s (and reporting it failed: %v)", f.Error, err)
 			left = append(left, f)
 		}
 	}
 	return left
+}
+
+// reportOne calls the failure handler, turning a panic into its error.
+func (a *App) reportOne(ctx context.Context, f Failure) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = recovered(v)
+		}
+	}()
+	return a.cfg.onFailure(ctx, f)
 }
 
 // response encodes the handlers' results: a BatchHandler's that took the
