@@ -49,7 +49,7 @@ func TestBinary(t *testing.T) {
 	}
 	port := freePort(t)
 	cmd := exec.Command(bin)
-	cmd.Env = append(os.Environ(), "FC_CUSTOM_LISTEN_PORT="+port)
+	cmd.Env = append(os.Environ(), "FC_CUSTOM_LISTEN_PORT="+port, "ROCKETFN_HOST=127.0.0.1")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,9 @@ func Start(app *App) {
 }
 
 // Run is Start without the process: it serves app on the platform getenv
-// describes until ctx is done.
+// describes until ctx is done. The HTTP server listens on every interface,
+// as Function Compute requires, unless ROCKETFN_HOST names one (local runs
+// and tests use 127.0.0.1).
 func Run(ctx context.Context, app *App, getenv func(string) string) error {
 	if api := getenv("FC_RUNTIME_API"); api != "" {
 		return ServeGo1(ctx, app, api)
@@ -39,7 +41,7 @@ func Run(ctx context.Context, app *App, getenv func(string) string) error {
 	if getenv("AWS_LAMBDA_RUNTIME_API") != "" {
 		return errors.New("running on AWS Lambda: start the function with awslambda.Start (package github.com/rocketfn/rocketfn/runtime/awslambda)")
 	}
-	ln, err := net.Listen("tcp", ":"+Port(getenv))
+	ln, err := net.Listen("tcp", net.JoinHostPort(getenv("ROCKETFN_HOST"), Port(getenv)))
 	if err != nil {
 		return err
 	}
