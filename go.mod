@@ -3,9 +3,12 @@ module github.com/rocketfn/rocketfn
 go 1.26
 
 require (
-	github.com/aws/aws-lambda-go v1.55.1 // indirect
-	github.com/cloudevents/sdk-go/v2 v2.16.2 // indirect
-	github.com/goccy/go-json v0.12.0 // indirect
+	github.com/aws/aws-lambda-go v1.55.1
+	github.com/cloudevents/sdk-go/v2 v2.16.2
+	github.com/goccy/go-json v0.12.0
+)
+
+require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/json-iterator/go v1.1.12 // indirect
 	github.com/modern-go/concurrent v0.0.0-20180306012644-bacd9c7ef1dd // indirect

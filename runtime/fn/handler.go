@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
+	"github.com/rocketfn/rocketfn/runtime/internal/bind"
 )
 
 // A Handler handles one message.
@@ -127,5 +128,8 @@ func decoderFor[T any]() func(*event.Message, *T) error {
 			return nil
 		}
 	}
-	return func(m *event.Message, v *T) error { return m.DecodeJSON(v) }
+	plan := bind.For[T]()
+	return func(m *event.Message, v *T) error {
+		return m.DecodeBody(func(data []byte) error { return plan.Decode(data, v) })
+	}
 }

@@ -1,0 +1,63 @@
+// Package bind decodes JSON message bodies into Go values with the
+// semantics of encoding/json's Unmarshal, several times faster.
+//
+// # Plans
+//
+// For[T] inspects T once, by reflection, and builds a plan: a graph of
+// codecs, one per Go type, each knowing how to decode a JSON value into
+// memory of that type. A struct codec holds a field table with every
+// decodable field's JSON name, its case-folded name, its offset from the
+// start of the struct, any embedded pointers on the way to it, and the
+// codec of its type. Field names and promotion through embedded structs
+// follow encoding/json exactly (tags, "-", ",string", dominance of shallow
+// and tagged names). Plans and codecs are cached, immutable and shared, so
+// For is cheap after the first call and plans are safe for concurrent use.
+//
+// Decode then walks the input once, validating it as it goes, and writes
+// each value through unsafe pointers computed from the precomputed offsets:
+// no reflect.Value is built on the common paths (strings, numbers, bools,
+// structs, pointers, slices, arrays, map[string]string, map[string]any and
+// interfaces). Object keys are matched against the field table trying the
+// field after the previous match first, since producers usually write
+// fields in declaration order; then by exact name; then case-insensitively
+// as encoding/json does. The decoder state lives on the stack.
+//
+// # Zero-copy strings
+//
+// A decoded string that needs no unescaping (no backslash escapes, valid
+// UTF-8) points into the input instead of being copied. Decode never
+// modifies its input, but a caller that reuses or modifies the input buffer
+// after decoding must copy it first. Map keys are always copied (a map
+// whose keys change underneath it would be corrupt); json.RawMessage
+// values are copies, as in encoding/json.
+//
+// # What is not decoded natively
+//
+// Values whose type has an UnmarshalJSON or UnmarshalText method (such as
+// time.Time), like encoding/json, are handed to that method with the raw
+// JSON (or the unquoted string), under the same rules for when the method
+// applies. Fields with the ",string" option, maps with non-string keys and
+// values reached through pointers stored in interfaces are decoded along
+// encoding/json's own steps through reflect. Kinds encoding/json cannot
+// decode into (channels, functions, complex numbers) report the same type
+// errors it does. So every type decodes, with the same result.
+//
+// # Errors
+//
+// Decode returns the errors encoding/json returns for the same input: the
+// same *json.SyntaxError for malformed input (computed by encoding/json
+// itself once the input is known to be malformed), and the first
+// *json.UnmarshalTypeError, with its Value, Type, Offset, Struct and Field,
+// for values that do not fit, after decoding the rest of the input. Errors
+// from UnmarshalJSON and UnmarshalText methods stop decoding and are
+// returned as they are.
+//
+// # Differences from encoding/json
+//
+// encoding/json validates the whole input before decoding; Decode
+// validates while decoding. On malformed input both return the same
+// *json.SyntaxError, but Decode may already have filled part of *v. Before
+// the first call to a decoding method, Decode validates the whole input,
+// so methods are never called for malformed input, except the methods of
+// time.Time and of the net/netip types, which only write their receiver.
+package bind
