@@ -103,7 +103,7 @@ func coldStart(s server, tm timer) (time.Duration, error) {
 	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/invoke"
 	cmd := exec.Command(s.bin)
 	// Only the port: no platform variable of the parent leaks in.
-	cmd.Env = []string{s.portEnv + "=" + strconv.Itoa(port)}
+	cmd.Env = []string{s.portEnv + "=" + strconv.Itoa(port), "ROCKETFN_HOST=127.0.0.1"}
 	tm.StartTimer()
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
