@@ -102,7 +102,9 @@ func coldStart(s server, tm timer) (time.Duration, error) {
 	}
 	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/invoke"
 	cmd := exec.Command(s.bin)
-	// Only the port: no platform variable of the parent leaks in.
+	// Only the port and the loopback interface to listen on (rocketfn reads
+	// ROCKETFN_HOST; nethttp always listens on loopback): no platform
+	// variable of the parent leaks in.
 	cmd.Env = []string{s.portEnv + "=" + strconv.Itoa(port), "ROCKETFN_HOST=127.0.0.1"}
 	tm.StartTimer()
 	t0 := time.Now()

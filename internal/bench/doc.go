@@ -9,7 +9,7 @@
 //     aws-lambda-go, encoding/json and github.com/goccy/go-json.
 //     TestAllPathsAgree checks that every path hands the handler the same
 //     values in the same order. BenchmarkRocketfnSplit splits the rocketfn
-//     path into its payload decode and its per-message body decode.
+//     path into its payload decode and its per-message typed handling.
 //   - BenchmarkColdStart times a minimal rocketfn function binary and a
 //     minimal net/http server from exec to the first answered request
 //     (the programs are under coldstart/).

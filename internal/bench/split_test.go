@@ -1,17 +1,22 @@
 package bench
 
 import (
+	"context"
 	"testing"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
+	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
 // BenchmarkRocketfnSplit splits the rocketfn path of BenchmarkDecodeDispatch
 // in two: decode is the payload decode Invoke starts with (event.Decode:
-// envelope, properties, body unescaping); body is what fn.Typed then does
-// per message, Message.DecodeJSON of the body into a User. The rest of
-// Invoke, routing and the handler call, is the difference.
+// envelope, properties, body unescaping); typed is what the fn.Typed
+// handler then does for each message, decoding its body into a User and
+// calling the handler. The rest of Invoke (routing, the per-message
+// context, the outcome) is the difference.
 func BenchmarkRocketfnSplit(b *testing.B) {
+	ctx := context.Background()
+	typed := fn.Typed(userHandler)
 	for _, c := range []struct {
 		name    string
 		payload []byte
@@ -34,7 +39,7 @@ func BenchmarkRocketfnSplit(b *testing.B) {
 			}
 			perEvent(b)
 		})
-		b.Run(c.name+"/body", func(b *testing.B) {
+		b.Run(c.name+"/typed", func(b *testing.B) {
 			p, err := event.Decode(c.payload)
 			if err != nil {
 				b.Fatal(err)
@@ -42,8 +47,7 @@ func BenchmarkRocketfnSplit(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				for i := range p.Messages {
-					var u User
-					if err := p.Messages[i].DecodeJSON(&u); err != nil {
+					if _, err := typed.Handle(ctx, &p.Messages[i]); err != nil {
 						b.Fatal(err)
 					}
 				}

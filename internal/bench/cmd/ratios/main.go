@@ -220,21 +220,22 @@ func report(w io.Writer, r results) bool {
 }
 
 // split prints where the rocketfn path's time goes, from
-// BenchmarkRocketfnSplit: the payload decode, the body decode into the
-// handler's type, and the rest of Invoke (routing, the handler call).
+// BenchmarkRocketfnSplit: the payload decode, the typed handler (body
+// decode into the handler's type and the call), and the rest of Invoke
+// (routing, the per-message context, the outcome).
 func split(w io.Writer, r results) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := false
 	for _, c := range cases {
 		total, _ := r.median("BenchmarkDecodeDispatch/"+c.name+"/rocketfn", "ns/op")
 		dec, n := r.median("BenchmarkRocketfnSplit/"+c.name+"/decode", "ns/op")
-		body, m := r.median("BenchmarkRocketfnSplit/"+c.name+"/body", "ns/op")
+		body, m := r.median("BenchmarkRocketfnSplit/"+c.name+"/typed", "ns/op")
 		if total == 0 || n == 0 || m == 0 {
 			continue
 		}
 		if !header {
 			fmt.Fprintln(w)
-			fmt.Fprintln(tw, "rocketfn per event\tInvoke ns\tpayload decode ns\tbody decode ns\trest ns\tbody share\t")
+			fmt.Fprintln(tw, "rocketfn per event\tInvoke ns\tpayload decode ns\ttyped handler ns\trest ns\ttyped share\t")
 			header = true
 		}
 		e := c.events
