@@ -175,7 +175,7 @@ func report(w io.Writer, r results) bool {
 	}
 	tw.Flush()
 
-	split(w, r)
+	noisyRows = append(noisyRows, split(w, r)...)
 
 	rs, n := r.median("BenchmarkColdStart/rocketfn", "ms/start")
 	ns, _ := r.median("BenchmarkColdStart/nethttp", "ms/start")
@@ -222,26 +222,37 @@ func report(w io.Writer, r results) bool {
 // split prints where the rocketfn path's time goes, from
 // BenchmarkRocketfnSplit: the payload decode, the typed handler (body
 // decode into the handler's type and the call), and the rest of Invoke
-// (routing, the per-message context, the outcome).
-func split(w io.Writer, r results) {
+// (routing, the per-message context, the outcome). It returns the noisy
+// rows.
+func split(w io.Writer, r results) []string {
+	var noisyRows []string
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	header := false
 	for _, c := range cases {
 		total, _ := r.median("BenchmarkDecodeDispatch/"+c.name+"/rocketfn", "ns/op")
 		dec, n := r.median("BenchmarkRocketfnSplit/"+c.name+"/decode", "ns/op")
-		body, m := r.median("BenchmarkRocketfnSplit/"+c.name+"/typed", "ns/op")
+		typed, m := r.median("BenchmarkRocketfnSplit/"+c.name+"/typed", "ns/op")
 		if total == 0 || n == 0 || m == 0 {
 			continue
 		}
 		if !header {
 			fmt.Fprintln(w)
-			fmt.Fprintln(tw, "rocketfn per event\tInvoke ns\tpayload decode ns\ttyped handler ns\trest ns\ttyped share\t")
+			fmt.Fprintln(tw, "rocketfn per event\tInvoke ns\tpayload decode ns\t±\ttyped handler ns\t±\trest ns\t")
 			header = true
 		}
+		ds := r.spread("BenchmarkRocketfnSplit/"+c.name+"/decode", "ns/op")
+		ts := r.spread("BenchmarkRocketfnSplit/"+c.name+"/typed", "ns/op")
+		if ds > noisy {
+			noisyRows = append(noisyRows, "split/"+c.name+"/decode")
+		}
+		if ts > noisy {
+			noisyRows = append(noisyRows, "split/"+c.name+"/typed")
+		}
 		e := c.events
-		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f\t%.0f\t%.0f%%\t\n", c.name, total/e, dec/e, body/e, (total-dec-body)/e, 100*body/total)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.0f\t%.0f%%\t%.0f\t%.0f%%\t%.0f\t\n", c.name, total/e, dec/e, 100*ds, typed/e, 100*ts, (total-dec-typed)/e)
 	}
 	tw.Flush()
+	return noisyRows
 }
 
 func div(a, b float64) float64 {
