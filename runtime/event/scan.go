@@ -3,6 +3,8 @@ package event
 import (
 	"strconv"
 	"unsafe"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
 // scanner is a small JSON reader over a buffer it owns. Strings without
@@ -128,10 +130,7 @@ func (s *scanner) memberFast(n *int) (string, bool) {
 		return "", false
 	}
 	start := i + 1
-	j := start + plainRun(buf[start:])
-	for j < len(buf) && plain[buf[j]] {
-		j++
-	}
+	j := jsonstr.SkipASCII(buf, start)
 	if j+1 >= len(buf) || buf[j] != '"' || buf[j+1] != ':' || j == start {
 		return "", false
 	}

@@ -6,16 +6,15 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
 // str reads a string value and returns it as a view of the buffer.
 func (s *scanner) str() string {
 	if s.err == nil {
 		buf, start := s.buf, s.pos+1
-		j := start + plainRun(buf[start:])
-		for j < len(buf) && plain[buf[j]] {
-			j++
-		}
+		j := jsonstr.SkipASCII(buf, start)
 		if j < len(buf) && buf[j] == '"' && j > start {
 			s.pos = j + 1
 			return unsafe.String(&buf[start], j-start)
@@ -37,7 +36,7 @@ func (s *scanner) strBytes() []byte {
 	}
 	buf := s.buf
 	start := s.pos + 1
-	for i := start + plainRun(buf[start:]); i < len(buf); i++ {
+	for i := jsonstr.SkipASCII(buf, start); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue
@@ -157,24 +156,8 @@ func (s *scanner) unescapeU(r, w int) (written, read int) {
 }
 
 func hex4(b []byte, i int) (rune, bool) {
-	if i+4 > len(b) {
-		return 0, false
-	}
-	var r rune
-	for _, c := range b[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return 0, false
-		}
-		r = r<<4 | rune(c)
-	}
-	return r, true
+	r := jsonstr.Hex4(b, i)
+	return r, r >= 0
 }
 
 // key reads an object key without modifying the buffer, so that objects
@@ -182,7 +165,7 @@ func hex4(b []byte, i int) (rune, bool) {
 // which are rare, are unescaped into a copy.
 func (s *scanner) key() string {
 	buf, start := s.buf, s.pos+1
-	for i := start + plainRun(buf[start:]); i < len(buf); i++ {
+	for i := jsonstr.SkipASCII(buf, start); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
 // skip reads and validates any JSON value without keeping it, and returns
@@ -63,7 +65,7 @@ func (s *scanner) skipComposite(open, close byte) {
 // skipString validates a string without modifying the buffer.
 func (s *scanner) skipString() {
 	buf, start := s.buf, s.pos
-	for i := start + 1 + plainRun(buf[start+1:]); i < len(buf); i++ {
+	for i := jsonstr.SkipASCII(buf, start+1); i < len(buf); i++ {
 		c := buf[i]
 		if plain[c] {
 			continue

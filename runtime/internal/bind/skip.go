@@ -1,5 +1,7 @@
 package bind
 
+import "github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
+
 // skip validates the JSON value at pos and moves past it.
 func (d *decoder) skip() error {
 	switch c := d.peek(); c {
@@ -106,7 +108,7 @@ func (d *decoder) skipString() error {
 	data := d.data
 	i := d.pos + 1
 	for {
-		i = skipPlain(data, i)
+		i = jsonstr.SkipPlain(data, i)
 		if i >= len(data) {
 			return errSyntax
 		}
@@ -135,33 +137,11 @@ func escapeLen(data []byte, i int) int {
 	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
 		return 2
 	case 'u':
-		if hex4(data, i+2) >= 0 {
+		if jsonstr.Hex4(data, i+2) >= 0 {
 			return 6
 		}
 	}
 	return 0
-}
-
-// hex4 decodes the four hex digits at data[i:], or returns -1.
-func hex4(data []byte, i int) rune {
-	if i+4 > len(data) {
-		return -1
-	}
-	var r rune
-	for _, c := range data[i : i+4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c = c - 'a' + 10
-		case 'A' <= c && c <= 'F':
-			c = c - 'A' + 10
-		default:
-			return -1
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -1,12 +1,12 @@
 package bind
 
 import (
-	"encoding/binary"
-	"math/bits"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
 	"unsafe"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
 // str decodes the string literal at pos (its opening quote) and moves past
@@ -43,18 +43,8 @@ func (d *decoder) key() ([]byte, error) {
 func (d *decoder) plain(start int) (i int, done bool) {
 	data := d.data
 	i = start
-	// Most keys and many values fit in the first eight bytes.
-	if i+8 <= len(data) {
-		m := specialMask(binary.LittleEndian.Uint64(data[i:]), true)
-		if m == 0 {
-			i += 8
-		} else if i += bits.TrailingZeros64(m) / 8; data[i] == '"' {
-			d.pos = i + 1
-			return i, true
-		}
-	}
 	for {
-		i = skipASCII(data, i)
+		i = jsonstr.SkipASCII(data, i)
 		if i >= len(data) {
 			return i, false
 		}
@@ -112,12 +102,12 @@ func appendEscape(buf, data []byte, i, end int) ([]byte, int) {
 	c := data[i+1]
 	switch c {
 	case 'u':
-		r := hex4(data, i+2)
+		r := jsonstr.Hex4(data, i+2)
 		i += 6
 		if utf16.IsSurrogate(r) {
 			r2 := rune(-1)
 			if i+1 < end && data[i] == '\\' && data[i+1] == 'u' {
-				r2 = hex4(data, i+2)
+				r2 = jsonstr.Hex4(data, i+2)
 			}
 			if dec := utf16.DecodeRune(r, r2); dec != unicode.ReplacementChar {
 				return utf8.AppendRune(buf, dec), i + 6

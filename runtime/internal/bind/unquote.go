@@ -4,6 +4,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
 // unquoteBytes unquotes a JSON string literal that has not been validated
@@ -93,5 +95,5 @@ func getu4(s []byte, i int) rune {
 	if i+6 > len(s) || s[i] != '\\' || s[i+1] != 'u' {
 		return -1
 	}
-	return hex4(s, i+2)
+	return jsonstr.Hex4(s, i+2)
 }

@@ -1,4 +1,4 @@
-package bind
+package jsonstr
 
 import (
 	"encoding/binary"
@@ -27,9 +27,9 @@ func specialMask(w uint64, ascii bool) uint64 {
 	return m & msb
 }
 
-// skipPlain returns the index of the first '"', '\\' or control byte at or
+// SkipPlain returns the index of the first '"', '\\' or control byte at or
 // after i in data, or len(data). Bytes >= 0x80 are plain.
-func skipPlain(data []byte, i int) int {
+func SkipPlain(data []byte, i int) int {
 	for ; i+8 <= len(data); i += 8 {
 		if m := specialMask(binary.LittleEndian.Uint64(data[i:]), false); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
@@ -43,8 +43,8 @@ func skipPlain(data []byte, i int) int {
 	return i
 }
 
-// skipASCII is skipPlain that also stops at bytes >= 0x80.
-func skipASCII(data []byte, i int) int {
+// SkipASCII is SkipPlain that also stops at bytes >= 0x80.
+func SkipASCII(data []byte, i int) int {
 	for ; i+8 <= len(data); i += 8 {
 		if m := specialMask(binary.LittleEndian.Uint64(data[i:]), true); m != 0 {
 			return i + bits.TrailingZeros64(m)/8
@@ -56,4 +56,26 @@ func skipASCII(data []byte, i int) int {
 		}
 	}
 	return i
+}
+
+// Hex4 decodes the four hex digits at data[i:], or returns -1.
+func Hex4(data []byte, i int) rune {
+	if i+4 > len(data) {
+		return -1
+	}
+	var r rune
+	for _, c := range data[i : i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
 }
