@@ -3,9 +3,14 @@ module github.com/rocketfn/rocketfn
 go 1.26
 
 require (
+	github.com/aliyun/aliyun-tablestore-go-sdk v4.1.3+incompatible
 	github.com/aws/aws-lambda-go v1.55.1
 	github.com/cloudevents/sdk-go/v2 v2.16.2
 	github.com/goccy/go-json v0.12.0
+	github.com/golang/protobuf v1.5.4
+	github.com/google/btree v1.1.3
+	go.etcd.io/bbolt v1.4.3
+	google.golang.org/protobuf v1.33.0
 )
 
 require (
@@ -15,4 +20,5 @@ require (
 	github.com/modern-go/reflect2 v1.0.2 // indirect
 	go.uber.org/multierr v1.11.0 // indirect
 	go.uber.org/zap v1.27.0 // indirect
+	golang.org/x/sys v0.29.0 // indirect
 )

@@ -1,0 +1,137 @@
+package tablestore
+
+import (
+	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
+	"github.com/golang/protobuf/proto"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+)
+
+// batchRow is one row of a BatchWriteRow: its change, or the error that
+// already failed it.
+type batchRow struct {
+	ch  *change
+	err *Error
+	res *result
+}
+
+// batchWriteRow applies every row independently, in one store commit: a
+// row that fails (bad change, condition, missing table) fails alone.
+// Request-level errors: no rows, more than 200, duplicate rows.
+func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (proto.Message, error) {
+	tables, err := s.parseBatchWrite(req)
+	if err != nil {
+		return nil, err
+	}
+	nowMs := s.now().UnixMilli()
+	txnID := req.GetTransactionId()
+	if txnID != "" {
+		s.applyBatchInTxn(txnID, tables, nowMs)
+	} else {
+		if err := s.applyBatch(tables, nowMs); err != nil {
+			return nil, err
+		}
+	}
+	resp := &pb.BatchWriteRowResponse{}
+	for i, tr := range req.GetTables() {
+		out := &pb.TableInBatchWriteRowResponse{TableName: proto.String(tr.GetTableName())}
+		for _, br := range tables[i] {
+			out.Rows = append(out.Rows, br.response())
+		}
+		resp.Tables = append(resp.Tables, out)
+	}
+	return resp, nil
+}
+
+func (br *batchRow) response() *pb.RowInBatchWriteRowResponse {
+	if br.err != nil {
+		return &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(false), Error: &pb.Error{Code: proto.String(br.err.Code), Message: proto.String(br.err.Message)}}
+	}
+	return &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(true), Consumed: br.res.consumed, Row: br.res.row}
+}
+
+func (s *Server) parseBatchWrite(req *pb.BatchWriteRowRequest) ([][]*batchRow, *Error) {
+	total := 0
+	for _, tr := range req.GetTables() {
+		total += len(tr.GetRows())
+	}
+	if total == 0 {
+		return nil, invalid("BatchWriteRow has no rows.")
+	}
+	if total > maxBatchWrite {
+		return nil, invalid("Rows count exceeds the upper limit: %d rows, at most %d.", total, maxBatchWrite)
+	}
+	out := make([][]*batchRow, len(req.GetTables()))
+	seenTable := map[string]bool{}
+	for i, tr := range req.GetTables() {
+		if seenTable[tr.GetTableName()] {
+			return nil, invalid("Duplicated table name: %q.", tr.GetTableName())
+		}
+		seenTable[tr.GetTableName()] = true
+		t, terr := s.tables.get(tr.GetTableName())
+		seen := map[string]bool{}
+		for _, r := range tr.GetRows() {
+			br := &batchRow{err: terr}
+			if terr == nil {
+				br.ch, br.err = s.parseChange(t, r.GetType(), r.GetRowChange(), r.GetCondition(), r.GetReturnContent())
+			}
+			if br.ch != nil && !br.ch.autoIncrement() {
+				k := string(appendKey(nil, br.ch.pk))
+				if seen[k] {
+					return nil, invalid("Duplicated primary key in table %q.", t.name)
+				}
+				seen[k] = true
+			}
+			out[i] = append(out[i], br)
+		}
+	}
+	return out, nil
+}
+
+// applyBatch runs the batch's changes in one Update. Rows of partitions
+// locked by a transaction fail with OTSRowOperationConflict.
+func (s *Server) applyBatch(tables [][]*batchRow, nowMs int64) error {
+	for _, rows := range tables {
+		for _, br := range rows {
+			if br.ch != nil {
+				br.err = s.txns.checkUnlocked(br.ch.t, br.ch.pk)
+			}
+		}
+	}
+	return s.store.Update(func(w kv.Writer) error {
+		for _, rows := range tables {
+			for _, br := range rows {
+				if br.ch == nil || br.err != nil {
+					continue
+				}
+				res, err := apply(storeAccess{w}, br.ch, nowMs)
+				if err != nil {
+					if e := asError(err); e.Code == CodeInternalServerError {
+						return err // the store failed: fail the request
+					} else {
+						br.err = e
+					}
+					continue
+				}
+				br.res = res
+			}
+		}
+		return nil
+	})
+}
+
+func (s *Server) applyBatchInTxn(txnID string, tables [][]*batchRow, nowMs int64) {
+	for _, rows := range tables {
+		for _, br := range rows {
+			if br.ch == nil || br.err != nil {
+				continue
+			}
+			res, err := s.txns.apply(txnID, br.ch, nowMs)
+			if err != nil {
+				br.err = asError(err)
+				continue
+			}
+			br.res = res
+		}
+	}
+}

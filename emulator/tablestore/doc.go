@@ -1,0 +1,54 @@
+// Package tablestore is a local Tablestore instance: an HTTP server
+// speaking the Tablestore protocol (POST /<Action> with protobuf bodies and
+// PlainBuffer rows) that the official SDKs use unchanged, with its data in
+// an embedded store (bbolt) in a data directory, or in memory for tests.
+//
+//	srv, err := tablestore.New(tablestore.Config{Dir: "data"})
+//	endpoint, err := srv.Start("127.0.0.1:0")
+//	cred := srv.Credentials()
+//	client := sdk.NewClient(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+//
+// # What it serves
+//
+// Tables: CreateTable, ListTable, DescribeTable, UpdateTable, DeleteTable,
+// ComputeSplitPointsBySize (one split: a local instance has one partition).
+// Rows: PutRow, GetRow, UpdateRow (put, delete one version, delete all
+// versions, increment), DeleteRow, BatchGetRow, BatchWriteRow, GetRange.
+// Local transactions: StartLocalTransaction, CommitTransaction,
+// AbortTransaction. Search indexes, secondary indexes and streams answer
+// OTSUnsupportOperation.
+//
+// Semantics follow the service: primary keys of 1 to 4 INTEGER, STRING or
+// BINARY columns ordered column by column; AUTO_INCREMENT columns;
+// row-existence expectations checked before column conditions; filters on
+// reads; cell versions with timestamps, max_versions, time ranges and TTL;
+// per-row results in request order for batches; the service's limits (200
+// rows per BatchWriteRow, 100 per BatchGetRow, 4 MB per write, 5 MB per
+// request, 1 KB primary-key values, 2 MB cells, 1024 columns per write,
+// 5000 rows or 4 MB per GetRange page) with its error codes.
+//
+// Choices where the service's behaviour is not documented:
+//   - a BatchWriteRow or BatchGetRow row with a missing table or a bad row
+//     fails alone (OTSObjectNotExist, OTSParameterInvalid); request-level
+//     errors are for no rows, too many rows and duplicate rows;
+//   - AUTO_INCREMENT values count up from 1 per table;
+//   - a row whose every version has expired under the TTL does not exist;
+//   - a write outside a transaction to a partition key locked by one gets
+//     OTSRowOperationConflict, which the SDKs retry;
+//   - UpdateRow creating a row requires it to set a column.
+//
+// # Auth
+//
+// Requests are verified as the service does: the x-ots-signature
+// (HMAC-SHA1 over the action and the x-ots-* headers), the body's
+// x-ots-contentmd5, x-ots-date within 15 minutes, the instance name, the
+// access key and, for STS credentials (IssueSTS), the security token and
+// its expiry. Failures answer 403 OTSAuthFailed. Answers carry the headers
+// the service sends, signed, so SDKs that verify them accept them.
+//
+// # Durability
+//
+// A write is acknowledged once committed to the data directory and synced;
+// concurrent writes share commits (package kv). Faults injects errors and
+// latency for tests of clients.
+package tablestore

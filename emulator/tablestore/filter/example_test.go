@@ -1,0 +1,37 @@
+package filter_test
+
+import (
+	"fmt"
+
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore/filter"
+	"github.com/rocketfn/rocketfn/emulator/tablestore/plainbuf"
+)
+
+func Example() {
+	// age >= 18 AND NOT (city = "Hangzhou"), as the SDK sends it.
+	cond := tablestore.NewCompositeColumnCondition(tablestore.LO_AND)
+	cond.AddFilter(tablestore.NewSingleColumnCondition("age", tablestore.CT_GREATER_EQUAL, int64(18)))
+	not := tablestore.NewCompositeColumnCondition(tablestore.LO_NOT)
+	not.AddFilter(tablestore.NewSingleColumnCondition("city", tablestore.CT_EQUAL, "Hangzhou"))
+	cond.AddFilter(not)
+
+	f, err := filter.Parse(cond.Serialize())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	adult := []plainbuf.Cell{
+		{Name: "age", Value: plainbuf.Int(30), HasValue: true},
+		{Name: "city", Value: plainbuf.Str("Beijing"), HasValue: true},
+	}
+	child := []plainbuf.Cell{
+		{Name: "age", Value: plainbuf.Int(9), HasValue: true},
+	}
+	fmt.Println(f.Columns())
+	fmt.Println(f.Match(adult), f.Match(child))
+	// Output:
+	// [age city]
+	// true false
+}

@@ -1,0 +1,139 @@
+package kv
+
+import (
+	"encoding/binary"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+var errFail = errors.New("fail")
+
+// bump increments the counter at g/n and returns its new value.
+func bump(w Writer) uint64 {
+	var n uint64
+	if v := w.Get("g", []byte("n")); v != nil {
+		n = binary.BigEndian.Uint64(v)
+	}
+	_ = w.Put("g", []byte("n"), binary.BigEndian.AppendUint64(nil, n+1))
+	return n + 1
+}
+
+// openTestBolt opens a bolt store closed at the end of the test.
+func openTestBolt(t *testing.T, opts Options) *BoltStore {
+	s, err := OpenBolt(filepath.Join(t.TempDir(), "kv.db"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close() })
+	return s.(*BoltStore)
+}
+
+// waitQueued waits until n requests sit in the queue.
+func waitQueued(t *testing.T, s *BoltStore, n int) {
+	for deadline := time.Now().Add(5 * time.Second); len(s.queue) < n; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests queued, want %d", len(s.queue), n)
+		}
+	}
+}
+
+// TestGroupIsolation holds the committer inside one fn until more Updates
+// are queued, then checks they all share one commit, see each other's
+// writes in order and do not see the writes of failed fns.
+func TestGroupIsolation(t *testing.T) {
+	s := openTestBolt(t, Options{})
+	started, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = s.Update(func(w Writer) error { bump(w); close(started); <-release; return nil })
+	})
+	<-started
+	const queued = 20
+	errs := make([]error, queued)
+	for i := range queued {
+		wg.Go(func() {
+			defer func() { _ = recover() }()
+			errs[i] = s.Update(func(w Writer) error {
+				bump(w)
+				switch i {
+				case 3:
+					return errFail
+				case 7:
+					panic("boom")
+				}
+				return nil
+			})
+		})
+	}
+	waitQueued(t, s, queued)
+	close(release)
+	wg.Wait()
+	if err := s.View(func(r Reader) error {
+		if n := binary.BigEndian.Uint64(r.Get("g", []byte("n"))); n != queued-1 {
+			t.Errorf("counter = %d, want %d", n, queued-1)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(errs[3], errFail) {
+		t.Errorf("failed fn returned %v", errs[3])
+	}
+	if st := s.Stats(); st.Commits != 1 || st.Updates != queued+1 {
+		t.Errorf("stats = %+v, want 1 commit of %d updates", st, queued+1)
+	}
+}
+
+// TestCommitErrorReachesGroup checks that a failed commit is reported to
+// every caller of the group.
+func TestCommitErrorReachesGroup(t *testing.T) {
+	s := openTestBolt(t, Options{})
+	tx, err := s.db.Begin(true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &group{tx: tx}
+	reqs := []*request{
+		{fn: func(w Writer) error { bump(w); return nil }, done: make(chan struct{})},
+		{fn: func(w Writer) error { bump(w); return nil }, done: make(chan struct{})},
+	}
+	for _, r := range reqs {
+		g.run(r)
+	}
+	_ = tx.Rollback() // makes the commit fail
+	committed, err := g.commit(s.path)
+	if committed || err == nil {
+		t.Fatalf("commit of a closed transaction: committed=%v err=%v", committed, err)
+	}
+	g.release(err)
+	for i, r := range reqs {
+		<-r.done
+		if r.err == nil {
+			t.Errorf("request %d: no error after failed commit", i)
+		}
+	}
+}
+
+// TestGroupSizeCap checks that a group stops at MaxGroupUpdates fns.
+func TestGroupSizeCap(t *testing.T) {
+	const limit = 4
+	s := openTestBolt(t, Options{MaxGroupUpdates: limit})
+	started, release := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		_ = s.Update(func(w Writer) error { close(started); <-release; return nil })
+	})
+	<-started
+	for range 3 * limit {
+		wg.Go(func() { _ = s.Update(func(w Writer) error { bump(w); return nil }) })
+	}
+	waitQueued(t, s, limit)
+	close(release)
+	wg.Wait()
+	if st := s.Stats(); st.LargestGroup > limit || st.Updates != 3*limit+1 {
+		t.Errorf("stats = %+v, want groups of at most %d", st, limit)
+	}
+}

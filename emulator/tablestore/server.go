@@ -1,0 +1,250 @@
+package tablestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
+	"github.com/golang/protobuf/proto"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+)
+
+// Defaults for a Config's empty fields.
+const (
+	DefaultInstance        = "rocketfn"
+	DefaultAccessKeyID     = "rocketfn-local"
+	DefaultAccessKeySecret = "rocketfn-local-secret"
+)
+
+// maxBody is the largest request body the service takes.
+const maxBody = 5 << 20
+
+// Config configures a Server. Its zero value serves instance "rocketfn" from
+// memory with the default access key.
+type Config struct {
+	// Dir is the data directory; empty keeps all data in memory.
+	Dir string
+	// Instance is the instance name requests must carry.
+	Instance string
+	// AccessKeyID and AccessKeySecret are the access key the server
+	// accepts, besides any STS credentials it issues.
+	AccessKeyID     string
+	AccessKeySecret string
+	// NoSync acknowledges writes before they reach the disk: faster, and
+	// a crash of the machine (not of the process) can lose them.
+	NoSync bool
+	// MaxTables is the number of tables an instance may hold (64 when 0).
+	MaxTables int
+	// Faults are errors and latency injected into answers, for tests of
+	// clients.
+	Faults []Fault
+	// Logger receives one record per request at debug level and failures
+	// at warn; nil discards them.
+	Logger *slog.Logger
+	// Now is the clock; nil uses time.Now.
+	Now func() time.Time
+}
+
+// Server is a local Tablestore instance speaking the Tablestore protocol.
+type Server struct {
+	cfg    Config
+	store  kv.Store
+	keys   keyring
+	log    *slog.Logger
+	tables *catalog
+	txns   *txnManager
+	faults *faultInjector
+
+	mu       sync.Mutex
+	listener net.Listener
+	http     *http.Server
+}
+
+// New opens the data directory (or memory) and returns a Server ready to
+// serve with ServeHTTP or Start.
+func New(cfg Config) (*Server, error) {
+	if cfg.Instance == "" {
+		cfg.Instance = DefaultInstance
+	}
+	if cfg.AccessKeyID == "" {
+		cfg.AccessKeyID, cfg.AccessKeySecret = DefaultAccessKeyID, DefaultAccessKeySecret
+	}
+	if cfg.MaxTables == 0 {
+		cfg.MaxTables = 64
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	var store kv.Store
+	if cfg.Dir == "" {
+		store = kv.NewMemory()
+	} else {
+		var err error
+		store, err = kv.OpenBolt(filepath.Join(cfg.Dir, "tablestore.db"), kv.Options{NoSync: cfg.NoSync})
+		if err != nil {
+			return nil, fmt.Errorf("tablestore: open data directory: %w", err)
+		}
+	}
+	s := &Server{cfg: cfg, store: store, log: log, faults: newFaultInjector(cfg.Faults)}
+	s.keys.add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
+	cat, err := loadCatalog(store)
+	if err != nil {
+		store.Close()
+		return nil, fmt.Errorf("tablestore: load tables: %w", err)
+	}
+	s.tables = cat
+	s.txns = newTxnManager(s)
+	return s, nil
+}
+
+// Instance is the instance name clients must use.
+func (s *Server) Instance() string { return s.cfg.Instance }
+
+// Credentials are the server's long-lived access key.
+func (s *Server) Credentials() Credentials {
+	return Credentials{AccessKeyID: s.cfg.AccessKeyID, AccessKeySecret: s.cfg.AccessKeySecret}
+}
+
+// IssueSTS mints temporary credentials with a security token, valid for
+// ttl, the way STS AssumeRole does for a function's role.
+func (s *Server) IssueSTS(ttl time.Duration) Credentials {
+	c := Credentials{
+		AccessKeyID:     "STS." + randomID(12),
+		AccessKeySecret: randomID(16),
+		SecurityToken:   randomID(32),
+		Expiration:      s.now().Add(ttl),
+	}
+	s.keys.add(c)
+	return c
+}
+
+// SetFaults replaces the injected faults.
+func (s *Server) SetFaults(faults []Fault) { s.faults.set(faults) }
+
+// Start serves on addr (a loopback address; "" picks a free port on
+// 127.0.0.1) until Close, and returns the endpoint to give clients.
+func (s *Server) Start(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("tablestore: listen: %w", err)
+	}
+	s.mu.Lock()
+	s.listener = l
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Unlock()
+	go s.http.Serve(l)
+	return s.Endpoint(), nil
+}
+
+// Endpoint is the URL clients use, once Start has run.
+func (s *Server) Endpoint() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return ""
+	}
+	return "http://" + s.listener.Addr().String()
+}
+
+// Close stops serving, waits for requests in flight, and closes the store.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	h := s.http
+	s.mu.Unlock()
+	if h != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h.Shutdown(ctx)
+	}
+	s.txns.close()
+	return s.store.Close()
+}
+
+func (s *Server) now() time.Time { return s.cfg.Now() }
+
+// ServeHTTP answers one Tablestore request: POST /<Action> with a protobuf
+// body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	requestID := randomID(16)
+	action := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	cred, resp, err := s.serve(r, action)
+	var body []byte
+	status := http.StatusOK
+	if err == nil && resp != nil {
+		var merr error
+		if body, merr = proto.Marshal(resp); merr != nil {
+			err = errorf(CodeInternalServerError, "encode %s response: %v", action, merr)
+		}
+	}
+	if err != nil {
+		status = err.Status()
+		if err.Code == "" {
+			body = []byte(err.Message) // a bare HTTP error, as a proxy in front of the service answers
+		} else {
+			body, _ = proto.Marshal(&pb.Error{Code: proto.String(err.Code), Message: proto.String(err.Message)})
+		}
+		s.log.Warn("tablestore request failed", "action", action, "request_id", requestID, "code", err.Code, "message", err.Message)
+	}
+	if status == http.StatusOK && body == nil {
+		body = []byte{}
+	}
+	setResponseHeaders(w.Header(), action, requestID, body, cred, s.now())
+	w.WriteHeader(status)
+	w.Write(body)
+	s.log.Debug("tablestore request", "action", action, "request_id", requestID, "status", status, "duration", time.Since(start))
+}
+
+func (s *Server) serve(r *http.Request, action string) (Credentials, proto.Message, *Error) {
+	if r.Method != http.MethodPost {
+		return Credentials{}, nil, errorf(CodeMethodNotAllowed, "Only POST is allowed, got %s.", r.Method)
+	}
+	op, ok := actions[action]
+	if !ok {
+		return Credentials{}, nil, invalid("Unsupported action: %q.", action)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return Credentials{}, nil, errorf(CodeRequestBodyTooLarge, "Request body is larger than %d bytes.", maxBody)
+		}
+		return Credentials{}, nil, invalid("Read request body: %v.", err)
+	}
+	cred, aerr := s.authenticate(r, action, body)
+	if aerr != nil {
+		return Credentials{}, nil, aerr
+	}
+	if ferr := s.faults.inject(r.Context(), action); ferr != nil {
+		return cred, nil, ferr
+	}
+	if op.unsupported != "" {
+		return cred, nil, errorf(CodeUnsupportOperation, "%s is not supported by the local emulator: %s.", action, op.unsupported)
+	}
+	req := op.newRequest()
+	if err := proto.Unmarshal(body, req); err != nil {
+		return cred, nil, invalid("Failed to parse the ProtoBuf message of %s: %v.", action, err)
+	}
+	resp, herr := op.handle(s, req)
+	if herr != nil {
+		return cred, nil, asError(herr)
+	}
+	return cred, resp, nil
+}

@@ -1,0 +1,97 @@
+package tablestore
+
+import (
+	"encoding/binary"
+
+	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
+	"github.com/golang/protobuf/proto"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+)
+
+// storeAccess is rowAccess on the store, within one Update.
+type storeAccess struct{ w kv.Writer }
+
+func (a storeAccess) get(t *table, key []byte) (*row, error) {
+	if a.w.Get(metaBucket, []byte(t.name)) == nil {
+		return nil, tableNotExist(t.name) // deleted since the request began
+	}
+	b := a.w.Get(t.rowsBucket(), key)
+	if b == nil {
+		return nil, nil
+	}
+	return decodeRow(b)
+}
+
+func (a storeAccess) put(t *table, key []byte, r *row) error {
+	return a.w.Put(t.rowsBucket(), key, r.encode())
+}
+
+func (a storeAccess) del(t *table, key []byte) error { return a.w.Delete(t.rowsBucket(), key) }
+
+func (a storeAccess) nextAutoIncrement(t *table) (int64, error) {
+	var n int64
+	if b := a.w.Get(autoIncBucket, []byte(t.name)); len(b) == 8 {
+		n = int64(binary.BigEndian.Uint64(b))
+	}
+	n++
+	return n, a.w.Put(autoIncBucket, []byte(t.name), binary.BigEndian.AppendUint64(nil, uint64(n)))
+}
+
+// write applies one change, in its transaction when txnID is set, else in
+// a store Update of its own.
+func (s *Server) write(ch *change, txnID string) (*result, error) {
+	nowMs := s.now().UnixMilli()
+	if txnID != "" {
+		return s.txns.apply(txnID, ch, nowMs)
+	}
+	if err := s.txns.checkUnlocked(ch.t, ch.pk); err != nil {
+		return nil, err
+	}
+	var res *result
+	err := s.store.Update(func(w kv.Writer) error {
+		var err error
+		res, err = apply(storeAccess{w}, ch, nowMs)
+		return err
+	})
+	return res, err
+}
+
+func (s *Server) putRow(req *pb.PutRowRequest) (proto.Message, error) {
+	res, err := s.writeOne(req.GetTableName(), pb.OperationType_PUT, req.GetRow(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.PutRowResponse{Consumed: res.consumed, Row: res.row}, nil
+}
+
+func (s *Server) updateRow(req *pb.UpdateRowRequest) (proto.Message, error) {
+	res, err := s.writeOne(req.GetTableName(), pb.OperationType_UPDATE, req.GetRowChange(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.UpdateRowResponse{Consumed: res.consumed, Row: res.row}, nil
+}
+
+func (s *Server) deleteRow(req *pb.DeleteRowRequest) (proto.Message, error) {
+	res, err := s.writeOne(req.GetTableName(), pb.OperationType_DELETE, req.GetPrimaryKey(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
+	if err != nil {
+		return nil, err
+	}
+	return &pb.DeleteRowResponse{Consumed: res.consumed, Row: res.row}, nil
+}
+
+func (s *Server) writeOne(name string, kind pb.OperationType, rowBytes []byte, cond *pb.Condition, ret *pb.ReturnContent, txnID string) (*result, error) {
+	if len(rowBytes) > maxWriteRequest {
+		return nil, invalid("The row change is %d bytes, more than %d.", len(rowBytes), maxWriteRequest)
+	}
+	t, err := s.tables.get(name)
+	if err != nil {
+		return nil, err
+	}
+	ch, err := s.parseChange(t, kind, rowBytes, cond, ret)
+	if err != nil {
+		return nil, err
+	}
+	return s.write(ch, txnID)
+}
