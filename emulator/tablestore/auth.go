@@ -74,7 +74,7 @@ func (s *Server) authenticate(r *http.Request, action string, body []byte) (Cred
 	if err != nil {
 		return Credentials{}, invalid("Invalid date format: %q.", r.Header.Get("x-ots-date"))
 	}
-	if d := s.now().Sub(date); d > maxSkew || d < -maxSkew {
+	if d := time.Since(date); d > maxSkew || d < -maxSkew {
 		return Credentials{}, errorf(CodeAuthFailed, "Mismatch between system time and x-ots-date: %s.", r.Header.Get("x-ots-date"))
 	}
 	if got := r.Header.Get("x-ots-instancename"); got != s.cfg.Instance {

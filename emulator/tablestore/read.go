@@ -82,13 +82,17 @@ func (rs *readSpec) project(t *table, r *row, nowMs int64) ([]plainbuf.Cell, boo
 		n++
 		cells = append(cells, c)
 	}
-	if rs.filter != nil {
+	cells = rs.selectColumns(cells)
+	if rs.filter != nil { // the filter sees the columns the read returns, as the service's does
 		if !rs.filter.Match(cells) {
 			return nil, false
 		}
 		cells = rs.filter.Paginate(cells)
 	}
-	return rs.selectColumns(t, cells)
+	if len(rs.columns) > 0 && len(cells) == 0 && !rs.wantsPK(t) {
+		return nil, false // none of the requested columns exist
+	}
+	return cells, true
 }
 
 func (rs *readSpec) inTime(ts int64) bool {
@@ -102,10 +106,8 @@ func (rs *readSpec) inTime(ts int64) bool {
 	return ts >= tr.GetStartTime() && ts < tr.GetEndTime()
 }
 
-// selectColumns keeps columns_to_get and the start/end column range. A row
-// none of whose requested columns exist is not returned, unless a primary
-// key column was requested.
-func (rs *readSpec) selectColumns(t *table, cells []plainbuf.Cell) ([]plainbuf.Cell, bool) {
+// selectColumns keeps columns_to_get and the start/end column range.
+func (rs *readSpec) selectColumns(cells []plainbuf.Cell) []plainbuf.Cell {
 	out := cells[:0:0]
 	for _, c := range cells {
 		if len(rs.columns) > 0 && !slices.Contains(rs.columns, c.Name) {
@@ -116,15 +118,18 @@ func (rs *readSpec) selectColumns(t *table, cells []plainbuf.Cell) ([]plainbuf.C
 		}
 		out = append(out, c)
 	}
-	if len(rs.columns) > 0 && len(out) == 0 {
-		for _, k := range t.pk {
-			if slices.Contains(rs.columns, k.name) {
-				return out, true
-			}
+	return out
+}
+
+// wantsPK reports whether columns_to_get names a primary-key column: such
+// a read returns the row even when it has no attribute columns.
+func (rs *readSpec) wantsPK(t *table) bool {
+	for _, k := range t.pk {
+		if slices.Contains(rs.columns, k.name) {
+			return true
 		}
-		return nil, false
 	}
-	return out, true
+	return false
 }
 
 // encodeRow is the plain buffer of one row a read returns.

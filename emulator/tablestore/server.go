@@ -51,7 +51,9 @@ type Config struct {
 	// Logger receives one record per request at debug level and failures
 	// at warn; nil discards them.
 	Logger *slog.Logger
-	// Now is the clock; nil uses time.Now.
+	// Now is the clock of the data (cell timestamps, TTL, transaction and
+	// STS expiry); nil uses time.Now. The x-ots-date check always uses the
+	// wall clock, as clients sign with it.
 	Now func() time.Time
 }
 

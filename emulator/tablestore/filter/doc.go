@@ -41,4 +41,16 @@
 // [offset, offset+limit) of a row, counted by distinct column name. It is only
 // valid as a whole filter. Match always passes it and Paginate applies it.
 // Negative offsets and limits are rejected.
+//
+// # Use in a server
+//
+// Parse errors all start with "filter: " and describe a bad request, which the
+// service reports as OTSParameterInvalid. A write's column condition should
+// not be a column pagination filter (see Filter.IsPagination). A read applies
+// Match to the row's cells, then Paginate to the cells it returns.
+//
+// The Tablestore documentation says a read filter sees only the columns the
+// read returns: a column left out of columns_to_get counts as missing. A
+// server that follows it passes Match just those cells; Columns names the
+// columns the conditions refer to, for servers that need to know them.
 package filter

@@ -35,3 +35,26 @@ func Example() {
 	// [age city]
 	// true false
 }
+
+func ExampleFilter_Paginate() {
+	page := &tablestore.PaginationFilter{Offset: 1, Limit: 2}
+	f, err := filter.Parse(page.Serialize())
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	cells := []plainbuf.Cell{
+		{Name: "a", Value: plainbuf.Int(1), HasValue: true},
+		{Name: "b", Value: plainbuf.Int(2), HasValue: true, Timestamp: 2},
+		{Name: "b", Value: plainbuf.Int(3), HasValue: true, Timestamp: 1},
+		{Name: "c", Value: plainbuf.Int(4), HasValue: true},
+		{Name: "d", Value: plainbuf.Int(5), HasValue: true},
+	}
+	for _, c := range f.Paginate(cells) {
+		fmt.Println(c.Name, c.Value)
+	}
+	// Output:
+	// b 2
+	// b 3
+	// c 4
+}

@@ -21,12 +21,15 @@ func FuzzParse(f *testing.F) {
 		combine(ts.LO_AND, eq("a", int64(1)), combine(ts.LO_NOT, eq("s", "y"))),
 		combine(ts.LO_OR, eq("a", int64(1)), eq("a", int64(2)), eq("d", 1.0)),
 		&ts.PaginationFilter{Offset: 1, Limit: 2},
+		&ts.PaginationFilter{Offset: 0, Limit: 0},
 	}
 	for _, s := range seeds {
 		f.Add(s.Serialize())
 	}
 	f.Add([]byte{})
 	f.Add([]byte{0x08, 0x09, 0x12, 0x00})
+	f.Add(nestedNots(3))
+	f.Add(combine(ts.LO_AND, conditions(10)...).Serialize())
 	cells := []plainbuf.Cell{
 		cell("a", 2, plainbuf.Int(1)), cell("a", 1, plainbuf.Int(2)),
 		cell("b", 1, plainbuf.Bin([]byte{1})),

@@ -3,6 +3,7 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	protov1 "github.com/golang/protobuf/proto"
@@ -20,14 +21,9 @@ func errorf(format string, args ...any) error {
 	return fmt.Errorf("filter: "+format, args...)
 }
 
-// wrap prefixes err with context, keeping a single "filter: " prefix.
+// wrap puts context after the "filter: " prefix of err, which errorf made.
 func wrap(context string, err error) error {
-	const prefix = "filter: "
-	msg := err.Error()
-	if len(msg) >= len(prefix) && msg[:len(prefix)] == prefix {
-		msg = msg[len(prefix):]
-	}
-	return errors.New(prefix + context + ": " + msg)
+	return errors.New("filter: " + context + ": " + strings.TrimPrefix(err.Error(), "filter: "))
 }
 
 // unmarshal decodes b into m, leaving required-field checks to the caller so

@@ -25,6 +25,8 @@ type BoltStore struct {
 	updates, commits, largest atomic.Uint64
 }
 
+var _ Store = (*BoltStore)(nil)
+
 // request is one queued Update.
 type request struct {
 	fn       func(Writer) error

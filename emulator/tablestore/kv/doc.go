@@ -28,8 +28,8 @@
 // shared transaction, so a later fn in the group sees the writes of the
 // earlier ones. Once the queue is empty, or the group reaches
 // Options.MaxGroupUpdates fns or Options.MaxGroupBytes bytes, the
-// transaction is committed with a single fsync and all callers of the group
-// are released. Updates queued meanwhile form the next group. A lone writer
+// transaction is committed once, paying bbolt's fsyncs once for the whole
+// group, and all callers of the group are released. Updates queued meanwhile form the next group. A lone writer
 // therefore pays one fsync per Update, while N concurrent writers share
 // fsyncs; Stats reports how many Updates and commits there were. If the
 // commit fails, every caller of the group receives the error; an Update

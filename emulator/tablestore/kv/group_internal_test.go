@@ -117,23 +117,47 @@ func TestCommitErrorReachesGroup(t *testing.T) {
 	}
 }
 
-// TestGroupSizeCap checks that a group stops at MaxGroupUpdates fns.
-func TestGroupSizeCap(t *testing.T) {
-	const limit = 4
-	s := openTestBolt(t, Options{MaxGroupUpdates: limit})
+// TestGroupLimits checks that a group stops at MaxGroupUpdates fns or
+// once it has written MaxGroupBytes.
+func TestGroupLimits(t *testing.T) {
+	cases := []struct {
+		name    string
+		opts    Options
+		queue   int // requests to wait for before releasing the first
+		largest uint64
+	}{
+		{"updates", Options{MaxGroupUpdates: 4}, 4, 4},
+		{"bytes", Options{MaxGroupBytes: 250}, 12, 4}, // ~100 bytes per fn
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := openTestBolt(t, c.opts)
+			runHeldGroup(t, s, 12, c.queue)
+			if st := s.Stats(); st.LargestGroup > c.largest || st.Updates != 13 {
+				t.Errorf("stats = %+v, want 13 updates in groups of at most %d", st, c.largest)
+			}
+		})
+	}
+}
+
+// runHeldGroup holds the committer in a first Update until queued of n
+// further Updates are queued, then lets all of them finish. Each of the n
+// writes a 100-byte value.
+func runHeldGroup(t *testing.T, s *BoltStore, n, queued int) {
 	started, release := make(chan struct{}), make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		_ = s.Update(func(w Writer) error { close(started); <-release; return nil })
 	})
 	<-started
-	for range 3 * limit {
-		wg.Go(func() { _ = s.Update(func(w Writer) error { bump(w); return nil }) })
+	for i := range n {
+		wg.Go(func() {
+			_ = s.Update(func(w Writer) error {
+				return w.Put("g", []byte{byte(i)}, make([]byte, 100))
+			})
+		})
 	}
-	waitQueued(t, s, limit)
+	waitQueued(t, s, queued)
 	close(release)
 	wg.Wait()
-	if st := s.Stats(); st.LargestGroup > limit || st.Updates != 3*limit+1 {
-		t.Errorf("stats = %+v, want groups of at most %d", st, limit)
-	}
 }

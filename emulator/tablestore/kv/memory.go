@@ -10,6 +10,8 @@ type MemoryStore struct {
 	buckets map[string]*tree
 }
 
+var _ Store = (*MemoryStore)(nil)
+
 // NewMemory returns an empty in-memory store with the semantics of the
 // bolt store, minus durability. The returned Store is a *MemoryStore.
 func NewMemory() Store {

@@ -46,3 +46,19 @@ func BenchmarkAppend(b *testing.B) {
 		buf = Append(buf[:0], r)
 	}
 }
+
+// BenchmarkDecodeRange decodes a GetRange-sized buffer of 100 such rows.
+func BenchmarkDecodeRange(b *testing.B) {
+	rows := make([]Row, 100)
+	for i := range rows {
+		rows[i] = benchRow()
+	}
+	buf := Append(nil, rows...)
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

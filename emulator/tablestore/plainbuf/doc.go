@@ -8,4 +8,41 @@
 // increment), timestamps, the delete-row marker and the special primary-key
 // values INF_MIN, INF_MAX and AUTO_INCREMENT. It verifies every checksum and
 // rejects malformed input with an *Error naming the problem and its offset.
+//
+// # Wire format
+//
+// All integers are little-endian.
+//
+//	buffer = header:u32 (0x75) row+
+//	row    = 0x01 cell* [0x02 cell+] [0x08] [0x0b extlen:u32 ext] 0x09 rowcrc:u8
+//	cell   = 0x03 0x04 namelen:u32 name
+//	         [0x05 vlen:u32 value] [0x06 op:u8] [0x07 ts:i64] 0x0a cellcrc:u8
+//	value  = type:u8 payload   (vlen counts the type byte and the payload)
+//
+// Tags: 0x01 TAG_ROW_PK, 0x02 TAG_ROW_DATA, 0x03 TAG_CELL, 0x04
+// TAG_CELL_NAME, 0x05 TAG_CELL_VALUE, 0x06 TAG_CELL_TYPE (the op), 0x07
+// TAG_CELL_TIMESTAMP, 0x08 TAG_DELETE_ROW_MARKER, 0x09 TAG_ROW_CHECKSUM,
+// 0x0a TAG_CELL_CHECKSUM, 0x0b TAG_EXTENSION.
+//
+// Payloads: Integer and Double 8 bytes, Boolean 1 byte, String and Binary a
+// uint32 length then the bytes, InfMin, InfMax and AutoIncrement nothing.
+// An absent op byte means put; the op bytes are OpDeleteAll, OpDeleteOne
+// (with a timestamp) and OpIncrement (with an Integer value).
+//
+// # Checksums
+//
+// Checksums are CRC-8 with polynomial 0x07 and initial value 0. A cell's
+// checksum covers its name bytes, then its typed value (the type byte and
+// payload, without vlen), then the 8 timestamp bytes, then the op byte: the
+// op is checksummed after the timestamp though it precedes it on the wire.
+// A row's checksum folds in each cell checksum, primary-key cells first,
+// then one byte: 1 if the row carries the delete marker, else 0. The
+// extension is outside every checksum.
+//
+// # Extension
+//
+// Stream records carry TAG_EXTENSION with a sequence-info body (TAG_SEQ_INFO
+// 0x0c, length, then epoch, timestamp and row index under tags 0x0d-0x0f).
+// Requests never do. The decoder skips the body by its length prefix and
+// Row does not keep it; the encoder never writes one.
 package plainbuf

@@ -1,0 +1,41 @@
+package tablestore_test
+
+import (
+	"fmt"
+	"testing"
+
+	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore"
+)
+
+func TestFaults(t *testing.T) {
+	srv, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+
+	// Always busy: the SDK retries, gives up, and nothing is stored.
+	srv.SetFaults([]tablestore.Fault{{Action: "PutRow", Code: tablestore.CodeServerBusy, Rate: 1}})
+	err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_IGNORE, nil, "v", "x")
+	wantCode(t, err, tablestore.CodeServerBusy)
+	srv.SetFaults(nil)
+	if getRow(t, c, "t", pk("id", "a")) != nil {
+		t.Fatal("a failed request stored its row")
+	}
+
+	// Busy a third of the time: the SDK's retries get every write through once.
+	srv.SetFaults([]tablestore.Fault{{Action: "PutRow", Code: tablestore.CodeServerBusy, Rate: 0.3}})
+	for i := 0; i < 50; i++ {
+		if err := put(c, "t", pk("id", fmt.Sprint(i)), ots.RowExistenceExpectation_EXPECT_NOT_EXIST, nil, "v", int64(i)); err != nil {
+			t.Fatalf("write %d: %v", i, err)
+		}
+	}
+
+	// A bare 502 from a proxy: the SDK reports it as OTSServerUnavailable.
+	srv.SetFaults([]tablestore.Fault{{Action: "GetRow", Status: 502, Rate: 1}})
+	_, err = c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "t", PrimaryKey: pk("id", "1"), MaxVersion: 1}})
+	wantCode(t, err, "OTSServerUnavailable")
+	srv.SetFaults(nil)
+	if got := getRow(t, c, "t", pk("id", "7"))["v"]; got != int64(7) {
+		t.Fatalf("v = %v", got)
+	}
+}

@@ -1,0 +1,273 @@
+package tablestore_test
+
+import (
+	"testing"
+	"time"
+
+	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore"
+)
+
+func put(c *ots.TableStoreClient, table string, key *ots.PrimaryKey, exp ots.RowExistenceExpectation, cond ots.ColumnFilter, cols ...any) error {
+	ch := &ots.PutRowChange{TableName: table, PrimaryKey: key}
+	for i := 0; i < len(cols); i += 2 {
+		ch.AddColumn(cols[i].(string), cols[i+1])
+	}
+	ch.SetCondition(exp)
+	if cond != nil {
+		ch.SetColumnCondition(cond)
+	}
+	_, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch})
+	return err
+}
+
+func TestRowExistenceExpectations(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_EXIST, nil, "v", int64(1)); otsCode(err) != tablestore.CodeConditionCheckFail {
+		t.Fatalf("EXPECT_EXIST on a missing row: %v", err)
+	}
+	if getRow(t, c, "t", pk("id", "a")) != nil {
+		t.Fatal("a failed condition wrote the row")
+	}
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_NOT_EXIST, nil, "v", int64(1)); err != nil {
+		t.Fatalf("EXPECT_NOT_EXIST on a missing row: %v", err)
+	}
+	err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_NOT_EXIST, nil, "v", int64(2))
+	wantCode(t, err, tablestore.CodeConditionCheckFail)
+	if got := getRow(t, c, "t", pk("id", "a"))["v"]; got != int64(1) {
+		t.Fatalf("v = %v after a failed insert, want 1", got)
+	}
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_EXIST, nil, "v", int64(3)); err != nil {
+		t.Fatal(err)
+	}
+
+	del := &ots.DeleteRowChange{TableName: "t", PrimaryKey: pk("id", "zz")}
+	del.SetCondition(ots.RowExistenceExpectation_EXPECT_EXIST)
+	_, err = c.DeleteRow(&ots.DeleteRowRequest{DeleteRowChange: del})
+	wantCode(t, err, tablestore.CodeConditionCheckFail)
+	del = &ots.DeleteRowChange{TableName: "t", PrimaryKey: pk("id", "a")}
+	del.SetCondition(ots.RowExistenceExpectation_EXPECT_EXIST)
+	if _, err := c.DeleteRow(&ots.DeleteRowRequest{DeleteRowChange: del}); err != nil {
+		t.Fatal(err)
+	}
+	if getRow(t, c, "t", pk("id", "a")) != nil {
+		t.Fatal("row still there after DeleteRow")
+	}
+}
+
+func TestColumnConditions(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+	putRow(t, c, "t", pk("id", "a"), "version", int64(1), "state", "created")
+
+	// Optimistic concurrency: write only if version is still 1.
+	cond := ots.NewSingleColumnCondition("version", ots.CT_EQUAL, int64(1))
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_EXIST, cond, "version", int64(2), "state", "paid"); err != nil {
+		t.Fatal(err)
+	}
+	err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_EXPECT_EXIST, cond, "version", int64(2), "state", "cancelled")
+	wantCode(t, err, tablestore.CodeConditionCheckFail)
+	if got := getRow(t, c, "t", pk("id", "a"))["state"]; got != "paid" {
+		t.Fatalf("state = %v, want paid", got)
+	}
+
+	// Composite: state == paid AND version >= 2.
+	comp := ots.NewCompositeColumnCondition(ots.LO_AND)
+	comp.AddFilter(ots.NewSingleColumnCondition("state", ots.CT_EQUAL, "paid"))
+	comp.AddFilter(ots.NewSingleColumnCondition("version", ots.CT_GREATER_EQUAL, int64(2)))
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_IGNORE, comp, "version", int64(3), "state", "shipped"); err != nil {
+		t.Fatal(err)
+	}
+
+	// filter_if_missing: a missing column passes unless it is set.
+	missing := ots.NewSingleColumnCondition("nope", ots.CT_EQUAL, "x")
+	if err := put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_IGNORE, missing, "version", int64(4)); err != nil {
+		t.Fatalf("missing column without filter_if_missing: %v", err)
+	}
+	missing = ots.NewSingleColumnCondition("nope", ots.CT_EQUAL, "x")
+	missing.FilterIfMissing = true
+	err = put(c, "t", pk("id", "a"), ots.RowExistenceExpectation_IGNORE, missing, "version", int64(5))
+	wantCode(t, err, tablestore.CodeConditionCheckFail)
+}
+
+func TestUpdateRowOperations(t *testing.T) {
+	srv, c := start(t, tablestore.Config{})
+	_ = srv
+	createTable(t, c, "t", 3, -1, strPK("id"))
+	now := time.Now().UnixMilli()
+	ch := &ots.PutRowChange{TableName: "t", PrimaryKey: pk("id", "a")}
+	ch.AddColumnWithTimestamp("c", "v1", now-3000)
+	ch.AddColumnWithTimestamp("c", "v2", now-2000)
+	ch.AddColumnWithTimestamp("n", int64(10), now-1000)
+	ch.AddColumn("gone", "x")
+	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
+	if _, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+		t.Fatal(err)
+	}
+
+	up := &ots.UpdateRowChange{TableName: "t", PrimaryKey: pk("id", "a")}
+	up.SetCondition(ots.RowExistenceExpectation_EXPECT_EXIST)
+	up.IncrementColumn("n", 5)
+	up.IncrementColumn("fresh", 2)
+	up.DeleteColumn("gone")
+	up.DeleteColumnWithTimestamp("c", now-3000)
+	up.PutColumn("d", "new")
+	up.SetReturnIncrementValue()
+	up.AppendIncrementColumnToReturn("n")
+	up.AppendIncrementColumnToReturn("fresh")
+	resp, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := map[string]any{}
+	for _, col := range resp.Columns {
+		ret[col.ColumnName] = col.Value
+	}
+	if ret["n"] != int64(15) || ret["fresh"] != int64(2) {
+		t.Fatalf("returned increments = %v, want n=15 fresh=2", ret)
+	}
+
+	g, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "t", PrimaryKey: pk("id", "a"), MaxVersion: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	versions := map[string][]any{}
+	for _, col := range g.Columns {
+		versions[col.ColumnName] = append(versions[col.ColumnName], col.Value)
+	}
+	if len(versions["c"]) != 1 || versions["c"][0] != "v2" {
+		t.Errorf("c versions = %v, want [v2] after deleting the older one", versions["c"])
+	}
+	if _, ok := versions["gone"]; ok {
+		t.Errorf("gone still present: %v", versions["gone"])
+	}
+	if len(versions["n"]) != 2 || versions["n"][0] != int64(15) {
+		t.Errorf("n versions = %v, want [15 10] (newest first)", versions["n"])
+	}
+	if versions["d"][0] != "new" {
+		t.Errorf("d = %v", versions["d"])
+	}
+
+	// INCREMENT of a non-integer column is refused and changes nothing.
+	bad := &ots.UpdateRowChange{TableName: "t", PrimaryKey: pk("id", "a")}
+	bad.SetCondition(ots.RowExistenceExpectation_IGNORE)
+	bad.IncrementColumn("d", 1)
+	bad.PutColumn("n", int64(99))
+	_, err = c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: bad})
+	wantCode(t, err, tablestore.CodeParameterInvalid)
+	if got := getRow(t, c, "t", pk("id", "a"))["n"]; got != int64(15) {
+		t.Fatalf("n = %v after a refused update, want 15", got)
+	}
+
+	// UpdateRow on a missing row creates it; EXPECT_EXIST refuses.
+	up = &ots.UpdateRowChange{TableName: "t", PrimaryKey: pk("id", "b")}
+	up.SetCondition(ots.RowExistenceExpectation_EXPECT_EXIST)
+	up.PutColumn("x", int64(1))
+	_, err = c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+	wantCode(t, err, tablestore.CodeConditionCheckFail)
+	up.SetCondition(ots.RowExistenceExpectation_IGNORE)
+	if _, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up}); err != nil {
+		t.Fatal(err)
+	}
+	if got := getRow(t, c, "t", pk("id", "b"))["x"]; got != int64(1) {
+		t.Fatalf("x = %v, want 1", got)
+	}
+}
+
+func TestVersionsAndTimeRange(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 2, -1, strPK("id"))
+	now := time.Now().UnixMilli()
+	for i, v := range []string{"a", "b", "c"} {
+		up := &ots.UpdateRowChange{TableName: "t", PrimaryKey: pk("id", "k")}
+		up.SetCondition(ots.RowExistenceExpectation_IGNORE)
+		up.Columns = append(up.Columns, ots.ColumnToUpdate{ColumnName: "col", Value: v, Timestamp: now - int64(3-i)*1000, HasTimestamp: true})
+		if _, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get := func(crit *ots.SingleRowQueryCriteria) []any {
+		crit.TableName, crit.PrimaryKey = "t", pk("id", "k")
+		resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: crit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []any
+		for _, col := range resp.Columns {
+			out = append(out, col.Value)
+		}
+		return out
+	}
+	if got := get(&ots.SingleRowQueryCriteria{MaxVersion: 5}); len(got) != 2 || got[0] != "c" || got[1] != "b" {
+		t.Errorf("versions = %v, want [c b] (table max_versions 2)", got)
+	}
+	if got := get(&ots.SingleRowQueryCriteria{MaxVersion: 1}); len(got) != 1 || got[0] != "c" {
+		t.Errorf("max_versions 1 = %v, want [c]", got)
+	}
+	if got := get(&ots.SingleRowQueryCriteria{TimeRange: &ots.TimeRange{Start: now - 2500, End: now - 1500}}); len(got) != 1 || got[0] != "b" {
+		t.Errorf("time range = %v, want [b]", got)
+	}
+	if got := get(&ots.SingleRowQueryCriteria{TimeRange: &ots.TimeRange{Specific: now - 1000}}); len(got) != 1 || got[0] != "c" {
+		t.Errorf("specific time = %v, want [c]", got)
+	}
+}
+
+func TestTTLHidesOldVersions(t *testing.T) {
+	clock := time.Now()
+	_, c := start(t, tablestore.Config{Now: func() time.Time { return clock }})
+	createTable(t, c, "t", 1, 86400, strPK("id"))
+	putRow(t, c, "t", pk("id", "k"), "v", "x")
+	if getRow(t, c, "t", pk("id", "k")) == nil {
+		t.Fatal("row missing before its TTL")
+	}
+	clock = clock.Add(86401 * time.Second)
+	if got := getRow(t, c, "t", pk("id", "k")); got != nil {
+		t.Fatalf("row = %v after its TTL, want none", got)
+	}
+	err := put(c, "t", pk("id", "k"), ots.RowExistenceExpectation_EXPECT_NOT_EXIST, nil, "v", "y")
+	if err != nil {
+		t.Fatalf("insert over an expired row: %v", err)
+	}
+}
+
+func TestAutoIncrement(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("user"), pkDef{name: "seq", typ: ots.PrimaryKeyType_INTEGER, autoInc: true})
+	var seqs []int64
+	for i := 0; i < 3; i++ {
+		key := pk("user", "u1")
+		key.AddPrimaryKeyColumnWithAutoIncrement("seq")
+		ch := &ots.PutRowChange{TableName: "t", PrimaryKey: key}
+		ch.AddColumn("i", int64(i))
+		ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
+		ch.SetReturnPk()
+		resp, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(resp.PrimaryKey.PrimaryKeys) != 2 {
+			t.Fatalf("returned primary key = %v", resp.PrimaryKey)
+		}
+		seqs = append(seqs, resp.PrimaryKey.PrimaryKeys[1].Value.(int64))
+	}
+	if !(seqs[0] < seqs[1] && seqs[1] < seqs[2]) {
+		t.Fatalf("auto-increment values %v not increasing", seqs)
+	}
+	if got := getRow(t, c, "t", pk("user", "u1", "seq", seqs[1]))["i"]; got != int64(1) {
+		t.Fatalf("row at seq %d: i = %v, want 1", seqs[1], got)
+	}
+	// AUTO_INCREMENT on the partition key is refused.
+	_, err := c.CreateTable(&ots.CreateTableRequest{
+		TableMeta:          &ots.TableMeta{TableName: "bad", SchemaEntry: []*ots.PrimaryKeySchema{{Name: strp("id"), Type: pkType(ots.PrimaryKeyType_INTEGER), Option: pkOpt(ots.AUTO_INCREMENT)}}},
+		TableOption:        &ots.TableOption{TimeToAlive: -1, MaxVersion: 1},
+		ReservedThroughput: &ots.ReservedThroughput{},
+	})
+	wantCode(t, err, tablestore.CodeParameterInvalid)
+}
+
+func strp(s string) *string                              { return &s }
+func pkType(t ots.PrimaryKeyType) *ots.PrimaryKeyType    { return &t }
+func pkOpt(o ots.PrimaryKeyOption) *ots.PrimaryKeyOption { return &o }
