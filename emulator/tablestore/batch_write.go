@@ -51,9 +51,15 @@ func (br *batchRow) response() *pb.RowInBatchWriteRowResponse {
 }
 
 func (s *Server) parseBatchWrite(req *pb.BatchWriteRowRequest) ([][]*batchRow, *Error) {
-	total := 0
+	total, size := 0, 0
 	for _, tr := range req.GetTables() {
 		total += len(tr.GetRows())
+		for _, r := range tr.GetRows() {
+			size += len(r.GetRowChange())
+		}
+	}
+	if size > maxWriteRequest {
+		return nil, invalid("The rows of BatchWriteRow are %d bytes, more than %d.", size, maxWriteRequest)
 	}
 	if total == 0 {
 		return nil, invalid("BatchWriteRow has no rows.")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -95,6 +96,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Dir == "" {
 		store = kv.NewMemory()
 	} else {
+		if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("tablestore: create data directory: %w", err)
+		}
 		var err error
 		store, err = kv.OpenBolt(filepath.Join(cfg.Dir, "tablestore.db"), kv.Options{NoSync: cfg.NoSync})
 		if err != nil {

@@ -1,0 +1,71 @@
+package tablestore_test
+
+import (
+	"testing"
+
+	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/emulator/tablestore"
+)
+
+func TestTableManagement(t *testing.T) {
+	_, c := start(t, tablestore.Config{MaxTables: 2})
+	meta := &ots.TableMeta{TableName: "orders"}
+	meta.AddPrimaryKeyColumn("shop", ots.PrimaryKeyType_STRING)
+	meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_BINARY)
+	meta.AddDefinedColumn("state", ots.DefinedColumn_STRING)
+	_, err := c.CreateTable(&ots.CreateTableRequest{TableMeta: meta, TableOption: &ots.TableOption{TimeToAlive: 86400 * 7, MaxVersion: 3},
+		ReservedThroughput: &ots.ReservedThroughput{Readcap: 5, Writecap: 6}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := c.DescribeTable(&ots.DescribeTableRequest{TableName: "orders"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.TableMeta.SchemaEntry) != 2 || *d.TableMeta.SchemaEntry[1].Name != "id" || *d.TableMeta.SchemaEntry[1].Type != ots.PrimaryKeyType_BINARY {
+		t.Errorf("schema = %+v", d.TableMeta.SchemaEntry)
+	}
+	if d.TableOption.TimeToAlive != 86400*7 || d.TableOption.MaxVersion != 3 || d.ReservedThroughput.Readcap != 5 || d.ReservedThroughput.Writecap != 6 {
+		t.Errorf("options = %+v, throughput = %+v", d.TableOption, d.ReservedThroughput)
+	}
+
+	u, err := c.UpdateTable(&ots.UpdateTableRequest{TableName: "orders", TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.TableOption.MaxVersion != 1 || u.TableOption.TimeToAlive != -1 {
+		t.Errorf("UpdateTable options = %+v", u.TableOption)
+	}
+	_, err = c.UpdateTable(&ots.UpdateTableRequest{TableName: "nope", TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}})
+	wantCode(t, err, tablestore.CodeObjectNotExist)
+	_, err = c.UpdateTable(&ots.UpdateTableRequest{TableName: "orders", TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 0}})
+	wantCode(t, err, tablestore.CodeParameterInvalid)
+
+	sp, err := c.ComputeSplitPointsBySize(&ots.ComputeSplitPointsBySizeRequest{TableName: "orders", SplitSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sp.Splits) != 1 || len(sp.Splits[0].LowerBound.PrimaryKeys) != 2 || len(sp.Splits[0].UpperBound.PrimaryKeys) != 2 {
+		t.Fatalf("splits = %+v; want one split of the whole table", sp.Splits)
+	}
+
+	createTable(t, c, "second", 1, -1, intPK("n"))
+	meta.TableName = "third"
+	_, err = c.CreateTable(&ots.CreateTableRequest{TableMeta: meta, TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &ots.ReservedThroughput{}})
+	wantCode(t, err, tablestore.CodeQuotaExhausted)
+
+	// A deleted table's rows do not come back with a new table of its name.
+	putRow(t, c, "second", pk("n", int64(1)), "v", "old")
+	if _, err := c.DeleteTable(&ots.DeleteTableRequest{TableName: "second"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.DeleteTable(&ots.DeleteTableRequest{TableName: "second"})
+	wantCode(t, err, tablestore.CodeObjectNotExist)
+	createTable(t, c, "second", 1, -1, intPK("n"))
+	if getRow(t, c, "second", pk("n", int64(1))) != nil {
+		t.Fatal("rows of a deleted table came back")
+	}
+	err = put(c, "gone", pk("n", int64(1)), ots.RowExistenceExpectation_IGNORE, nil, "v", "x")
+	wantCode(t, err, tablestore.CodeObjectNotExist)
+}
