@@ -16,6 +16,7 @@ const captured = "75000000 01 03 04 03000000 706b31 05 06000000 03 01000000 61 0
 
 // asError asserts that err is an *Error whose message contains want.
 func asError(t *testing.T, err error, want string) *Error {
+	t.Helper()
 	var e *Error
 	if !errors.As(err, &e) {
 		t.Fatalf("error %v (%T), want *Error containing %q", err, err, want)
@@ -29,6 +30,7 @@ func asError(t *testing.T, err error, want string) *Error {
 // edit returns a copy of the captured fixture with the first occurrence of
 // old replaced by new (both hex).
 func edit(t *testing.T, old, new string) []byte {
+	t.Helper()
 	b, o := unhex(t, captured), unhex(t, old)
 	if !bytes.Contains(b, o) {
 		t.Fatalf("fixture has no %s", old)
@@ -186,6 +188,7 @@ func TestDecodeHugeLengths(t *testing.T) {
 // validBuffers returns the SDK-written buffers and encodings of the sample
 // rows.
 func validBuffers(t testing.TB) [][]byte {
+	t.Helper()
 	bufs := [][]byte{unhex(t, captured), Append(nil, sampleRows()...)}
 	for _, r := range sampleRows() {
 		bufs = append(bufs, Append(nil, r))
@@ -200,6 +203,7 @@ func validBuffers(t testing.TB) [][]byte {
 // rows gives a buffer that decodes to the same rows and re-encodes to
 // itself.
 func checkDecode(t *testing.T, b []byte) {
+	t.Helper()
 	rows, err := Decode(b)
 	if err != nil {
 		var e *Error

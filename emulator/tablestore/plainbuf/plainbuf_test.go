@@ -11,6 +11,7 @@ import (
 
 // unhex decodes hex that may contain spaces.
 func unhex(t testing.TB, s string) []byte {
+	t.Helper()
 	b, err := hex.DecodeString(strings.ReplaceAll(s, " ", ""))
 	if err != nil {
 		t.Fatal(err)
