@@ -14,7 +14,7 @@ import (
 // increments of one shared counter are all applied exactly once, inserts
 // of one key succeed exactly once, and every row written is there.
 func TestConcurrentWriters(t *testing.T) {
-	_, c := start(t, tablestore.Config{Dir: t.TempDir()})
+	srv, c := start(t, tablestore.Config{Dir: t.TempDir()})
 	createTable(t, c, "t", 1, -1, strPK("id"))
 	const writers, each = 32, 10
 	var wg sync.WaitGroup
@@ -25,6 +25,7 @@ func TestConcurrentWriters(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			c := client(srv, srv.Endpoint(), srv.Credentials()) // the SDK's retry backoff is not safe to share
 			for i := 0; i < each; i++ {
 				up := &ots.UpdateRowChange{TableName: "t", PrimaryKey: pk("id", "counter")}
 				up.SetCondition(ots.RowExistenceExpectation_IGNORE)
