@@ -25,9 +25,12 @@ func apply(acc rowAccess, ch *change, nowMs int64) (*result, error) {
 		}
 	}
 	key := appendKey(nil, pk)
-	old, err := acc.get(ch.t, key)
-	if err != nil {
-		return nil, err
+	var old *row
+	if !ch.blind() {
+		var err error
+		if old, err = acc.get(ch.t, key); err != nil {
+			return nil, err
+		}
 	}
 	var oldCells []plainbuf.Cell
 	exists := old != nil
@@ -43,11 +46,10 @@ func apply(acc rowAccess, ch *change, nowMs int64) (*result, error) {
 		read = 1
 	}
 	res := &result{consumed: consumed(read, capacityUnits(ch.size))}
+	var err error
 	switch ch.kind {
 	case pb.OperationType_DELETE:
-		if exists {
-			err = acc.del(ch.t, key)
-		}
+		err = acc.del(ch.t, key)
 	case pb.OperationType_PUT:
 		err = acc.put(ch.t, key, &row{pk: pk, cells: ch.putCells(nowMs)})
 	case pb.OperationType_UPDATE:
@@ -67,6 +69,12 @@ func apply(acc rowAccess, ch *change, nowMs int64) (*result, error) {
 		res.row = plainbuf.Append(nil, plainbuf.Row{PrimaryKey: pk})
 	}
 	return res, nil
+}
+
+// blind reports whether the change does not depend on the row it replaces:
+// a put or delete without conditions.
+func (ch *change) blind() bool {
+	return ch.kind != pb.OperationType_UPDATE && ch.existence == pb.RowExistenceExpectation_IGNORE && ch.cond == nil
 }
 
 // check applies the row existence expectation, then the column condition.

@@ -40,7 +40,7 @@ func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (proto.Message, err
 		}
 		resp.Tables = append(resp.Tables, out)
 	}
-	return resp, nil
+	return batchWriteReply{resp}, nil
 }
 
 func (br *batchRow) response() *pb.RowInBatchWriteRowResponse {
@@ -106,8 +106,16 @@ func (s *Server) applyBatch(tables [][]*batchRow, nowMs int64) error {
 	}
 	return s.store.Update(func(w kv.Writer) error {
 		for _, rows := range tables {
+			var gone error
 			for _, br := range rows {
 				if br.ch == nil || br.err != nil {
+					continue
+				}
+				if gone == nil {
+					gone = tableAlive(w, br.ch.t)
+				}
+				if gone != nil {
+					br.err = asError(gone)
 					continue
 				}
 				res, err := apply(storeAccess{w}, br.ch, nowMs)

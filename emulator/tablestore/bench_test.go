@@ -207,7 +207,7 @@ func BenchmarkRawBolt(b *testing.B) {
 // openRawBolt opens a bbolt file in a fresh directory with the options the
 // server's store uses.
 func openRawBolt(b *testing.B) *bolt.DB {
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{FreelistType: bolt.FreelistMapType, NoFreelistSync: true})
 	if err != nil {
 		b.Fatal(err)
 	}

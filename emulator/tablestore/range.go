@@ -126,7 +126,7 @@ func (s *Server) getRange(req *pb.GetRangeRequest) (proto.Message, error) {
 	if p.next != nil {
 		resp.NextStartPrimaryKey = plainbuf.Append(nil, plainbuf.Row{PrimaryKey: p.next})
 	}
-	return resp, nil
+	return getRangeReply{resp}, nil
 }
 
 // batchGetRow reads each row independently from one snapshot; per-row
@@ -154,7 +154,7 @@ func (s *Server) batchGetRow(req *pb.BatchGetRowRequest) (proto.Message, error) 
 		}
 		return nil
 	})
-	return resp, err
+	return batchGetReply{resp}, err
 }
 
 func (s *Server) batchGetOne(v kv.Reader, tr *pb.TableInBatchGetRowRequest, pkb []byte, nowMs int64) *pb.RowInBatchGetRowResponse {

@@ -174,7 +174,7 @@ func (s *Server) getRow(req *pb.GetRowRequest) (proto.Message, error) {
 			out = encodeRow(r.pk, cells)
 		}
 	}
-	return &pb.GetRowResponse{Consumed: consumed(capacityUnits(len(out)), 0), Row: out}, nil
+	return getRowReply{&pb.GetRowResponse{Consumed: consumed(capacityUnits(len(out)), 0), Row: out}}, nil
 }
 
 func readRow(v kv.Reader, t *table, key []byte) (*row, error) {

@@ -15,7 +15,11 @@ type row struct {
 }
 
 func (r *row) encode() []byte {
-	return plainbuf.Append(nil, plainbuf.Row{PrimaryKey: r.pk, Cells: r.cells})
+	n := 16
+	for _, c := range append(r.pk, r.cells...) {
+		n += len(c.Name) + c.Value.Size() + 32
+	}
+	return plainbuf.Append(make([]byte, 0, n), plainbuf.Row{PrimaryKey: r.pk, Cells: r.cells})
 }
 
 // decodeRow decodes a stored row, copying it out of the store's memory.

@@ -194,7 +194,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cred, resp, err := s.serve(r, action)
 	var body []byte
 	status := http.StatusOK
-	if err == nil && resp != nil {
+	if w, ok := resp.(wireMarshaler); ok && err == nil {
+		body = w.appendWire(make([]byte, 0, 256))
+	} else if err == nil && resp != nil {
 		var merr error
 		if body, merr = proto.Marshal(resp); merr != nil {
 			err = errorf(CodeInternalServerError, "encode %s response: %v", action, merr)

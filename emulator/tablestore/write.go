@@ -12,10 +12,15 @@ import (
 // storeAccess is rowAccess on the store, within one Update.
 type storeAccess struct{ w kv.Writer }
 
-func (a storeAccess) get(t *table, key []byte) (*row, error) {
-	if a.w.Get(metaBucket, []byte(t.name)) == nil {
-		return nil, tableNotExist(t.name) // deleted since the request began
+// tableAlive fails when t was deleted since the request looked it up.
+func tableAlive(r kv.Reader, t *table) error {
+	if r.Get(metaBucket, []byte(t.name)) == nil {
+		return tableNotExist(t.name)
 	}
+	return nil
+}
+
+func (a storeAccess) get(t *table, key []byte) (*row, error) {
 	b := a.w.Get(t.rowsBucket(), key)
 	if b == nil {
 		return nil, nil
@@ -50,6 +55,9 @@ func (s *Server) write(ch *change, txnID string) (*result, error) {
 	}
 	var res *result
 	err := s.store.Update(func(w kv.Writer) error {
+		if err := tableAlive(w, ch.t); err != nil {
+			return err
+		}
 		var err error
 		res, err = apply(storeAccess{w}, ch, nowMs)
 		return err
@@ -62,7 +70,7 @@ func (s *Server) putRow(req *pb.PutRowRequest) (proto.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pb.PutRowResponse{Consumed: res.consumed, Row: res.row}, nil
+	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
 }
 
 func (s *Server) updateRow(req *pb.UpdateRowRequest) (proto.Message, error) {
@@ -70,7 +78,7 @@ func (s *Server) updateRow(req *pb.UpdateRowRequest) (proto.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pb.UpdateRowResponse{Consumed: res.consumed, Row: res.row}, nil
+	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
 }
 
 func (s *Server) deleteRow(req *pb.DeleteRowRequest) (proto.Message, error) {
@@ -78,7 +86,7 @@ func (s *Server) deleteRow(req *pb.DeleteRowRequest) (proto.Message, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pb.DeleteRowResponse{Consumed: res.consumed, Row: res.row}, nil
+	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
 }
 
 func (s *Server) writeOne(name string, kind pb.OperationType, rowBytes []byte, cond *pb.Condition, ret *pb.ReturnContent, txnID string) (*result, error) {

@@ -23,6 +23,7 @@ type BoltStore struct {
 	done   chan struct{} // closed when the committer exits
 
 	updates, commits, largest atomic.Uint64
+	lastGroup                 int // size of the previous group; committer only
 }
 
 var _ Store = (*BoltStore)(nil)
@@ -42,9 +43,10 @@ type request struct {
 func OpenBolt(path string, opts Options) (Store, error) {
 	opts = opts.withDefaults()
 	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:      opts.LockTimeout,
-		NoSync:       opts.NoSync,
-		FreelistType: bolt.FreelistMapType,
+		Timeout:        opts.LockTimeout,
+		NoSync:         opts.NoSync,
+		NoFreelistSync: true, // rebuilt at open: commits write less
+		FreelistType:   bolt.FreelistMapType,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("kv: open %s: file is locked by another process (waited %v): %w",

@@ -2,6 +2,7 @@ package kv
 
 import (
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -27,7 +28,10 @@ func (s *BoltStore) commitLoop() {
 
 // runGroup runs first and then every request already queued, up to the
 // group limits, in one transaction, commits it and releases the callers.
-// Requests that arrive while it commits form the next group.
+// When the previous group was shared, writers are concurrent: it also
+// waits up to MaxGroupWait for the group to grow as large as that one,
+// which amortizes a commit over more writers. Requests that arrive while
+// it commits form the next group.
 func (s *BoltStore) runGroup(first *request) {
 	tx, err := s.db.Begin(true)
 	if err != nil {
@@ -36,13 +40,21 @@ func (s *BoltStore) runGroup(first *request) {
 	}
 	g := &group{tx: tx}
 	g.run(first)
+	var deadline time.Time
+	if s.lastGroup > 1 && s.opts.MaxGroupWait > 0 {
+		deadline = time.Now().Add(s.opts.MaxGroupWait)
+	}
 	for g.err == nil && g.ran < s.opts.MaxGroupUpdates && g.bytes < s.opts.MaxGroupBytes {
 		r := s.next()
+		if r == nil && g.ran < s.lastGroup && !deadline.IsZero() {
+			r = s.nextBefore(deadline)
+		}
 		if r == nil {
 			break
 		}
 		g.run(r)
 	}
+	s.lastGroup = g.ran
 	committed, err := g.commit(s.path)
 	s.updates.Add(uint64(g.ran))
 	if committed {
@@ -58,6 +70,22 @@ func (s *BoltStore) next() *request {
 	case r := <-s.queue:
 		return r // nil once the queue is closed and empty
 	default:
+		return nil
+	}
+}
+
+// nextBefore waits for a queued request until deadline, or returns nil.
+func (s *BoltStore) nextBefore(deadline time.Time) *request {
+	d := time.Until(deadline)
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case r := <-s.queue:
+		return r
+	case <-t.C:
 		return nil
 	}
 }

@@ -21,6 +21,9 @@ const (
 	// DefaultMaxGroupBytes caps the bytes (keys plus values) written by
 	// one commit; the Update that crosses it is the last of its group.
 	DefaultMaxGroupBytes = 16 << 20
+	// DefaultMaxGroupWait bounds how long a group waits for more Updates
+	// when the previous group was shared.
+	DefaultMaxGroupWait = 500 * time.Microsecond
 )
 
 // Options configures OpenBolt. The zero value is durable and uses the
@@ -38,6 +41,12 @@ type Options struct {
 	// MaxGroupBytes caps how many key and value bytes one commit writes.
 	// Zero means DefaultMaxGroupBytes.
 	MaxGroupBytes int
+	// MaxGroupWait bounds how long the committer waits for more Updates
+	// before committing a group. It waits only while writers are
+	// concurrent (the previous group held several Updates) and only until
+	// the group is as large as the previous one, so a lone writer never
+	// waits. Zero means DefaultMaxGroupWait; negative never waits.
+	MaxGroupWait time.Duration
 }
 
 // withDefaults returns o with zero fields replaced by the defaults.
@@ -50,6 +59,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxGroupBytes <= 0 {
 		o.MaxGroupBytes = DefaultMaxGroupBytes
+	}
+	if o.MaxGroupWait == 0 {
+		o.MaxGroupWait = DefaultMaxGroupWait
 	}
 	return o
 }
