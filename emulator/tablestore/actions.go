@@ -5,10 +5,14 @@ import (
 	"github.com/golang/protobuf/proto"
 )
 
+// answer is what an action answers: a protobuf message, or a
+// wireMarshaler that encodes itself.
+type answer any
+
 // action is one API action: how to decode its request and answer it.
 type action struct {
 	newRequest  func() proto.Message
-	handle      func(*Server, proto.Message) (proto.Message, error)
+	handle      func(*Server, proto.Message) (answer, error)
 	unsupported string // why the emulator does not serve it, if it does not
 }
 
@@ -16,10 +20,10 @@ type action struct {
 func op[R any, PR interface {
 	*R
 	proto.Message
-}](h func(*Server, PR) (proto.Message, error)) action {
+}](h func(*Server, PR) (answer, error)) action {
 	return action{
 		newRequest: func() proto.Message { return PR(new(R)) },
-		handle:     func(s *Server, m proto.Message) (proto.Message, error) { return h(s, m.(PR)) },
+		handle:     func(s *Server, m proto.Message) (answer, error) { return h(s, m.(PR)) },
 	}
 }
 
@@ -41,13 +45,13 @@ var actions = map[string]action{
 	"BatchWriteRow":            op((*Server).batchWriteRow),
 	"GetRange":                 op((*Server).getRange),
 	"ComputeSplitPointsBySize": op((*Server).computeSplitPoints),
-	"StartLocalTransaction": op(func(s *Server, r *pb.StartLocalTransactionRequest) (proto.Message, error) {
+	"StartLocalTransaction": op(func(s *Server, r *pb.StartLocalTransactionRequest) (answer, error) {
 		return s.txns.start(r)
 	}),
-	"CommitTransaction": op(func(s *Server, r *pb.CommitTransactionRequest) (proto.Message, error) {
+	"CommitTransaction": op(func(s *Server, r *pb.CommitTransactionRequest) (answer, error) {
 		return s.txns.commit(r)
 	}),
-	"AbortTransaction": op(func(s *Server, r *pb.AbortTransactionRequest) (proto.Message, error) {
+	"AbortTransaction": op(func(s *Server, r *pb.AbortTransactionRequest) (answer, error) {
 		return s.txns.abort(r)
 	}),
 

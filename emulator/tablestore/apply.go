@@ -45,7 +45,7 @@ func apply(acc rowAccess, ch *change, nowMs int64) (*result, error) {
 	if ch.existence != pb.RowExistenceExpectation_IGNORE || ch.cond != nil {
 		read = 1
 	}
-	res := &result{consumed: consumed(read, capacityUnits(ch.size))}
+	res := &result{cu: capacity{read: read, write: capacityUnits(ch.size)}}
 	var err error
 	switch ch.kind {
 	case pb.OperationType_DELETE:

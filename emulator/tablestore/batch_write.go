@@ -2,7 +2,6 @@ package tablestore
 
 import (
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
 )
@@ -18,7 +17,7 @@ type batchRow struct {
 // batchWriteRow applies every row independently, in one store commit: a
 // row that fails (bad change, condition, missing table) fails alone.
 // Request-level errors: no rows, more than 200, duplicate rows.
-func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (proto.Message, error) {
+func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (answer, error) {
 	tables, err := s.parseBatchWrite(req)
 	if err != nil {
 		return nil, err
@@ -32,22 +31,19 @@ func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (proto.Message, err
 			return nil, err
 		}
 	}
-	resp := &pb.BatchWriteRowResponse{}
+	reply := batchReply{tables: make([]tableReply, len(tables))}
 	for i, tr := range req.GetTables() {
-		out := &pb.TableInBatchWriteRowResponse{TableName: proto.String(tr.GetTableName())}
-		for _, br := range tables[i] {
-			out.Rows = append(out.Rows, br.response())
+		out := tableReply{name: tr.GetTableName(), rows: make([]rowReply, len(tables[i]))}
+		for j, br := range tables[i] {
+			if br.err != nil {
+				out.rows[j] = rowReply{err: br.err}
+			} else {
+				out.rows[j] = rowReply{cu: br.res.cu, row: br.res.row}
+			}
 		}
-		resp.Tables = append(resp.Tables, out)
+		reply.tables[i] = out
 	}
-	return batchWriteReply{resp}, nil
-}
-
-func (br *batchRow) response() *pb.RowInBatchWriteRowResponse {
-	if br.err != nil {
-		return &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(false), Error: &pb.Error{Code: proto.String(br.err.Code), Message: proto.String(br.err.Message)}}
-	}
-	return &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(true), Consumed: br.res.consumed, Row: br.res.row}
+	return reply, nil
 }
 
 func (s *Server) parseBatchWrite(req *pb.BatchWriteRowRequest) ([][]*batchRow, *Error) {

@@ -87,6 +87,6 @@ type rowAccess interface {
 
 // result is what a change returns to its caller.
 type result struct {
-	row      []byte // plain buffer to return, if any
-	consumed *pb.ConsumedCapacity
+	row []byte // plain buffer to return, if any
+	cu  capacity
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
 	"github.com/rocketfn/rocketfn/emulator/tablestore/plainbuf"
@@ -89,7 +88,7 @@ func (q *rangeQuery) add(p *page, r *row, nowMs int64) bool {
 	return true
 }
 
-func (s *Server) getRange(req *pb.GetRangeRequest) (proto.Message, error) {
+func (s *Server) getRange(req *pb.GetRangeRequest) (answer, error) {
 	q, err := s.parseRange(req)
 	if err != nil {
 		return nil, err
@@ -119,19 +118,16 @@ func (s *Server) getRange(req *pb.GetRangeRequest) (proto.Message, error) {
 	if serr != nil {
 		return nil, serr
 	}
-	resp := &pb.GetRangeResponse{Consumed: consumed(capacityUnits(len(p.rows)), 0), Rows: p.rows}
-	if resp.Rows == nil {
-		resp.Rows = []byte{}
-	}
+	reply := getRangeReply{cu: capacity{read: capacityUnits(len(p.rows))}, rows: p.rows}
 	if p.next != nil {
-		resp.NextStartPrimaryKey = plainbuf.Append(nil, plainbuf.Row{PrimaryKey: p.next})
+		reply.next = plainbuf.Append(nil, plainbuf.Row{PrimaryKey: p.next})
 	}
-	return getRangeReply{resp}, nil
+	return reply, nil
 }
 
 // batchGetRow reads each row independently from one snapshot; per-row
 // errors (missing table, bad key) fail that row alone.
-func (s *Server) batchGetRow(req *pb.BatchGetRowRequest) (proto.Message, error) {
+func (s *Server) batchGetRow(req *pb.BatchGetRowRequest) (answer, error) {
 	total := 0
 	for _, tr := range req.GetTables() {
 		total += len(tr.GetPrimaryKey())
@@ -142,25 +138,23 @@ func (s *Server) batchGetRow(req *pb.BatchGetRowRequest) (proto.Message, error) 
 	if total > maxBatchGet {
 		return nil, invalid("Rows count exceeds the upper limit: %d rows, at most %d.", total, maxBatchGet)
 	}
-	resp := &pb.BatchGetRowResponse{}
+	var reply batchReply
 	nowMs := s.now().UnixMilli()
 	err := s.store.View(func(v kv.Reader) error {
 		for _, tr := range req.GetTables() {
-			out := &pb.TableInBatchGetRowResponse{TableName: proto.String(tr.GetTableName())}
+			out := tableReply{name: tr.GetTableName()}
 			for _, pkb := range tr.GetPrimaryKey() {
-				out.Rows = append(out.Rows, s.batchGetOne(v, tr, pkb, nowMs))
+				out.rows = append(out.rows, s.batchGetOne(v, tr, pkb, nowMs))
 			}
-			resp.Tables = append(resp.Tables, out)
+			reply.tables = append(reply.tables, out)
 		}
 		return nil
 	})
-	return batchGetReply{resp}, err
+	return reply, err
 }
 
-func (s *Server) batchGetOne(v kv.Reader, tr *pb.TableInBatchGetRowRequest, pkb []byte, nowMs int64) *pb.RowInBatchGetRowResponse {
-	fail := func(e *Error) *pb.RowInBatchGetRowResponse {
-		return &pb.RowInBatchGetRowResponse{IsOk: proto.Bool(false), Error: &pb.Error{Code: proto.String(e.Code), Message: proto.String(e.Message)}}
-	}
+func (s *Server) batchGetOne(v kv.Reader, tr *pb.TableInBatchGetRowRequest, pkb []byte, nowMs int64) rowReply {
+	fail := func(e *Error) rowReply { return rowReply{err: e} }
 	t, err := s.tables.get(tr.GetTableName())
 	if err != nil {
 		return fail(err)
@@ -186,5 +180,5 @@ func (s *Server) batchGetOne(v kv.Reader, tr *pb.TableInBatchGetRowRequest, pkb 
 			out = encodeRow(r.pk, cells)
 		}
 	}
-	return &pb.RowInBatchGetRowResponse{IsOk: proto.Bool(true), Consumed: consumed(capacityUnits(len(out)), 0), Row: out}
+	return rowReply{cu: capacity{read: capacityUnits(len(out))}, row: out}
 }

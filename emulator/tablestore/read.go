@@ -4,7 +4,6 @@ import (
 	"slices"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/tablestore/filter"
 	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
@@ -138,7 +137,7 @@ func encodeRow(pk, cells []plainbuf.Cell) []byte {
 }
 
 // getRow reads one row; a missing row is an empty row, not an error.
-func (s *Server) getRow(req *pb.GetRowRequest) (proto.Message, error) {
+func (s *Server) getRow(req *pb.GetRowRequest) (answer, error) {
 	t, err := s.tables.get(req.GetTableName())
 	if err != nil {
 		return nil, err
@@ -174,7 +173,7 @@ func (s *Server) getRow(req *pb.GetRowRequest) (proto.Message, error) {
 			out = encodeRow(r.pk, cells)
 		}
 	}
-	return getRowReply{&pb.GetRowResponse{Consumed: consumed(capacityUnits(len(out)), 0), Row: out}}, nil
+	return getRowReply{cu: capacity{read: capacityUnits(len(out))}, row: out}, nil
 }
 
 func readRow(v kv.Reader, t *table, key []byte) (*row, error) {

@@ -194,13 +194,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	cred, resp, err := s.serve(r, action)
 	var body []byte
 	status := http.StatusOK
-	if w, ok := resp.(wireMarshaler); ok && err == nil {
-		body = w.appendWire(make([]byte, 0, 256))
-	} else if err == nil && resp != nil {
-		var merr error
-		if body, merr = proto.Marshal(resp); merr != nil {
-			err = errorf(CodeInternalServerError, "encode %s response: %v", action, merr)
-		}
+	if err == nil {
+		body, err = encodeAnswer(action, resp)
 	}
 	if err != nil {
 		status = err.Status()
@@ -220,7 +215,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.log.Debug("tablestore request", "action", action, "request_id", requestID, "status", status, "duration", time.Since(start))
 }
 
-func (s *Server) serve(r *http.Request, action string) (Credentials, proto.Message, *Error) {
+func (s *Server) serve(r *http.Request, action string) (Credentials, answer, *Error) {
 	if r.Method != http.MethodPost {
 		return Credentials{}, nil, errorf(CodeMethodNotAllowed, "Only POST is allowed, got %s.", r.Method)
 	}
@@ -255,4 +250,21 @@ func (s *Server) serve(r *http.Request, action string) (Credentials, proto.Messa
 		return cred, nil, asError(herr)
 	}
 	return cred, resp, nil
+}
+
+// encodeAnswer encodes an action's answer; nil is an empty body.
+func encodeAnswer(action string, a answer) ([]byte, *Error) {
+	switch a := a.(type) {
+	case nil:
+		return nil, nil
+	case wireMarshaler:
+		return a.appendWire(make([]byte, 0, 256)), nil
+	case proto.Message:
+		b, err := proto.Marshal(a)
+		if err != nil {
+			return nil, errorf(CodeInternalServerError, "encode %s answer: %v", action, err)
+		}
+		return b, nil
+	}
+	return nil, errorf(CodeInternalServerError, "encode %s answer: unknown type %T", action, a)
 }

@@ -1,8 +1,6 @@
 package tablestore
 
 import (
-	"regexp"
-
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	"github.com/golang/protobuf/proto"
 
@@ -16,16 +14,30 @@ const (
 	defaultDeviation = 86400
 )
 
-var nameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,254}$`)
+// validName reports whether name matches [A-Za-z_][A-Za-z0-9_]* and is 1
+// to 255 bytes long, as table and column names must.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 255 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		letter := c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
+}
 
 func checkName(kind, name string) *Error {
-	if !nameRE.MatchString(name) {
+	if !validName(name) {
 		return invalid("Invalid %s name: %q. It must match [A-Za-z_][A-Za-z0-9_]* and be 1 to 255 bytes long.", kind, name)
 	}
 	return nil
 }
 
-func (s *Server) createTable(req *pb.CreateTableRequest) (proto.Message, error) {
+func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 	meta := req.GetTableMeta()
 	if err := checkSchema(meta); err != nil {
 		return nil, err
@@ -150,11 +162,11 @@ func mergeOptions(opts, o *pb.TableOptions) *Error {
 	return nil
 }
 
-func (s *Server) listTable(*pb.ListTableRequest) (proto.Message, error) {
+func (s *Server) listTable(*pb.ListTableRequest) (answer, error) {
 	return &pb.ListTableResponse{TableNames: s.tables.names()}, nil
 }
 
-func (s *Server) describeTable(req *pb.DescribeTableRequest) (proto.Message, error) {
+func (s *Server) describeTable(req *pb.DescribeTableRequest) (answer, error) {
 	t, err := s.tables.get(req.GetTableName())
 	if err != nil {
 		return nil, err
@@ -162,7 +174,7 @@ func (s *Server) describeTable(req *pb.DescribeTableRequest) (proto.Message, err
 	return t.desc, nil
 }
 
-func (s *Server) updateTable(req *pb.UpdateTableRequest) (proto.Message, error) {
+func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 	if req.GetStreamSpec().GetEnableStream() {
 		return nil, errorf(CodeUnsupportOperation, "Streams are not supported by the local emulator.")
 	}
@@ -206,7 +218,7 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (proto.Message, error) 
 	}, nil
 }
 
-func (s *Server) deleteTable(req *pb.DeleteTableRequest) (proto.Message, error) {
+func (s *Server) deleteTable(req *pb.DeleteTableRequest) (answer, error) {
 	name := req.GetTableName()
 	err := s.store.Update(func(w kv.Writer) error {
 		if w.Get(metaBucket, []byte(name)) == nil {
@@ -228,7 +240,7 @@ func (s *Server) deleteTable(req *pb.DeleteTableRequest) (proto.Message, error) 
 	return nil, nil // the SDK requires an empty body
 }
 
-func (s *Server) computeSplitPoints(req *pb.ComputeSplitPointsBySizeRequest) (proto.Message, error) {
+func (s *Server) computeSplitPoints(req *pb.ComputeSplitPointsBySizeRequest) (answer, error) {
 	t, err := s.tables.get(req.GetTableName())
 	if err != nil {
 		return nil, err

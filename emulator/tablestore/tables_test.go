@@ -69,3 +69,15 @@ func TestTableManagement(t *testing.T) {
 	err = put(c, "gone", pk("n", int64(1)), ots.RowExistenceExpectation_IGNORE, nil, "v", "x")
 	wantCode(t, err, tablestore.CodeObjectNotExist)
 }
+
+func TestNames(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	for name, ok := range map[string]bool{"a": true, "_x9": true, "A_b_C": true, "9a": false, "a-b": false, "a b": false, "é": false} {
+		meta := &ots.TableMeta{TableName: name}
+		meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_STRING)
+		_, err := c.CreateTable(&ots.CreateTableRequest{TableMeta: meta, TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &ots.ReservedThroughput{}})
+		if (err == nil) != ok {
+			t.Errorf("table name %q: %v, want ok=%v", name, err, ok)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func newTxnManager(s *Server) *txnManager {
 
 func lockKey(table, partition string) string { return table + "\x00" + partition }
 
-func (m *txnManager) start(req *pb.StartLocalTransactionRequest) (proto.Message, error) {
+func (m *txnManager) start(req *pb.StartLocalTransactionRequest) (answer, error) {
 	t, err := m.s.tables.get(req.GetTableName())
 	if err != nil {
 		return nil, err
@@ -110,7 +110,7 @@ func (m *txnManager) checkUnlocked(t *table, pk []plainbuf.Cell) *Error {
 	return nil
 }
 
-func (m *txnManager) commit(req *pb.CommitTransactionRequest) (proto.Message, error) {
+func (m *txnManager) commit(req *pb.CommitTransactionRequest) (answer, error) {
 	x, err := m.lookup(req.GetTransactionId())
 	if err != nil {
 		return nil, err
@@ -142,7 +142,7 @@ func (m *txnManager) commit(req *pb.CommitTransactionRequest) (proto.Message, er
 	return &pb.CommitTransactionResponse{}, nil
 }
 
-func (m *txnManager) abort(req *pb.AbortTransactionRequest) (proto.Message, error) {
+func (m *txnManager) abort(req *pb.AbortTransactionRequest) (answer, error) {
 	x, err := m.lookup(req.GetTransactionId())
 	if err != nil {
 		return nil, err

@@ -1,27 +1,58 @@
 package tablestore
 
 import (
-	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	"google.golang.org/protobuf/encoding/protowire"
 )
 
-// The row answers are encoded by hand: the SDK's generated types go
-// through protobuf's slow legacy path, which costs more than the rest of a
-// 200-row BatchWriteRow. Each encoder writes what proto.Marshal writes for
-// the same message (fields in number order), as wire_test.go checks.
+// The row answers are plain structs encoded by hand: the SDK's generated
+// types go through protobuf's slow legacy path and allocate a message per
+// row, per capacity and per number, which costs more than the rest of a
+// 200-row BatchWriteRow. Each encoder writes what proto.Marshal writes
+// for the matching otsprotocol message, as wire_test.go checks.
 
 // wireMarshaler is an answer that encodes itself.
 type wireMarshaler interface{ appendWire(b []byte) []byte }
 
-type (
-	batchWriteReply struct{ *pb.BatchWriteRowResponse }
-	batchGetReply   struct{ *pb.BatchGetRowResponse }
-	getRangeReply   struct{ *pb.GetRangeResponse }
-	getRowReply     struct{ *pb.GetRowResponse }
-	writeReply      struct {
-		*pb.PutRowResponse // Put, Update and Delete answers share one layout
-	}
-)
+// capacity is the capacity units an operation consumed.
+type capacity struct{ read, write int32 }
+
+// writeReply answers PutRow, UpdateRow and DeleteRow, which share a
+// layout: consumed (1), row (2).
+type writeReply struct {
+	cu  capacity
+	row []byte // nil: absent
+}
+
+// getRowReply answers GetRow: consumed (1), row (2, required).
+type getRowReply struct {
+	cu  capacity
+	row []byte
+}
+
+// getRangeReply answers GetRange: consumed (1), rows (2, required),
+// next_start_primary_key (3).
+type getRangeReply struct {
+	cu   capacity
+	rows []byte
+	next []byte // nil: the range is done
+}
+
+// rowReply is one row of a batch answer: is_ok (1), error (2),
+// consumed (3), row (4).
+type rowReply struct {
+	err *Error // nil: ok
+	cu  capacity
+	row []byte // nil: absent
+}
+
+// tableReply is one table of a batch answer: table_name (1), rows (2).
+type tableReply struct {
+	name string
+	rows []rowReply
+}
+
+// batchReply answers BatchGetRow and BatchWriteRow: tables (1).
+type batchReply struct{ tables []tableReply }
 
 // appendMessage appends field num holding the message f appends.
 func appendMessage(b []byte, num protowire.Number, f func([]byte) []byte) []byte {
@@ -56,101 +87,63 @@ func appendStringField(b []byte, num protowire.Number, v string) []byte {
 	return protowire.AppendString(b, v)
 }
 
-func appendBool(b []byte, num protowire.Number, v bool) []byte {
-	return appendVarintField(b, num, protowire.EncodeBool(v))
-}
-
-func appendConsumed(b []byte, num protowire.Number, c *pb.ConsumedCapacity) []byte {
-	if c == nil {
-		return b
-	}
+// appendCapacity appends a ConsumedCapacity{capacity_unit{read, write}}.
+func appendCapacity(b []byte, num protowire.Number, cu capacity) []byte {
 	return appendMessage(b, num, func(b []byte) []byte {
 		return appendMessage(b, 1, func(b []byte) []byte {
-			cu := c.GetCapacityUnit()
-			if cu.Read != nil {
-				b = appendVarintField(b, 1, uint64(int64(cu.GetRead())))
-			}
-			if cu.Write != nil {
-				b = appendVarintField(b, 2, uint64(int64(cu.GetWrite())))
-			}
-			return b
+			b = appendVarintField(b, 1, uint64(int64(cu.read)))
+			return appendVarintField(b, 2, uint64(int64(cu.write)))
 		})
 	})
 }
 
-func appendError(b []byte, num protowire.Number, e *pb.Error) []byte {
-	if e == nil {
-		return b
-	}
-	return appendMessage(b, num, func(b []byte) []byte {
-		b = appendStringField(b, 1, e.GetCode())
-		if e.Message != nil {
-			b = appendStringField(b, 2, e.GetMessage())
-		}
-		return b
-	})
-}
-
-func (r batchWriteReply) appendWire(b []byte) []byte {
-	for _, t := range r.Tables {
-		b = appendMessage(b, 1, func(b []byte) []byte {
-			b = appendStringField(b, 1, t.GetTableName())
-			for _, row := range t.Rows {
-				b = appendMessage(b, 2, func(b []byte) []byte {
-					b = appendBool(b, 1, row.GetIsOk())
-					b = appendError(b, 2, row.Error)
-					b = appendConsumed(b, 3, row.Consumed)
-					if row.Row != nil {
-						b = appendBytesField(b, 4, row.Row)
-					}
-					return b
-				})
-			}
-			return b
-		})
-	}
-	return b
-}
-
-func (r batchGetReply) appendWire(b []byte) []byte {
-	for _, t := range r.Tables {
-		b = appendMessage(b, 1, func(b []byte) []byte {
-			b = appendStringField(b, 1, t.GetTableName())
-			for _, row := range t.Rows {
-				b = appendMessage(b, 2, func(b []byte) []byte {
-					b = appendBool(b, 1, row.GetIsOk())
-					b = appendError(b, 2, row.Error)
-					b = appendConsumed(b, 3, row.Consumed)
-					if row.Row != nil {
-						b = appendBytesField(b, 4, row.Row)
-					}
-					return b
-				})
-			}
-			return b
-		})
-	}
-	return b
-}
-
-func (r getRangeReply) appendWire(b []byte) []byte {
-	b = appendConsumed(b, 1, r.Consumed)
-	b = appendBytesField(b, 2, r.Rows)
-	if r.NextStartPrimaryKey != nil {
-		b = appendBytesField(b, 3, r.NextStartPrimaryKey)
+func (r writeReply) appendWire(b []byte) []byte {
+	b = appendCapacity(b, 1, r.cu)
+	if r.row != nil {
+		b = appendBytesField(b, 2, r.row)
 	}
 	return b
 }
 
 func (r getRowReply) appendWire(b []byte) []byte {
-	b = appendConsumed(b, 1, r.Consumed)
-	return appendBytesField(b, 2, r.Row)
+	b = appendCapacity(b, 1, r.cu)
+	return appendBytesField(b, 2, r.row)
 }
 
-func (r writeReply) appendWire(b []byte) []byte {
-	b = appendConsumed(b, 1, r.Consumed)
-	if r.Row != nil {
-		b = appendBytesField(b, 2, r.Row)
+func (r getRangeReply) appendWire(b []byte) []byte {
+	b = appendCapacity(b, 1, r.cu)
+	b = appendBytesField(b, 2, r.rows)
+	if r.next != nil {
+		b = appendBytesField(b, 3, r.next)
+	}
+	return b
+}
+
+func (r batchReply) appendWire(b []byte) []byte {
+	for _, t := range r.tables {
+		b = appendMessage(b, 1, func(b []byte) []byte {
+			b = appendStringField(b, 1, t.name)
+			for _, row := range t.rows {
+				b = appendMessage(b, 2, row.appendWire)
+			}
+			return b
+		})
+	}
+	return b
+}
+
+func (r rowReply) appendWire(b []byte) []byte {
+	if r.err != nil {
+		b = appendVarintField(b, 1, 0)
+		return appendMessage(b, 2, func(b []byte) []byte {
+			b = appendStringField(b, 1, r.err.Code)
+			return appendStringField(b, 2, r.err.Message)
+		})
+	}
+	b = appendVarintField(b, 1, 1)
+	b = appendCapacity(b, 3, r.cu)
+	if r.row != nil {
+		b = appendBytesField(b, 4, r.row)
 	}
 	return b
 }

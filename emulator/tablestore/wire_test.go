@@ -10,57 +10,58 @@ import (
 )
 
 // TestWireMatchesProto checks that every hand-encoded answer is byte for
-// byte what proto.Marshal writes, including messages whose lengths need
-// one, two and three bytes.
+// byte what proto.Marshal writes for the otsprotocol message, including
+// messages whose lengths take one, two and three bytes.
 func TestWireMatchesProto(t *testing.T) {
 	small, mid, big := []byte("r"), bytes.Repeat([]byte("x"), 200), bytes.Repeat([]byte("y"), 20000)
-	okRow := func(row []byte) *pb.RowInBatchWriteRowResponse {
-		return &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(true), Consumed: consumed(0, 1), Row: row}
+	cu := func(r, w int32) *pb.ConsumedCapacity {
+		return &pb.ConsumedCapacity{CapacityUnit: &pb.CapacityUnit{Read: proto.Int32(r), Write: proto.Int32(w)}}
 	}
-	failed := &pb.RowInBatchWriteRowResponse{IsOk: proto.Bool(false), Error: &pb.Error{Code: proto.String(CodeConditionCheckFail), Message: proto.String(strings.Repeat("m", 300))}}
-	cases := map[string]wireMarshaler{
-		"batch write": batchWriteReply{&pb.BatchWriteRowResponse{Tables: []*pb.TableInBatchWriteRowResponse{
-			{TableName: proto.String("a"), Rows: []*pb.RowInBatchWriteRowResponse{okRow(nil), okRow(small), failed, okRow(mid), okRow(big)}},
-			{TableName: proto.String("b")},
-		}}},
-		"batch get": batchGetReply{&pb.BatchGetRowResponse{Tables: []*pb.TableInBatchGetRowResponse{
-			{TableName: proto.String("a"), Rows: []*pb.RowInBatchGetRowResponse{
-				{IsOk: proto.Bool(true), Consumed: consumed(1, 0), Row: []byte{}},
-				{IsOk: proto.Bool(true), Consumed: consumed(3, 0), Row: big},
-				{IsOk: proto.Bool(false), Error: &pb.Error{Code: proto.String(CodeObjectNotExist)}},
-			}},
-		}}},
-		"range":          getRangeReply{&pb.GetRangeResponse{Consumed: consumed(2, 0), Rows: mid, NextStartPrimaryKey: small}},
-		"range, last":    getRangeReply{&pb.GetRangeResponse{Consumed: consumed(1, 0), Rows: []byte{}}},
-		"get row":        getRowReply{&pb.GetRowResponse{Consumed: consumed(1, 0), Row: big}},
-		"get row, none":  getRowReply{&pb.GetRowResponse{Consumed: consumed(1, 0), Row: []byte{}}},
-		"write":          writeReply{&pb.PutRowResponse{Consumed: consumed(1, 1)}},
-		"write, with pk": writeReply{&pb.PutRowResponse{Consumed: consumed(0, 70000), Row: mid}},
-	}
-	for name, r := range cases {
-		want, err := proto.Marshal(inner(r))
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if got := r.appendWire(nil); !bytes.Equal(got, want) {
-			t.Errorf("%s:\n got %x\nwant %x", name, got, want)
-		}
-	}
-}
+	fail := &Error{Code: CodeConditionCheckFail, Message: strings.Repeat("m", 300)}
+	pbFail := &pb.Error{Code: proto.String(fail.Code), Message: proto.String(fail.Message)}
 
-// inner is the message a reply wraps.
-func inner(r wireMarshaler) proto.Message {
-	switch r := r.(type) {
-	case batchWriteReply:
-		return r.BatchWriteRowResponse
-	case batchGetReply:
-		return r.BatchGetRowResponse
-	case getRangeReply:
-		return r.GetRangeResponse
-	case getRowReply:
-		return r.GetRowResponse
-	case writeReply:
-		return r.PutRowResponse
+	cases := []struct {
+		name string
+		got  wireMarshaler
+		want proto.Message
+	}{
+		{"batch write",
+			batchReply{tables: []tableReply{
+				{name: "a", rows: []rowReply{{cu: capacity{0, 1}}, {cu: capacity{0, 1}, row: small}, {err: fail}, {cu: capacity{0, 1}, row: mid}, {cu: capacity{0, 5}, row: big}}},
+				{name: "b"},
+			}},
+			&pb.BatchWriteRowResponse{Tables: []*pb.TableInBatchWriteRowResponse{
+				{TableName: proto.String("a"), Rows: []*pb.RowInBatchWriteRowResponse{
+					{IsOk: proto.Bool(true), Consumed: cu(0, 1)},
+					{IsOk: proto.Bool(true), Consumed: cu(0, 1), Row: small},
+					{IsOk: proto.Bool(false), Error: pbFail},
+					{IsOk: proto.Bool(true), Consumed: cu(0, 1), Row: mid},
+					{IsOk: proto.Bool(true), Consumed: cu(0, 5), Row: big},
+				}},
+				{TableName: proto.String("b")},
+			}}},
+		{"batch get",
+			batchReply{tables: []tableReply{{name: "a", rows: []rowReply{{cu: capacity{1, 0}, row: []byte{}}, {err: fail}}}}},
+			&pb.BatchGetRowResponse{Tables: []*pb.TableInBatchGetRowResponse{{TableName: proto.String("a"), Rows: []*pb.RowInBatchGetRowResponse{
+				{IsOk: proto.Bool(true), Consumed: cu(1, 0), Row: []byte{}},
+				{IsOk: proto.Bool(false), Error: pbFail},
+			}}}}},
+		{"range", getRangeReply{cu: capacity{2, 0}, rows: mid, next: small},
+			&pb.GetRangeResponse{Consumed: cu(2, 0), Rows: mid, NextStartPrimaryKey: small}},
+		{"range, last page", getRangeReply{cu: capacity{1, 0}},
+			&pb.GetRangeResponse{Consumed: cu(1, 0), Rows: []byte{}}},
+		{"get row", getRowReply{cu: capacity{5, 0}, row: big}, &pb.GetRowResponse{Consumed: cu(5, 0), Row: big}},
+		{"get row, none", getRowReply{cu: capacity{1, 0}}, &pb.GetRowResponse{Consumed: cu(1, 0), Row: []byte{}}},
+		{"write", writeReply{cu: capacity{1, 1}}, &pb.PutRowResponse{Consumed: cu(1, 1)}},
+		{"write, with pk", writeReply{cu: capacity{0, 70000}, row: mid}, &pb.UpdateRowResponse{Consumed: cu(0, 70000), Row: mid}},
 	}
-	panic("unknown reply")
+	for _, tc := range cases {
+		want, err := proto.Marshal(tc.want)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := tc.got.appendWire(nil); !bytes.Equal(got, want) {
+			t.Errorf("%s:\n got %x\nwant %x", tc.name, got, want)
+		}
+	}
 }

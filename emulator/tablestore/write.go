@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
 )
@@ -65,28 +64,28 @@ func (s *Server) write(ch *change, txnID string) (*result, error) {
 	return res, err
 }
 
-func (s *Server) putRow(req *pb.PutRowRequest) (proto.Message, error) {
+func (s *Server) putRow(req *pb.PutRowRequest) (answer, error) {
 	res, err := s.writeOne(req.GetTableName(), pb.OperationType_PUT, req.GetRow(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
+	return writeReply{cu: res.cu, row: res.row}, nil
 }
 
-func (s *Server) updateRow(req *pb.UpdateRowRequest) (proto.Message, error) {
+func (s *Server) updateRow(req *pb.UpdateRowRequest) (answer, error) {
 	res, err := s.writeOne(req.GetTableName(), pb.OperationType_UPDATE, req.GetRowChange(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
+	return writeReply{cu: res.cu, row: res.row}, nil
 }
 
-func (s *Server) deleteRow(req *pb.DeleteRowRequest) (proto.Message, error) {
+func (s *Server) deleteRow(req *pb.DeleteRowRequest) (answer, error) {
 	res, err := s.writeOne(req.GetTableName(), pb.OperationType_DELETE, req.GetPrimaryKey(), req.GetCondition(), req.GetReturnContent(), req.GetTransactionId())
 	if err != nil {
 		return nil, err
 	}
-	return writeReply{&pb.PutRowResponse{Consumed: res.consumed, Row: res.row}}, nil
+	return writeReply{cu: res.cu, row: res.row}, nil
 }
 
 func (s *Server) writeOne(name string, kind pb.OperationType, rowBytes []byte, cond *pb.Condition, ret *pb.ReturnContent, txnID string) (*result, error) {
