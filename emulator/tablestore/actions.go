@@ -11,25 +11,34 @@ type answer any
 
 // action is one API action: how to decode its request and answer it.
 type action struct {
-	newRequest  func() proto.Message
-	handle      func(*Server, proto.Message) (answer, error)
+	handle      func(s *Server, name string, body []byte) (answer, error)
 	unsupported string // why the emulator does not serve it, if it does not
 }
 
-// op adapts a typed handler to an action.
+// op adapts a typed handler to an action that decodes its request with
+// proto.Unmarshal.
 func op[R any, PR interface {
 	*R
 	proto.Message
 }](h func(*Server, PR) (answer, error)) action {
-	return action{
-		newRequest: func() proto.Message { return PR(new(R)) },
-		handle:     func(s *Server, m proto.Message) (answer, error) { return h(s, m.(PR)) },
-	}
+	return opWith(func(b []byte) (PR, error) {
+		req := PR(new(R))
+		return req, proto.Unmarshal(b, req)
+	}, h)
 }
 
-func unsupported(why string) action {
-	return action{newRequest: func() proto.Message { return nil }, unsupported: why}
+// opWith adapts a typed handler to an action with its own decoder.
+func opWith[PR any](decode func([]byte) (PR, error), h func(*Server, PR) (answer, error)) action {
+	return action{handle: func(s *Server, name string, body []byte) (answer, error) {
+		req, err := decode(body)
+		if err != nil {
+			return nil, invalid("Failed to parse the ProtoBuf message of %s: %v.", name, err)
+		}
+		return h(s, req)
+	}}
 }
+
+func unsupported(why string) action { return action{unsupported: why} }
 
 var actions = map[string]action{
 	"CreateTable":              op((*Server).createTable),
@@ -42,7 +51,7 @@ var actions = map[string]action{
 	"UpdateRow":                op((*Server).updateRow),
 	"DeleteRow":                op((*Server).deleteRow),
 	"BatchGetRow":              op((*Server).batchGetRow),
-	"BatchWriteRow":            op((*Server).batchWriteRow),
+	"BatchWriteRow":            opWith(decodeBatchWrite, (*Server).batchWriteRow),
 	"GetRange":                 op((*Server).getRange),
 	"ComputeSplitPointsBySize": op((*Server).computeSplitPoints),
 	"StartLocalTransaction": op(func(s *Server, r *pb.StartLocalTransactionRequest) (answer, error) {

@@ -25,6 +25,11 @@ func (s *Server) parseChange(t *table, kind pb.OperationType, rowBytes []byte, c
 	if cond == nil {
 		return nil, invalid("The condition of the row change is missing.")
 	}
+	switch kind {
+	case pb.OperationType_PUT, pb.OperationType_UPDATE, pb.OperationType_DELETE:
+	default:
+		return nil, invalid("Unknown operation type %d.", kind)
+	}
 	r, err := decodeOneRow(rowBytes, "row change")
 	if err != nil {
 		return nil, err

@@ -241,11 +241,7 @@ func (s *Server) serve(r *http.Request, action string) (Credentials, answer, *Er
 	if op.unsupported != "" {
 		return cred, nil, errorf(CodeUnsupportOperation, "%s is not supported by the local emulator: %s.", action, op.unsupported)
 	}
-	req := op.newRequest()
-	if err := proto.Unmarshal(body, req); err != nil {
-		return cred, nil, invalid("Failed to parse the ProtoBuf message of %s: %v.", action, err)
-	}
-	resp, herr := op.handle(s, req)
+	resp, herr := op.handle(s, action, body)
 	if herr != nil {
 		return cred, nil, asError(herr)
 	}
