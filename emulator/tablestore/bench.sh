@@ -5,8 +5,10 @@
 # benchmark six times, summarizes the runs with benchstat, then prints the
 # median rows/s of each benchmark and the two ratios the README quotes:
 #
-#   RawBolt/put200 / BatchWriteRow/200       target: at most 3
-#   PutRow/concurrent32 / PutRow/sequential  target: at least 10
+#   RawBolt/put200 / BatchWriteRow/200          target: at most 3
+#   RawBolt/put200 / BatchWriteRow/200/server   the same, the SDK's own work left out
+#   PutRow/concurrent32 / PutRow/sequential     target: at least 10
+#   PutRow/concurrent32 / concurrent32/nosync   how much of fsync group commit hides
 #
 # Usage: bash emulator/tablestore/bench.sh [go test flags, e.g. -benchtime=2s]
 # Set BENCH_OUT to a file name to keep the raw output for later comparison.
@@ -62,5 +64,7 @@ END {
 	flush()
 	print ""
 	ratio("RawBolt/put200 / BatchWriteRow/200", "BenchmarkRawBolt/put200", "BenchmarkBatchWriteRow/200", "<=", 3)
+	ratio("RawBolt/put200 / BatchWriteRow/200/server", "BenchmarkRawBolt/put200", "BenchmarkBatchWriteRow/200/server", "<=", 3)
 	ratio("PutRow/concurrent32 / PutRow/sequential", "BenchmarkPutRow/concurrent32", "BenchmarkPutRow/sequential", ">=", 10)
+	ratio("PutRow/concurrent32 / concurrent32/nosync", "BenchmarkPutRow/concurrent32", "BenchmarkPutRow/concurrent32/nosync", ">=", 0.8)
 }'
