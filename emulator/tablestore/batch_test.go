@@ -2,6 +2,7 @@ package tablestore_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
@@ -143,5 +144,22 @@ func TestBatchGetRowOrder(t *testing.T) {
 	}
 	if m := resp.TableToRowsResult["missing"]; len(m) != 1 || m[0].IsSucceed || m[0].Error.Code != tablestore.CodeObjectNotExist {
 		t.Errorf("missing table = %+v", m)
+	}
+}
+
+func TestBatchWriteRowSizeLimit(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, intPK("n"))
+	req := &ots.BatchWriteRowRequest{}
+	for i := 0; i < 3; i++ { // 4.5 MB of rows in a request under the 5 MB body limit
+		ch := &ots.PutRowChange{TableName: "t", PrimaryKey: pk("n", int64(i))}
+		ch.AddColumn("v", strings.Repeat("x", 1536<<10))
+		ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
+		req.AddRowChange(ch)
+	}
+	_, err := c.BatchWriteRow(req)
+	wantCode(t, err, tablestore.CodeParameterInvalid)
+	if getRow(t, c, "t", pk("n", int64(0))) != nil {
+		t.Fatal("a refused batch stored a row")
 	}
 }

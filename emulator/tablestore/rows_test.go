@@ -1,6 +1,7 @@
 package tablestore_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -94,8 +95,7 @@ func TestColumnConditions(t *testing.T) {
 }
 
 func TestUpdateRowOperations(t *testing.T) {
-	srv, c := start(t, tablestore.Config{})
-	_ = srv
+	_, c := start(t, tablestore.Config{})
 	createTable(t, c, "t", 3, -1, strPK("id"))
 	now := time.Now().UnixMilli()
 	ch := &ots.PutRowChange{TableName: "t", PrimaryKey: pk("id", "a")}
@@ -271,3 +271,43 @@ func TestAutoIncrement(t *testing.T) {
 func strp(s string) *string                              { return &s }
 func pkType(t ots.PrimaryKeyType) *ots.PrimaryKeyType    { return &t }
 func pkOpt(o ots.PrimaryKeyOption) *ots.PrimaryKeyOption { return &o }
+
+func TestGetRowSelection(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+	putRow(t, c, "t", pk("id", "k"), "a", int64(1), "b", int64(2), "c", int64(3), "d", int64(4), "state", "paid")
+	names := func(crit *ots.SingleRowQueryCriteria) []string {
+		crit.TableName, crit.PrimaryKey, crit.MaxVersion = "t", pk("id", "k"), 1
+		resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: crit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, col := range resp.Columns {
+			out = append(out, col.ColumnName)
+		}
+		return out
+	}
+	check := func(name string, got []string, want string) {
+		t.Helper()
+		if fmt.Sprint(got) != want {
+			t.Errorf("%s: columns %v, want %s", name, got, want)
+		}
+	}
+	check("columns_to_get", names(&ots.SingleRowQueryCriteria{ColumnsToGet: []string{"b", "d", "zz"}}), "[b d]")
+	start, end := "b", "d"
+	check("column range", names(&ots.SingleRowQueryCriteria{StartColumn: &start, EndColumn: &end}), "[b c]")
+	check("pagination", names(&ots.SingleRowQueryCriteria{Filter: &ots.PaginationFilter{Offset: 1, Limit: 2}}), "[b c]")
+	check("filter passes", names(&ots.SingleRowQueryCriteria{Filter: ots.NewSingleColumnCondition("state", ots.CT_EQUAL, "paid")}), "[a b c d state]")
+	check("filter fails", names(&ots.SingleRowQueryCriteria{Filter: ots.NewSingleColumnCondition("state", ots.CT_EQUAL, "new")}), "[]")
+	check("none of the columns", names(&ots.SingleRowQueryCriteria{ColumnsToGet: []string{"zz"}}), "[]")
+}
+
+func TestUnsupportedThroughSDK(t *testing.T) {
+	_, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+	_, err := c.ListSearchIndex(&ots.ListSearchIndexRequest{TableName: "t"})
+	wantCode(t, err, tablestore.CodeUnsupportOperation)
+	_, err = c.ListStream(&ots.ListStreamRequest{TableName: strp("t")})
+	wantCode(t, err, tablestore.CodeUnsupportOperation)
+}
