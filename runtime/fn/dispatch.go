@@ -148,8 +148,8 @@ func (r *run) deadlineHit(ctx context.Context) *run {
 	return r
 }
 
-// handleAll routes the messages and calls their handlers.
-func (a *App) handleAll(ctx context.Context, r *run) {
+// dispatchAll routes the messages and calls their handlers.
+func (a *App) dispatchAll(ctx context.Context, r *run) {
 	msgs := r.p.Messages
 	concurrent := a.cfg.concurrency > 1 && len(msgs) > 1
 	var routes []*route // for concurrent handling
