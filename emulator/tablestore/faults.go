@@ -10,7 +10,7 @@ import (
 
 // Fault makes the server fail or slow down some requests, for tests of
 // clients' retries and timeouts. A fault applies before the action runs, so
-// a failed request stores nothing.
+// a failed request stores nothing, unless After is set.
 type Fault struct {
 	// Action is the action it applies to ("PutRow"); empty applies to all.
 	Action string
@@ -25,6 +25,10 @@ type Fault struct {
 	Status int
 	// Latency is added to every matching request, failing or not.
 	Latency time.Duration
+	// After runs the action, then answers the error instead of its
+	// result: the write applied but the client cannot know, as after a
+	// timeout on the way back.
+	After bool
 }
 
 type faultInjector struct {
@@ -41,12 +45,14 @@ func (fi *faultInjector) set(f []Fault) {
 }
 
 // inject sleeps for the matching faults' latency and returns the error of
-// the first matching fault that fires.
-func (fi *faultInjector) inject(ctx context.Context, action string) *Error {
+// the first matching fault that fires, and whether it comes after the
+// action ran.
+func (fi *faultInjector) inject(ctx context.Context, action string) (*Error, bool) {
 	fi.mu.RLock()
 	faults := fi.faults
 	fi.mu.RUnlock()
 	var fail *Error
+	after := false
 	for _, f := range faults {
 		if f.Action != "" && f.Action != action {
 			continue
@@ -58,10 +64,10 @@ func (fi *faultInjector) inject(ctx context.Context, action string) *Error {
 			}
 		}
 		if fail == nil && f.Rate > 0 && rand.Float64() < f.Rate {
-			fail = f.err(action)
+			fail, after = f.err(action), f.After
 		}
 	}
-	return fail
+	return fail, after
 }
 
 func (f Fault) err(action string) *Error {

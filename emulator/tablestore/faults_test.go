@@ -30,6 +30,15 @@ func TestFaults(t *testing.T) {
 		}
 	}
 
+	// A timeout after the write applied: the client sees an error, the row is there.
+	srv.SetFaults([]tablestore.Fault{{Action: "PutRow", Code: tablestore.CodeTimeout, Rate: 1, After: true}})
+	err = put(c, "t", pk("id", "late"), ots.RowExistenceExpectation_IGNORE, nil, "v", "x")
+	wantCode(t, err, tablestore.CodeTimeout)
+	srv.SetFaults(nil)
+	if getRow(t, c, "t", pk("id", "late")) == nil {
+		t.Fatal("a fault After the action lost the write")
+	}
+
 	// A bare 502 from a proxy: the SDK reports it as OTSServerUnavailable.
 	srv.SetFaults([]tablestore.Fault{{Action: "GetRow", Status: 502, Rate: 1}})
 	_, err = c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "t", PrimaryKey: pk("id", "1"), MaxVersion: 1}})

@@ -235,14 +235,18 @@ func (s *Server) serve(r *http.Request, action string) (Credentials, answer, *Er
 	if aerr != nil {
 		return Credentials{}, nil, aerr
 	}
-	if ferr := s.faults.inject(r.Context(), action); ferr != nil {
+	ferr, after := s.faults.inject(r.Context(), action)
+	if ferr != nil && !after {
 		return cred, nil, ferr
 	}
 	if op.unsupported != "" {
 		return cred, nil, errorf(CodeUnsupportOperation, "%s is not supported by the local emulator: %s.", action, op.unsupported)
 	}
 	resp, herr := op.handle(s, action, body)
-	if herr != nil {
+	switch {
+	case ferr != nil:
+		return cred, nil, ferr
+	case herr != nil:
 		return cred, nil, asError(herr)
 	}
 	return cred, resp, nil

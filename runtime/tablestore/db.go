@@ -1,0 +1,169 @@
+package tablestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"time"
+
+	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/runtime/fn"
+)
+
+// Defaults of Config: the local Tablestore that `rocketfn tablestore`
+// serves, so local runs need no configuration.
+const (
+	LocalEndpoint        = "http://127.0.0.1:8020"
+	LocalInstance        = "rocketfn"
+	LocalAccessKeyID     = "rocketfn-local"
+	LocalAccessKeySecret = "rocketfn-local-secret"
+)
+
+// DefaultIdempotencyWindow is how long a row remembers the messages that
+// changed it: longer than EventBridge retries a failed event (about a day
+// with EXPONENTIAL_DECAY_RETRY).
+const DefaultIdempotencyWindow = 48 * time.Hour
+
+// Config says where the instance is and how to sign requests. The zero
+// value reaches the local Tablestore.
+type Config struct {
+	// Endpoint is the instance's endpoint, such as
+	// https://myinst.cn-hangzhou.vpc.tablestore.aliyuncs.com.
+	Endpoint string
+	// Instance is the instance name.
+	Instance string
+	// Credentials sign requests made outside an invocation, or in one
+	// that carries none. Inside an invocation the credentials the
+	// platform passed with it (the function role's STS credentials on FC)
+	// are used, so they are refreshed as FC rotates them. Zero uses the
+	// local Tablestore's access key.
+	Credentials fn.Credentials
+	// IdempotencyWindow is how long a row remembers the messages that
+	// changed it (DefaultIdempotencyWindow when 0).
+	IdempotencyWindow time.Duration
+	// Timeout bounds a request made without a context deadline (30 s
+	// when 0).
+	Timeout time.Duration
+	// Logger receives retries and failures; nil uses slog.Default.
+	Logger *slog.Logger
+	// Transport carries the requests; nil uses a pooled http.Transport.
+	Transport http.RoundTripper
+}
+
+// ConfigFromEnv reads a Config from the variables FC and s.yaml set:
+// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and ALIBABA_CLOUD_ACCESS_KEY_ID,
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN. Call it
+// from main with os.Getenv.
+func ConfigFromEnv(getenv func(string) string) Config {
+	return Config{
+		Endpoint: getenv("TABLESTORE_ENDPOINT"),
+		Instance: getenv("TABLESTORE_INSTANCE"),
+		Credentials: fn.Credentials{
+			AccessKeyID:     getenv("ALIBABA_CLOUD_ACCESS_KEY_ID"),
+			AccessKeySecret: getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
+			SecurityToken:   getenv("ALIBABA_CLOUD_SECURITY_TOKEN"),
+		},
+	}
+}
+
+// DB is a Tablestore instance as handlers use it. It is also the
+// fn.Committer that coalesces an invocation's writes into batches: give it
+// to fn.WithCommitter. A DB is safe for concurrent use.
+type DB struct {
+	cfg       Config
+	log       *slog.Logger
+	transport http.RoundTripper
+	rand      func() float64 // in [0, 1), for backoff jitter and marker GC
+}
+
+// Open returns a DB for cfg. It does not connect: requests are made as
+// handlers need them.
+func Open(cfg Config) (*DB, error) {
+	if cfg.Endpoint == "" {
+		cfg.Endpoint = LocalEndpoint
+	}
+	if cfg.Instance == "" {
+		cfg.Instance = LocalInstance
+	}
+	if !cfg.Credentials.Valid() {
+		cfg.Credentials = fn.Credentials{AccessKeyID: LocalAccessKeyID, AccessKeySecret: LocalAccessKeySecret}
+	}
+	if cfg.IdempotencyWindow <= 0 {
+		cfg.IdempotencyWindow = DefaultIdempotencyWindow
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 30 * time.Second
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	tr := cfg.Transport
+	if tr == nil {
+		tr = &http.Transport{
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConnsPerHost: 64,
+			IdleConnTimeout:     90 * time.Second,
+		}
+	}
+	return &DB{cfg: cfg, log: log, transport: tr, rand: rand.Float64}, nil
+}
+
+// Instance is the instance name the DB uses.
+func (db *DB) Instance() string { return db.cfg.Instance }
+
+// client returns an SDK client for one call: signed with the invocation's
+// credentials when ctx carries them, else the configured ones, and timing
+// out at ctx's deadline. The SDK takes no context, so its own retries are
+// off and its HTTP timeout is the time left.
+func (db *DB) client(ctx context.Context) (*ots.TableStoreClient, error) {
+	timeout := db.cfg.Timeout
+	if d, ok := ctx.Deadline(); ok {
+		timeout = time.Until(d)
+		if timeout <= 0 {
+			return nil, fmt.Errorf("tablestore: %w", context.DeadlineExceeded)
+		}
+	}
+	cred := db.cfg.Credentials
+	if inv, ok := fn.FromContext(ctx); ok && inv.Credentials.Valid() {
+		cred = inv.Credentials
+	}
+	conf := &ots.TableStoreConfig{
+		RetryTimes:  0,
+		HTTPTimeout: ots.HTTPTimeout{ConnectionTimeout: min(timeout, 5*time.Second), RequestTimeout: timeout},
+		Transport:   db.transport,
+	}
+	return ots.NewClientWithConfig(db.cfg.Endpoint, db.cfg.Instance, cred.AccessKeyID, cred.AccessKeySecret, cred.SecurityToken, conf), nil
+}
+
+// ErrConditionFailed is the error of a write whose condition did not
+// hold: the row existed or did not, or a column condition failed.
+var ErrConditionFailed = errors.New("tablestore: condition check failed")
+
+// Error is an error the service answered with.
+type Error struct {
+	Code    string // OTSServerBusy, OTSParameterInvalid, ...
+	Message string
+	Table   string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("tablestore: %s on table %q: %s", e.Code, e.Table, e.Message)
+}
+
+// serviceError turns an SDK error into an *Error when it carries a code.
+func serviceError(table string, err error) error {
+	var oe *ots.OtsError
+	if errors.As(err, &oe) {
+		if oe.Code == "OTSConditionCheckFail" {
+			return fmt.Errorf("%w: table %q: %s", ErrConditionFailed, table, oe.Message)
+		}
+		return &Error{Code: oe.Code, Message: oe.Message, Table: table}
+	}
+	return fmt.Errorf("tablestore: table %q: %w", table, err)
+}
