@@ -46,7 +46,9 @@ type Condition struct {
 func IfExists() Condition { return Condition{existence: ots.RowExistenceExpectation_EXPECT_EXIST} }
 
 // IfNotExists requires the row not to exist.
-func IfNotExists() Condition { return Condition{existence: ots.RowExistenceExpectation_EXPECT_NOT_EXIST} }
+func IfNotExists() Condition {
+	return Condition{existence: ots.RowExistenceExpectation_EXPECT_NOT_EXIST}
+}
 
 var comparators = map[string]ots.ComparatorType{
 	"=": ots.CT_EQUAL, "!=": ots.CT_NOT_EQUAL, ">": ots.CT_GREATER_THAN,

@@ -79,6 +79,7 @@ type DB struct {
 	log       *slog.Logger
 	transport http.RoundTripper
 	rand      func() float64 // in [0, 1), for backoff jitter and marker GC
+	now       func() time.Time
 }
 
 // Open returns a DB for cfg. It does not connect: requests are made as
@@ -111,7 +112,12 @@ func Open(cfg Config) (*DB, error) {
 			IdleConnTimeout:     90 * time.Second,
 		}
 	}
-	return &DB{cfg: cfg, log: log, transport: tr, rand: rand.Float64}, nil
+	return &DB{cfg: cfg, log: log, transport: tr, rand: rand.Float64, now: time.Now}, nil
+}
+
+// String describes the DB without its credentials.
+func (db *DB) String() string {
+	return fmt.Sprintf("tablestore.DB{Endpoint: %s, Instance: %s}", db.cfg.Endpoint, db.cfg.Instance)
 }
 
 // Instance is the instance name the DB uses.

@@ -52,7 +52,7 @@ func (db *DB) removeExpiredMarkers(ctx context.Context, table string, pk *ots.Pr
 	if err != nil {
 		return err
 	}
-	oldest := time.Now().Add(-db.cfg.IdempotencyWindow).UnixMilli()
+	oldest := db.now().Add(-db.cfg.IdempotencyWindow).UnixMilli()
 	ch := &ots.UpdateRowChange{TableName: table, PrimaryKey: pk}
 	for _, c := range resp.Columns {
 		if at, ok := c.Value.(int64); ok && strings.HasPrefix(c.ColumnName, markerPrefix) && at < oldest {

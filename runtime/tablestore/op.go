@@ -41,7 +41,7 @@ func rowID(table string, pk *ots.PrimaryKey) string {
 
 // updateOp builds the UpdateRow of a write: puts, increments and
 // removals, the marker put, and the conditions with "marker absent".
-func updateOp(table string, pk *ots.PrimaryKey, changes []Change, conds []Condition, sc *scope) (*op, error) {
+func updateOp(table string, pk *ots.PrimaryKey, changes []Change, conds []Condition, sc *scope, now time.Time) (*op, error) {
 	o := &op{table: table, pk: pk, row: rowID(table, pk)}
 	if sc != nil {
 		o.marker = sc.next(o.row)
@@ -72,7 +72,7 @@ func updateOp(table string, pk *ots.PrimaryKey, changes []Change, conds []Condit
 		}
 	}
 	if o.marker != "" {
-		ch.PutColumn(o.marker, time.Now().UnixMilli())
+		ch.PutColumn(o.marker, now.UnixMilli())
 		o.size += len(o.marker) + 16
 	}
 	o.safe = o.marker != "" || onlySets(changes) && len(conds) == 0

@@ -114,7 +114,7 @@ func (t *Table[T]) Delete(ctx context.Context, key T, conds ...Condition) error 
 
 func (t *Table[T]) update(ctx context.Context, pk *ots.PrimaryKey, changes []Change, conds []Condition) error {
 	sc, m := scopeFor(ctx, collectorFrom(ctx))
-	o, err := updateOp(t.name, pk, changes, conds, sc)
+	o, err := updateOp(t.name, pk, changes, conds, sc, t.db.now())
 	if err != nil {
 		return err
 	}

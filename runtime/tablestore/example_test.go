@@ -1,0 +1,57 @@
+package tablestore_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+
+	local "github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/fn"
+	"github.com/rocketfn/rocketfn/runtime/tablestore"
+)
+
+// A handler that counts scores: delivering the same batch twice counts
+// each message once.
+func Example() {
+	srv, _ := local.New(local.Config{}) // a local Tablestore in memory
+	endpoint, _ := srv.Start("127.0.0.1:0")
+	defer srv.Close()
+
+	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint}) // the local access key by default
+	if err != nil {
+		log.Fatal(err)
+	}
+	type Score struct {
+		Player string `tablestore:"player,pk"`
+		Points int64  `tablestore:"Points"`
+	}
+	scores, err := tablestore.NewTable[Score](db, "scores")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := scores.Ensure(context.Background(), tablestore.TableOptions{}); err != nil {
+		log.Fatal(err)
+	}
+
+	app := fn.New(fn.WithCommitter(db))
+	app.Handle("games", "*", fn.Typed(func(ctx context.Context, s Score) error {
+		return scores.Increment(ctx, Score{Player: s.Player}, "Points", s.Points)
+	}))
+	payload := []byte(`[
+	  {"id": "e1", "specversion": "1.0", "source": "mq", "type": "mq:Topic:SendMessage",
+	   "data": {"topic": "games", "msgId": "m1", "body": "{\"Player\": \"ann\", \"Points\": 5}"}},
+	  {"id": "e2", "specversion": "1.0", "source": "mq", "type": "mq:Topic:SendMessage",
+	   "data": {"topic": "games", "msgId": "m2", "body": "{\"Player\": \"ann\", \"Points\": 2}"}}
+	]`)
+	for range 2 { // a delivery, then a redelivery of the same batch
+		if _, err := app.Invoke(context.Background(), payload); err != nil {
+			log.Fatal(err)
+		}
+	}
+	s, _, err := scores.Get(context.Background(), Score{Player: "ann"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(s.Player, s.Points)
+	// Output: ann 7
+}
