@@ -3,7 +3,7 @@ package tablestore
 import (
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 // batchRow is one row of a BatchWriteRow: its change, or the error that

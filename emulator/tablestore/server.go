@@ -17,7 +17,7 @@ import (
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	"github.com/golang/protobuf/proto"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 // Defaults for a Config's empty fields.

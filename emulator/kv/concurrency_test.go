@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 const (

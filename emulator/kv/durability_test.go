@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 // TestBoltReopen checks that data written before Close is read back after

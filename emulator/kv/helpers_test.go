@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 // impl is one Store implementation under test.

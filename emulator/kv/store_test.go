@@ -5,7 +5,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 // behaviour is one case of the suite run against every implementation.

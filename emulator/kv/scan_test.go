@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/kv"
+	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
 var scanCases = []behaviour{
