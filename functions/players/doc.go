@@ -11,6 +11,12 @@
 // string, no id) fails its message alone; the invocation then fails,
 // listing it, and EventBridge retries the invocation.
 //
+// Besides Name, Job and Hero a row holds one _rfn_* column per message
+// that changed it, the idempotency markers package runtime/tablestore
+// reads to recognize a redelivery; other readers of the table skip
+// columns with that prefix. Markers older than 48 hours are removed from a
+// sample of the rows written later.
+//
 // # Configuration
 //
 // The environment, read once at start:

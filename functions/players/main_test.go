@@ -180,3 +180,29 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestSetup configures the function from its environment: the table named
+// by PLAYERS_TABLE, created at start with PLAYERS_CREATE_TABLE, signed
+// with the local Tablestore's key when no credentials are set.
+func TestSetup(t *testing.T) {
+	srv, endpoint := startTablestore(t, emulator.Config{})
+	env := map[string]string{
+		"TABLESTORE_ENDPOINT":  endpoint,
+		"TABLESTORE_INSTANCE":  srv.Instance(),
+		"PLAYERS_TABLE":        "roster",
+		"PLAYERS_CREATE_TABLE": "true",
+	}
+	app, err := setup(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatalf("setup: %v", err)
+	}
+	if _, err := app.Invoke(context.Background(), fixture(t, "players-batch.json")); err != nil {
+		t.Fatalf("Invoke: %v", err)
+	}
+	checkPlayers(t, sdkClient(srv, endpoint), "roster", batchPlayers)
+
+	env["PLAYERS_CREATE_TABLE"] = "sometimes"
+	if _, err := setup(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "PLAYERS_CREATE_TABLE") {
+		t.Errorf("setup with PLAYERS_CREATE_TABLE=sometimes: %v, want an error naming the variable", err)
+	}
+}

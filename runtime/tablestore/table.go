@@ -31,6 +31,9 @@ type Table[T any] struct {
 // BINARY ([]byte), BOOLEAN and DOUBLE (float64, float32). An integer
 // primary-key column other than the first may be `pk,autoincrement`.
 func NewTable[T any](db *DB, name string) (*Table[T], error) {
+	if !validName(name) {
+		return nil, fmt.Errorf("tablestore: invalid table name %q: it must match [A-Za-z_][A-Za-z0-9_]* and be 1 to 255 bytes", name)
+	}
 	s, err := schemaOf(reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err
@@ -165,4 +168,19 @@ func (db *DB) write(ctx context.Context, o *op) error {
 	}
 	db.apply(ctx, []*op{o})
 	return o.err
+}
+
+// validName reports whether name is a valid table or column name.
+func validName(name string) bool {
+	if len(name) == 0 || len(name) > 255 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		letter := c == '_' || ('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z')
+		if !letter && (i == 0 || c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }

@@ -65,6 +65,9 @@ func TestTypeErrors(t *testing.T) {
 	if _, err := tablestore.NewTable[badType](e.db, "x"); err == nil || !strings.Contains(err.Error(), "M") {
 		t.Errorf("a map field: %v", err)
 	}
+	if _, err := tablestore.NewTable[Player](e.db, "bad-name"); err == nil {
+		t.Error("an invalid table name was accepted")
+	}
 	players := table[Player](t, e.db, "players")
 	err := players.Update(context.Background(), Player{ID: "1"}, []tablestore.Change{tablestore.Add("Name", 1)})
 	if err == nil || !strings.Contains(err.Error(), `"Name"`) {
