@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -23,6 +24,7 @@ type command struct {
 // commands is the command table; each command is defined in its own file.
 var commands = []command{
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
+	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
 }
 
 // usageError is a command line the command cannot run: exit status 2.
@@ -133,4 +135,23 @@ func usage(w io.Writer) {
 	}
 	tw.Flush()
 	fmt.Fprint(w, "\nRun 'rocketfn help <command>' for a command's flags and examples.\n")
+}
+
+// printUsage prints a command's help: intro, each flag with its default
+// and an example, then outro.
+func printUsage(fs *flag.FlagSet, intro string, examples map[string]string, outro string) {
+	w := fs.Output()
+	fmt.Fprint(w, intro+"\nFlags:\n\n")
+	fs.VisitAll(func(fl *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(fl)
+		fmt.Fprintf(w, "  %s\n\t%s", strings.TrimSpace("--"+fl.Name+" "+arg), usage)
+		if fl.DefValue != "" && fl.DefValue != "false" {
+			fmt.Fprintf(w, " (default %s)", fl.DefValue)
+		}
+		if ex := examples[fl.Name]; ex != "" {
+			fmt.Fprintf(w, "\n\texample: %s", ex)
+		}
+		fmt.Fprintln(w)
+	})
+	fmt.Fprint(w, outro)
 }

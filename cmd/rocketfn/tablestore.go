@@ -110,29 +110,15 @@ func checkTablestoreFlags(fs *flag.FlagSet, f tablestoreFlags) error {
 	return nil
 }
 
-// tablestoreUsage prints the command's help: each flag with its default
-// and an example.
+// tablestoreUsage prints the command's help.
 func tablestoreUsage(fs *flag.FlagSet) {
-	w := fs.Output()
-	fmt.Fprint(w, `Usage: rocketfn tablestore [flags]
+	printUsage(fs, `Usage: rocketfn tablestore [flags]
 
 Serves a local Tablestore instance that the official SDKs use unchanged,
 with its data in a directory (or in memory with --memory). It prints the
 endpoint, instance and access key to give clients, then serves until
 interrupted (Ctrl-C, SIGINT or SIGTERM), when it closes the data cleanly.
-
-Flags:
-
-`)
-	fs.VisitAll(func(fl *flag.Flag) {
-		arg, usage := flag.UnquoteUsage(fl)
-		fmt.Fprintf(w, "  %s\n\t%s", strings.TrimSpace("--"+fl.Name+" "+arg), usage)
-		if fl.DefValue != "" && fl.DefValue != "false" {
-			fmt.Fprintf(w, " (default %s)", fl.DefValue)
-		}
-		fmt.Fprintf(w, "\n\texample: %s\n", tablestoreExamples[fl.Name])
-	})
-	fmt.Fprint(w, `
+`, tablestoreExamples, `
 Examples:
 
   rocketfn tablestore
@@ -172,15 +158,7 @@ func startTablestore(f tablestoreFlags, log *slog.Logger) (*tablestore.Server, s
 }
 
 // dataLabel names where the data lives, for messages.
-func dataLabel(f tablestoreFlags) string {
-	if f.memory {
-		return "(memory)"
-	}
-	if abs, err := filepath.Abs(f.data); err == nil {
-		return abs
-	}
-	return f.data
-}
+func dataLabel(f tablestoreFlags) string { return dataDir(f.memory, f.data) }
 
 // isLoopback reports whether endpoint's host is a loopback address.
 func isLoopback(endpoint string) bool {

@@ -48,7 +48,7 @@ func TestCrashKeepsAcknowledgedRows(t *testing.T) {
 		t.Errorf("only %d rows acknowledged before the deadline", log.acks.Load())
 	}
 	killed.Store(true)
-	child.kill(t)
+	child.Kill(t)
 	wg.Wait()
 
 	_, endpoint = startCrashChild(t, dir)
