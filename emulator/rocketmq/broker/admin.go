@@ -1,0 +1,143 @@
+package broker
+
+import (
+	"fmt"
+
+	"github.com/rocketfn/rocketfn/emulator/kv"
+)
+
+// present is the value of topic, group and subscription records.
+var present = []byte{1}
+
+// CreateTopic creates a topic; creating an existing one is not an error.
+func (b *Broker) CreateTopic(instance, topic string) error {
+	if err := checkNames(instance, topic, nil); err != nil {
+		return err
+	}
+	id := topicID{instance, topic}
+	if err := b.lockOpen(); err != nil {
+		return err
+	}
+	_, exists := b.topics[id]
+	if !exists {
+		b.topics[id] = newTopicState(id)
+	}
+	b.mu.Unlock()
+	if exists {
+		return nil
+	}
+	return b.update("create topic", func(w kv.Writer) error {
+		return w.Put(bucketTopic, []byte(id.key()), present)
+	})
+}
+
+// CreateGroup creates a consumer group; creating an existing one is not an
+// error. A group consumes any topic of its instance.
+func (b *Broker) CreateGroup(instance, group string) error {
+	if err := checkInstance(instance); err != nil {
+		return err
+	}
+	if err := checkName("group", group); err != nil {
+		return err
+	}
+	id := groupID{instance, group}
+	if err := b.lockOpen(); err != nil {
+		return err
+	}
+	exists := b.groups[id]
+	b.groups[id] = true
+	b.mu.Unlock()
+	if exists {
+		return nil
+	}
+	return b.update("create group", func(w kv.Writer) error {
+		return w.Put(bucketGroup, []byte(id.key()), present)
+	})
+}
+
+// lookupTopic returns the topic. An unknown topic is an error when the
+// broker is strict, is created when create is set and is nil otherwise.
+// b.mu is held.
+func (b *Broker) lookupTopic(id topicID, create bool) (t *topicState, created bool, err error) {
+	if t := b.topics[id]; t != nil {
+		return t, false, nil
+	}
+	if b.cfg.Strict {
+		return nil, false, fmt.Errorf("%w: topic %q in instance %q", ErrTopicNotExist, id.topic, id.instance)
+	}
+	if !create {
+		return nil, false, nil
+	}
+	t = newTopicState(id)
+	b.topics[id] = t
+	return t, true, nil
+}
+
+// lookupGroup checks the group like lookupTopic and reports whether it
+// was created. b.mu is held.
+func (b *Broker) lookupGroup(id groupID, create bool) (created bool, err error) {
+	if b.groups[id] {
+		return false, nil
+	}
+	if b.cfg.Strict {
+		return false, fmt.Errorf("%w: group %q in instance %q", ErrGroupNotExist, id.group, id.instance)
+	}
+	if create {
+		b.groups[id] = true
+	}
+	return create, nil
+}
+
+// records lists topic, group and subscription records to write.
+type records struct {
+	topic, group, sub string
+}
+
+// put writes the non-empty records.
+func (r records) put(w kv.Writer) error {
+	for _, rec := range []struct{ bucket, key string }{
+		{bucketTopic, r.topic}, {bucketGroup, r.group}, {bucketSub, r.sub},
+	} {
+		if rec.key == "" {
+			continue
+		}
+		if err := w.Put(rec.bucket, []byte(rec.key), present); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// empty reports whether there is nothing to write.
+func (r records) empty() bool { return r.topic == "" && r.group == "" && r.sub == "" }
+
+// join returns the topic and group of a consumer, creating them when
+// allowed, and with subscribe the group's subscription to the topic. b.mu
+// is held; the caller writes the returned records.
+func (b *Broker) join(instance, topic, group string, subscribe bool) (*topicState, *subState, records, error) {
+	var recs records
+	t, tc, err := b.lookupTopic(topicID{instance, topic}, true)
+	if err != nil {
+		return nil, nil, recs, err
+	}
+	gid := groupID{instance, group}
+	gc, err := b.lookupGroup(gid, true)
+	if err != nil {
+		return nil, nil, recs, err
+	}
+	if tc {
+		recs.topic = t.key
+	}
+	if gc {
+		recs.group = gid.key()
+	}
+	if !subscribe {
+		return t, nil, recs, nil
+	}
+	s := t.subs[group]
+	if s == nil {
+		s = t.newSub(group)
+		recs.sub = s.key
+	}
+	return t, s, recs, nil
+}

@@ -1,0 +1,151 @@
+// Package broker is the core of a local RocketMQ (the Aliyun MQ HTTP
+// flavour): topics, consumer groups, deliveries with receipt handles,
+// acknowledgements, redelivery, dead letters, delayed, ordered and
+// transactional messages, stored in a kv.Store. The HTTP protocol layer
+// (package rocketmq) maps the SDK's requests onto it.
+//
+//	b, err := broker.Open(broker.Config{Store: store})
+//	res, err := b.Publish(ctx, broker.Message{Topic: "orders", Body: body})
+//	ds, err := b.Consume(ctx, broker.ConsumeRequest{Topic: "orders", Group: "GID-app", Max: 16, Wait: 10 * time.Second})
+//	failed, err := b.Ack(ctx, "", "orders", "GID-app", []string{ds[0].ReceiptHandle})
+//
+// # Model
+//
+// Topics and groups are named within an instance ("ns"; "" is the default
+// instance). A topic is publish/subscribe across groups: every group
+// receives every message of the topic, and the consumers of one group
+// compete for them. A group subscribes to a topic the first time it
+// consumes it and then starts at the earliest message the topic still
+// retains, so messages published before the consumers start are not lost.
+// A strict broker (Config.Strict) requires topics and groups to have been
+// created with CreateTopic and CreateGroup and answers ErrTopicNotExist and
+// ErrGroupNotExist otherwise; a lenient one creates them on first use
+// (Publish creates the topic; Consume and ConsumeHalf the topic and group;
+// Ack, DeadLetters and Redrive create nothing).
+//
+// # Deliveries and receipt handles
+//
+// Consume returns up to Max (1..16) messages in publish order and makes
+// each invisible to its group until NextConsumeTime (InvisibleTime, or
+// OrderInvisibleTime for ordered consumption). Unless acknowledged by then,
+// it is delivered again with a new receipt handle and ConsumedTimes+1;
+// FirstConsumeTime is kept. A handle is single-use and valid only before
+// its NextConsumeTime. Ack reports per handle: ReceiptHandleError for a
+// handle that is malformed, corrupted or issued for another topic, group
+// or kind of message; MessageNotExist for one that expired, was already
+// used, or was replaced by a later delivery of the same message. Handles
+// are 44 base64url characters holding the kind, a hash of the
+// subscription, the message's sequence number, a random 64-bit delivery
+// nonce, the expiry and a CRC-32; they are decoded defensively and must
+// match the broker's current delivery exactly.
+//
+// After MaxReconsumeTimes deliveries without an acknowledgement a message
+// is dead-lettered for that group when its last invisibility ends: it is
+// no longer delivered and appears in DeadLetters with the reason. Redrive
+// makes it deliverable to that group again as if new (ConsumedTimes
+// restarts at 1). Dead-lettering is per group; other groups are not
+// affected.
+//
+// A tag expression ("A||B") selects messages by tag; "" and "*" select
+// all. A message that does not match is skipped for the group, as if
+// acknowledged, when a filtered Consume meets it, so consumers of one group
+// should use the same expression.
+//
+// # Delayed messages
+//
+// A message whose StartDeliverTime is in the future is invisible until
+// then; one in the past is delivered at once. StartDeliverTime may be at
+// most MaxDeliverDelay (40 days) ahead, the service's limit for timed
+// messages, else ErrInvalidArgument. The SDK's README notes that HTTP
+// consumers of the real service support only 3 days; the broker does not
+// enforce that.
+//
+// # Ordered consumption
+//
+// An ordered Consume partitions messages by ShardingKey; messages without
+// one form a single partition of their own (key ""), ordered among
+// themselves. Within a partition messages are delivered in publish order,
+// possibly several in one response; while any delivered message of the
+// partition is unacknowledged and invisible, the partition delivers
+// nothing; when their invisibility ends, exactly the unacknowledged ones
+// are delivered again (new handles, ConsumedTimes+1), and new messages
+// follow only once all are acknowledged or dead-lettered. A message not yet
+// deliverable (delayed, or still being written) holds back the rest of its
+// partition. One response may span partitions. Normal consumers ignore
+// partitions. Both kinds share the group's bookkeeping; the ordering
+// guarantee holds for a group that consumes a topic only orderly.
+//
+// # Transactional (half) messages
+//
+// A message with TransCheckImmunity (10..300 s) is a half message,
+// invisible to consumers. Publish returns a handle for Commit or Rollback
+// valid until the immunity time has passed. After it, unresolved half
+// messages are offered by ConsumeHalf (the producer's check-back, any group
+// of the instance) with handles valid HalfCheckInterval, and offered again
+// every HalfCheckInterval (the previous handle then stops working) until
+// resolved or HalfLifetime after publishing, when they are discarded.
+// Commit makes the message visible to consumers as a message published at
+// commit time (same ID, PublishTime of the commit, new position in the
+// topic); Rollback discards it. Commit and Rollback ignore the group
+// because the SDK sends none without an instance; a refused handle is
+// returned as a *HandleError.
+//
+// # Long polling and time
+//
+// With nothing deliverable, Consume and ConsumeHalf wait up to Wait (at
+// most 30 s, the SDK reads for 35 s) on a per-topic channel that is closed
+// and replaced by Publish, Commit, Ack, Redrive, dead-lettering and the
+// timers of delayed messages, ended invisibility and half-message checks.
+// They return nil when Wait passes, ctx.Err() when ctx ends first and
+// ErrClosed on Close. Timers live in a heap; with the wall clock a
+// goroutine runs Tick when the earliest is due. With Config.Clock no
+// goroutine runs: the caller moves the clock and calls Tick. Consume,
+// ConsumeHalf and DeadLetters also run the due timers first, so their
+// answers follow the clock without a Tick; only waking waiters needs one.
+// Wait itself is measured on the wall clock.
+//
+// # Storage and durability
+//
+// Messages, acknowledgements and dead letters are records in the store's
+// "rocketmq.*" buckets, keyed by topic (and group) and a per-topic sequence
+// number. Publish, Ack, Commit, Rollback, Redrive and dead-lettering return
+// once their writes are committed; concurrent calls share commits (kv group
+// commit). Deliveries (invisibility, ConsumedTimes, handles) are kept in
+// memory only, so after a restart every unacknowledged message is
+// deliverable at once with ConsumedTimes starting again at 1, and handles
+// issued before it give MessageNotExist. Half messages keep their publish
+// handle across a restart; check-back offers restart at the immunity time.
+// Messages skipped by a tag filter and unresolved half messages discarded
+// by age are written with the next write or Tick; after a crash they may
+// be skipped or discarded again.
+//
+// Bodies are never kept in memory; per retained message the broker keeps
+// its ID, tag, sharding key and delivery time, per delivered message its
+// delivery bookkeeping, and per delivery a timer entry until the delivery's
+// NextConsumeTime (entries are not removed early on Ack). Consume scans a
+// group's retained messages from the oldest it still needs, so a long
+// backlog of delayed messages, or of a blocked ordered partition, costs
+// time on each call; this suits local development, not production volumes. A message is deleted, with
+// its acknowledgement records, once every group subscribed to its topic
+// has acknowledged or skipped it; dead letters keep it until redriven and
+// acknowledged. A topic no group has consumed keeps all its messages, and a
+// group that stops consuming holds back deletion for its topics. Open
+// rebuilds the indexes from the store, deletes records a crash left behind
+// and deletes messages every group is done with.
+//
+// Close stops the timer goroutine, writes pending bookkeeping and closes
+// the store, which the broker owns (Open leaves it open when it fails). A failed store commit is reported to
+// the calls in it; the broker should then be closed.
+//
+// # Validation
+//
+// Topic and group names are 1..64 characters of [A-Za-z0-9_%-] (CID- and
+// GID- prefixes included); instance IDs up to 128 of [A-Za-z0-9_%.-] or
+// empty. Bodies are at most MaxBodySize (ErrBodyTooLarge); an empty body
+// is accepted. Tags are at most 128 characters without '|'. Property keys
+// and values, Keys and ShardingKey must not contain ' " < > & : | (the
+// SDK's rule), property keys must not be empty, and the SDK's special keys
+// (KEYS, __STARTDELIVERTIME, __TransCheckT, __SHARDINGKEY) must be given
+// as Message fields, not Properties. Errors wrap ErrInvalidArgument and
+// name what was wrong.
+package broker

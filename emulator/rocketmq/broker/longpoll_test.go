@@ -1,0 +1,134 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+// consumeAsync runs a long-polling Consume and delivers its outcome.
+func consumeAsync(b *Broker, c context.Context, r ConsumeRequest) <-chan error {
+	out := make(chan error, 1)
+	go func() {
+		ds, err := b.Consume(c, r)
+		if err == nil && len(ds) == 0 {
+			err = errors.New("no message")
+		}
+		out <- err
+	}()
+	return out
+}
+
+func TestLongPollWokenByPublish(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	done := consumeAsync(b, ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second})
+	time.Sleep(20 * time.Millisecond)
+	start := time.Now()
+	publishBodies(t, b, "T", "hello")
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+		if el := time.Since(start); el > 2*time.Second {
+			t.Errorf("woken after %s", el)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("long poll not woken by Publish")
+	}
+}
+
+func TestLongPollWokenByAckForOrdered(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	publishKeyed(t, b, "k", "1", "k", "2")
+	first := consumeOrdered(t, b, 1)
+	done := consumeAsync(b, ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second, Ordered: true})
+	time.Sleep(20 * time.Millisecond)
+	mustAck(t, b, "T", "GID-a", first...)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ordered long poll not woken by Ack")
+	}
+}
+
+func TestLongPollReturnsEmptyAfterWait(t *testing.T) {
+	b, err := Open(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	start := time.Now()
+	ds, err := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 4, Wait: 50 * time.Millisecond})
+	el := time.Since(start)
+	if err != nil || ds != nil {
+		t.Fatalf("Consume = %v, %v", ds, err)
+	}
+	if el < 50*time.Millisecond || el > 2*time.Second {
+		t.Errorf("returned after %s, want about 50ms", el)
+	}
+}
+
+func TestLongPollEndsWithContext(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	c, cancel := context.WithCancel(ctx)
+	done := consumeAsync(b, c, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second})
+	time.Sleep(20 * time.Millisecond)
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Fatalf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("long poll ignored its context")
+	}
+}
+
+func TestLongPollEndsWithClose(t *testing.T) {
+	b, err := Open(Config{Clock: newFakeClock().Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := consumeAsync(b, ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second})
+	time.Sleep(20 * time.Millisecond)
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrClosed) {
+			t.Fatalf("err = %v, want ErrClosed", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("long poll survived Close")
+	}
+	if _, err := b.Publish(ctx, Message{Topic: "T"}); !errors.Is(err, ErrClosed) {
+		t.Errorf("Publish after Close: %v", err)
+	}
+	if err := b.Close(); !errors.Is(err, ErrClosed) {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestLongPollWokenByRedelivery(t *testing.T) {
+	b, clock := newTestBroker(t, Config{})
+	publishBodies(t, b, "T", "m")
+	mustConsume(t, b, ConsumeRequest{})
+	done := consumeAsync(b, ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second})
+	time.Sleep(20 * time.Millisecond)
+	clock.Advance(DefaultInvisibleTime)
+	b.Tick()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("long poll not woken when invisibility ended")
+	}
+}

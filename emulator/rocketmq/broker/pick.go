@@ -1,0 +1,118 @@
+package broker
+
+// Partition states of an ordered pick.
+const (
+	partFresh     uint8 = iota + 1 // delivering messages never delivered
+	partRedeliver                  // redelivering the unacknowledged ones
+	partBlocked                    // nothing more from this partition now
+)
+
+// picker chooses the messages of one Consume call and marks them
+// delivered. b.mu is held while it runs.
+type picker struct {
+	b      *Broker
+	s      *subState
+	filter tagFilter
+	max    int
+	now    int64 // ms
+	inv    int64 // invisibility of a delivery, ms
+	out    []pick
+}
+
+// normal picks deliverable messages in publish order, ignoring
+// partitions: new ones and those whose invisibility ended.
+func (p *picker) normal() {
+	t := p.s.topic
+	for seq := p.s.low; seq < t.end() && len(p.out) < p.max; seq++ {
+		m := t.slot(seq)
+		if m == nil || !m.ready {
+			continue
+		}
+		st := p.s.states[seq]
+		if st != nil && (st.phase != phaseDelivered || st.next > p.now) {
+			continue // done, dead or invisible
+		}
+		if !p.filter.match(m.tag) {
+			p.b.markDone(p.s, seq)
+			continue
+		}
+		if m.deliverAt > p.now || p.retire(seq, st) {
+			continue
+		}
+		p.deliver(m, st)
+	}
+}
+
+// ordered picks per partition (sharding key) in publish order. A
+// partition with an invisible delivery gives nothing; one whose deliveries
+// became visible again redelivers exactly those; otherwise it gives its
+// next messages up to the first that is not deliverable yet.
+func (p *picker) ordered() {
+	t := p.s.topic
+	parts := map[string]uint8{}
+	for seq := p.s.low; seq < t.end() && len(p.out) < p.max; seq++ {
+		m := t.slot(seq)
+		if m == nil || parts[m.shard] == partBlocked {
+			continue
+		}
+		st := p.s.states[seq]
+		switch {
+		case st != nil && st.phase != phaseDelivered:
+			// done or dead: no longer holds the partition
+		case !m.ready || st != nil && st.next > p.now:
+			parts[m.shard] = partBlocked
+		case !p.filter.match(m.tag):
+			p.b.markDone(p.s, seq)
+		case st != nil:
+			p.redeliver(m, st, parts)
+		case parts[m.shard] == partRedeliver || m.deliverAt > p.now:
+			parts[m.shard] = partBlocked
+		default:
+			parts[m.shard] = partFresh
+			p.deliver(m, nil)
+		}
+	}
+}
+
+// redeliver hands out again an ordered message whose invisibility ended,
+// unless its partition already gave new messages in this pick.
+func (p *picker) redeliver(m *msgMeta, st *msgState, parts map[string]uint8) {
+	if parts[m.shard] == partFresh {
+		parts[m.shard] = partBlocked
+		return
+	}
+	if p.retire(m.seq, st) {
+		return
+	}
+	parts[m.shard] = partRedeliver
+	p.deliver(m, st)
+}
+
+// retire dead-letters a visible message that had its last delivery and
+// reports whether it did. Timers normally do this first.
+func (p *picker) retire(seq uint64, st *msgState) bool {
+	if st == nil || st.consumed < p.b.cfg.MaxReconsumeTimes {
+		return false
+	}
+	p.b.deadLetter(p.s, seq, st, p.now)
+	return true
+}
+
+// deliver marks m delivered with a new handle and schedules the end of
+// its invisibility.
+func (p *picker) deliver(m *msgMeta, st *msgState) {
+	if st == nil {
+		st = &msgState{}
+		p.s.states[m.seq] = st
+	}
+	st.phase = phaseDelivered
+	st.consumed++
+	if st.first == 0 {
+		st.first = p.now
+	}
+	st.next = p.now + p.inv
+	st.nonce = newNonce()
+	p.b.schedule(timer{at: st.next, kind: timerVisible, topic: p.s.topic, sub: p.s, seq: m.seq, nonce: st.nonce})
+	h := handle{kind: handleDelivery, scope: p.s.scope, seq: m.seq, nonce: st.nonce, expires: st.next}
+	p.out = append(p.out, pick{seq: m.seq, handle: h.String(), consumed: st.consumed, first: st.first, next: st.next})
+}

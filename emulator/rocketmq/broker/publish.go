@@ -1,0 +1,200 @@
+package broker
+
+import (
+	"context"
+	"crypto/md5"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/kv"
+)
+
+// Message is a message as published and as delivered.
+type Message struct {
+	ID                 string            // set by Publish: 32 uppercase hex characters
+	Instance           string            // instance ID ("ns"); "" is the default instance
+	Topic              string            // topic name
+	Tag                string            // message tag; "" for none
+	Body               []byte            // message body
+	Keys               string            // KEYS property (space-separated keys)
+	Properties         map[string]string // user properties, without the special ones below
+	ShardingKey        string            // __SHARDINGKEY: partition for ordered consumption
+	StartDeliverTime   int64             // __STARTDELIVERTIME, ms since the epoch; 0: now
+	TransCheckImmunity int               // __TransCheckT, seconds; > 0 makes a half message
+	PublishTime        int64             // ms, set by Publish (by Commit for half messages)
+	BodyMD5            string            // uppercase hex MD5 of Body, set by Publish
+}
+
+// PublishResult is the answer to Publish.
+type PublishResult struct {
+	MessageID string
+	BodyMD5   string
+	// ReceiptHandle is set for half messages only: Commit or Rollback it
+	// until the immunity time has passed.
+	ReceiptHandle string
+}
+
+// Publish stores a message and returns once it is durable. A message with
+// TransCheckImmunity > 0 is a half message: invisible until committed.
+func (b *Broker) Publish(ctx context.Context, m Message) (PublishResult, error) {
+	if err := ctx.Err(); err != nil {
+		return PublishResult{}, err
+	}
+	now := b.nowMs()
+	if err := b.checkMessage(&m, now); err != nil {
+		return PublishResult{}, err
+	}
+	sum := md5.Sum(m.Body)
+	m.ID, m.PublishTime, m.BodyMD5 = newMessageID(), now, strings.ToUpper(hex.EncodeToString(sum[:]))
+	res := PublishResult{MessageID: m.ID, BodyMD5: m.BodyMD5}
+	var err error
+	if m.TransCheckImmunity > 0 {
+		res.ReceiptHandle, err = b.publishHalf(&m, now)
+	} else {
+		err = b.publishNormal(&m)
+	}
+	if err != nil {
+		return PublishResult{}, err
+	}
+	b.published.Add(1)
+	return res, nil
+}
+
+// checkMessage validates a message to publish.
+func (b *Broker) checkMessage(m *Message, now int64) error {
+	if err := checkNames(m.Instance, m.Topic, nil); err != nil {
+		return err
+	}
+	if len(m.Body) > b.cfg.MaxBodySize {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, len(m.Body), b.cfg.MaxBodySize)
+	}
+	if err := checkTag(m.Tag); err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(m.Properties)) {
+		if field, ok := reservedProperties[k]; ok {
+			return invalid("property %q is reserved: set Message.%s instead", k, field)
+		}
+		if err := checkProperty(k, m.Properties[k]); err != nil {
+			return err
+		}
+	}
+	if err := checkProperty("KEYS", m.Keys); err != nil {
+		return err
+	}
+	if err := checkProperty("__SHARDINGKEY", m.ShardingKey); err != nil {
+		return err
+	}
+	return checkTimes(m, now)
+}
+
+// checkTimes validates StartDeliverTime and TransCheckImmunity.
+func checkTimes(m *Message, now int64) error {
+	if m.StartDeliverTime < 0 {
+		return invalid("StartDeliverTime %d is negative", m.StartDeliverTime)
+	}
+	if limit := now + MaxDeliverDelay.Milliseconds(); m.StartDeliverTime > limit {
+		return invalid("StartDeliverTime %s is more than %s ahead",
+			time.UnixMilli(m.StartDeliverTime).UTC().Format(time.RFC3339), MaxDeliverDelay)
+	}
+	if t := m.TransCheckImmunity; t != 0 && (t < MinTransCheckImmunity || t > MaxTransCheckImmunity) {
+		return invalid("TransCheckImmunity %d s is outside %d..%d s", t, MinTransCheckImmunity, MaxTransCheckImmunity)
+	}
+	return nil
+}
+
+// metaOf is the in-memory summary of m.
+func metaOf(m *Message) msgMeta {
+	return msgMeta{id: m.ID, tag: m.Tag, shard: m.ShardingKey, deliverAt: max(m.StartDeliverTime, m.PublishTime)}
+}
+
+// publishNormal appends m to its topic.
+func (b *Broker) publishNormal(m *Message) error {
+	if err := b.lockOpen(); err != nil {
+		return err
+	}
+	t, created, err := b.lookupTopic(topicID{m.Instance, m.Topic}, true)
+	if err != nil {
+		b.mu.Unlock()
+		return err
+	}
+	meta := t.add(metaOf(m))
+	b.mu.Unlock()
+	rec := encodeMessage(m)
+	err = b.update("publish", func(w kv.Writer) error {
+		if created {
+			if err := w.Put(bucketTopic, []byte(t.key), present); err != nil {
+				return err
+			}
+		}
+		return w.Put(bucketMsg, seqKey(t.key, meta.seq), rec)
+	})
+	b.settle(t, meta, err)
+	return err
+}
+
+// settle makes a message appended to t deliverable once its record is
+// durable, or forgets it when writing failed.
+func (b *Broker) settle(t *topicState, meta *msgMeta, err error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil {
+		t.remove(meta.seq)
+		return
+	}
+	meta.ready = true
+	if meta.deliverAt > b.nowMs() {
+		b.schedule(timer{at: meta.deliverAt, kind: timerDue, topic: t})
+		return
+	}
+	t.signal()
+}
+
+// publishHalf stores m as a half message and returns its handle.
+func (b *Broker) publishHalf(m *Message, now int64) (string, error) {
+	if err := b.lockOpen(); err != nil {
+		return "", err
+	}
+	t, created, err := b.lookupTopic(topicID{m.Instance, m.Topic}, true)
+	if err != nil {
+		b.mu.Unlock()
+		return "", err
+	}
+	immune := now + int64(m.TransCheckImmunity)*1000
+	e := &halfEntry{seq: t.nextHalf, meta: metaOf(m), nonce: newNonce(), expires: immune,
+		nextOffer: immune, dropAt: now + b.cfg.HalfLifetime.Milliseconds()}
+	t.nextHalf++
+	t.halves[e.seq] = e
+	b.mu.Unlock()
+	rec := binary.BigEndian.AppendUint64(nil, e.nonce)
+	rec = append(rec, encodeMessage(m)...)
+	err = b.update("publish half message", func(w kv.Writer) error {
+		if created {
+			if err := w.Put(bucketTopic, []byte(t.key), present); err != nil {
+				return err
+			}
+		}
+		return w.Put(bucketHalf, seqKey(t.key, e.seq), rec)
+	})
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if err != nil {
+		delete(t.halves, e.seq)
+		return "", err
+	}
+	b.readyHalf(t, e)
+	return handle{kind: handleHalf, scope: t.scope, seq: e.seq, nonce: e.nonce, expires: e.expires}.String(), nil
+}
+
+// readyHalf makes a stored half message eligible for checks and
+// schedules its timers. b.mu is held.
+func (b *Broker) readyHalf(t *topicState, e *halfEntry) {
+	e.ready = true
+	b.schedule(timer{at: e.nextOffer, kind: timerHalfCheck, topic: t, seq: e.seq})
+	b.schedule(timer{at: e.dropAt, kind: timerHalfDrop, topic: t, seq: e.seq})
+}

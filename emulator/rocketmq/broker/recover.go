@@ -1,0 +1,226 @@
+package broker
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"github.com/rocketfn/rocketfn/emulator/kv"
+)
+
+// recovery collects what Open reads from the store.
+type recovery struct {
+	b       *Broker
+	orphans []orphan // records of messages that no longer exist
+}
+
+// orphan is a record to delete.
+type orphan struct {
+	bucket string
+	key    []byte
+}
+
+// recover rebuilds the in-memory indexes from the store, deletes records
+// left behind by a crash and removes messages every group is done with.
+// Delivery bookkeeping is not stored: every unacknowledged message is
+// deliverable again.
+func (b *Broker) recover() error {
+	rc := &recovery{b: b}
+	err := b.store.View(func(r kv.Reader) error {
+		for _, step := range []func(kv.Reader) error{
+			rc.topics, rc.groups, rc.messages, rc.subs, rc.acks, rc.deads, rc.halves,
+		} {
+			if err := step(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return storeErr("recover", err)
+	}
+	b.mu.Lock()
+	b.settleRecovered()
+	b.mu.Unlock()
+	return b.update("recover", func(w kv.Writer) error {
+		for _, o := range rc.orphans {
+			if err := w.Delete(o.bucket, o.key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// topic returns the topic named by key, creating it.
+func (rc *recovery) topic(key string) (*topicState, bool) {
+	parts, ok := splitKey(key, 2)
+	if !ok {
+		return nil, false
+	}
+	id := topicID{parts[0], parts[1]}
+	t := rc.b.topics[id]
+	if t == nil {
+		t = newTopicState(id)
+		rc.b.topics[id] = t
+	}
+	return t, true
+}
+
+// sub returns the subscription named by key, creating it and its group.
+func (rc *recovery) sub(key string) (*subState, bool) {
+	parts, ok := splitKey(key, 3)
+	if !ok {
+		return nil, false
+	}
+	t, _ := rc.topic(parts[0] + "\x00" + parts[1])
+	rc.b.groups[groupID{parts[0], parts[2]}] = true
+	if s := t.subs[parts[2]]; s != nil {
+		return s, true
+	}
+	return t.newSub(parts[2]), true
+}
+
+func (rc *recovery) topics(r kv.Reader) error {
+	return r.Scan(bucketTopic, nil, nil, false, func(k, _ []byte) bool {
+		rc.topic(string(k))
+		return true
+	})
+}
+
+func (rc *recovery) groups(r kv.Reader) error {
+	return r.Scan(bucketGroup, nil, nil, false, func(k, _ []byte) bool {
+		if parts, ok := splitKey(string(k), 2); ok {
+			rc.b.groups[groupID{parts[0], parts[1]}] = true
+		}
+		return true
+	})
+}
+
+func (rc *recovery) subs(r kv.Reader) error {
+	return r.Scan(bucketSub, nil, nil, false, func(k, _ []byte) bool {
+		rc.sub(string(k))
+		return true
+	})
+}
+
+// messages indexes the stored messages, in sequence order per topic.
+func (rc *recovery) messages(r kv.Reader) error {
+	var err error
+	scan := r.Scan(bucketMsg, nil, nil, false, func(k, v []byte) bool {
+		prefix, seq, ok := parseSeqKey(k)
+		t, ok2 := rc.topic(prefix)
+		if !ok || !ok2 {
+			err = fmt.Errorf("broker: recover: malformed message key %q", k)
+			return false
+		}
+		m, derr := decodeMessage(v, false)
+		if derr != nil {
+			err = fmt.Errorf("broker: recover: message %d of topic %q: %w", seq, t.id.topic, derr)
+			return false
+		}
+		if len(t.msgs) == 0 {
+			t.base = seq
+		}
+		for t.end() < seq {
+			t.msgs = append(t.msgs, nil)
+		}
+		meta := metaOf(&m)
+		meta.seq, meta.ready = seq, true
+		t.msgs = append(t.msgs, &meta)
+		return true
+	})
+	if scan != nil {
+		return scan
+	}
+	return err
+}
+
+// acks marks acknowledged and skipped messages done.
+func (rc *recovery) acks(r kv.Reader) error {
+	return rc.states(r, bucketAck, func([]byte) (*msgState, error) {
+		return &msgState{phase: phaseDone}, nil
+	})
+}
+
+// deads restores dead letters.
+func (rc *recovery) deads(r kv.Reader) error {
+	return rc.states(r, bucketDead, decodeDead)
+}
+
+// states restores per-group message states from bucket; records of
+// messages that no longer exist are orphans.
+func (rc *recovery) states(r kv.Reader, bucket string, decode func([]byte) (*msgState, error)) error {
+	var err error
+	scan := r.Scan(bucket, nil, nil, false, func(k, v []byte) bool {
+		prefix, seq, ok := parseSeqKey(k)
+		s, ok2 := rc.sub(prefix)
+		if !ok || !ok2 || s.topic.slot(seq) == nil {
+			rc.orphans = append(rc.orphans, orphan{bucket, append([]byte{}, k...)})
+			return true
+		}
+		st, derr := decode(v)
+		if derr != nil {
+			err = fmt.Errorf("broker: recover: %s record %d of %q: %w", bucket, seq, s.key, derr)
+			return false
+		}
+		s.states[seq] = st
+		return true
+	})
+	if scan != nil {
+		return scan
+	}
+	return err
+}
+
+// halves restores unresolved half messages.
+func (rc *recovery) halves(r kv.Reader) error {
+	var err error
+	scan := r.Scan(bucketHalf, nil, nil, false, func(k, v []byte) bool {
+		prefix, seq, ok := parseSeqKey(k)
+		t, ok2 := rc.topic(prefix)
+		if !ok || !ok2 || len(v) < 8 {
+			err = fmt.Errorf("broker: recover: malformed half message %q", k)
+			return false
+		}
+		m, derr := decodeMessage(v[8:], false)
+		if derr != nil {
+			err = fmt.Errorf("broker: recover: half message %d of topic %q: %w", seq, t.id.topic, derr)
+			return false
+		}
+		immune := m.PublishTime + int64(m.TransCheckImmunity)*1000
+		t.halves[seq] = &halfEntry{seq: seq, meta: metaOf(&m), nonce: binary.BigEndian.Uint64(v),
+			expires: immune, nextOffer: immune, dropAt: m.PublishTime + rc.b.cfg.HalfLifetime.Milliseconds()}
+		t.nextHalf = max(t.nextHalf, seq+1)
+		return true
+	})
+	if scan != nil {
+		return scan
+	}
+	return err
+}
+
+// settleRecovered advances subscriptions, removes messages every group is
+// done with and schedules the timers of delayed and half messages. b.mu
+// is held.
+func (b *Broker) settleRecovered() {
+	now := b.nowMs()
+	for _, t := range b.topics {
+		for _, s := range t.subs {
+			s.advance()
+		}
+		for seq := t.base; seq < t.end(); seq++ {
+			m := t.slot(seq)
+			switch {
+			case m == nil:
+			case t.doneByAll(seq):
+				t.remove(seq)
+				b.dirty = append(b.dirty, dirtyItem{kind: dirtyRemoved, topic: t, seq: seq})
+			case m.deliverAt > now:
+				b.schedule(timer{at: m.deliverAt, kind: timerDue, topic: t})
+			}
+		}
+		for _, e := range t.halves {
+			b.readyHalf(t, e)
+		}
+	}
+}

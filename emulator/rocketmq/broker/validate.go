@@ -1,0 +1,145 @@
+package broker
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Limits checked by the broker.
+const (
+	// MaxNameLen bounds topic and group names.
+	MaxNameLen = 64
+	// MaxInstanceLen bounds instance IDs.
+	MaxInstanceLen = 128
+	// MaxTagLen bounds a message tag.
+	MaxTagLen = 128
+	// MaxBatch is the largest ConsumeRequest.Max.
+	MaxBatch = 16
+	// MaxWait is the longest ConsumeRequest.Wait; the SDK's read timeout
+	// is 35 s.
+	MaxWait = 30 * time.Second
+	// MaxDeliverDelay bounds how far ahead StartDeliverTime may be.
+	MaxDeliverDelay = 40 * 24 * time.Hour
+	// MinTransCheckImmunity and MaxTransCheckImmunity bound
+	// Message.TransCheckImmunity (seconds) of a half message.
+	MinTransCheckImmunity = 10
+	MaxTransCheckImmunity = 300
+)
+
+// Property keys the SDK maps to Message fields; they may not appear in
+// Message.Properties.
+var reservedProperties = map[string]string{
+	"KEYS":               "Keys",
+	"__STARTDELIVERTIME": "StartDeliverTime",
+	"__TransCheckT":      "TransCheckImmunity",
+	"__SHARDINGKEY":      "ShardingKey",
+}
+
+// checkName validates a topic or group name: 1 to MaxNameLen characters of
+// [A-Za-z0-9_%-].
+func checkName(kind, name string) error {
+	if name == "" {
+		return invalid("%s name is empty", kind)
+	}
+	if len(name) > MaxNameLen {
+		return invalid("%s name %q is %d characters, limit %d", kind, name, len(name), MaxNameLen)
+	}
+	for i := 0; i < len(name); i++ {
+		if !nameChar(name[i]) {
+			return invalid("%s name %q: character %q not allowed (use A-Z a-z 0-9 _ %% -)", kind, name, name[i])
+		}
+	}
+	return nil
+}
+
+// checkInstance validates an instance ID: empty (the default instance) or
+// up to MaxInstanceLen characters of [A-Za-z0-9_%.-].
+func checkInstance(instance string) error {
+	if len(instance) > MaxInstanceLen {
+		return invalid("instance %q is %d characters, limit %d", instance, len(instance), MaxInstanceLen)
+	}
+	for i := 0; i < len(instance); i++ {
+		if c := instance[i]; !nameChar(c) && c != '.' {
+			return invalid("instance %q: character %q not allowed", instance, c)
+		}
+	}
+	return nil
+}
+
+// checkNames validates an instance, a topic and, when group is not nil,
+// a group.
+func checkNames(instance, topic string, group *string) error {
+	if err := checkInstance(instance); err != nil {
+		return err
+	}
+	if err := checkName("topic", topic); err != nil {
+		return err
+	}
+	if group != nil {
+		return checkName("group", *group)
+	}
+	return nil
+}
+
+func nameChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '_' || c == '%' || c == '-'
+}
+
+// checkProperty rejects what the SDK rejects in property keys and values.
+func checkProperty(key, value string) error {
+	if key == "" {
+		return invalid("property with value %q has an empty key", value)
+	}
+	if i := strings.IndexAny(key, `'"<>&:|`); i >= 0 {
+		return invalid("property key %q: character %q not allowed", key, key[i])
+	}
+	if i := strings.IndexAny(value, `'"<>&:|`); i >= 0 {
+		return invalid("property %q: value %q: character %q not allowed", key, value, value[i])
+	}
+	return nil
+}
+
+// checkTag validates a message tag: up to MaxTagLen characters, no '|'
+// (reserved for tag expressions).
+func checkTag(tag string) error {
+	if len(tag) > MaxTagLen {
+		return invalid("tag %q is %d characters, limit %d", tag, len(tag), MaxTagLen)
+	}
+	if strings.ContainsAny(tag, "|") {
+		return invalid("tag %q: character '|' not allowed", tag)
+	}
+	return nil
+}
+
+// tagFilter selects messages by tag; nil selects all.
+type tagFilter map[string]bool
+
+// parseTagFilter parses "", "*" (all) or "A||B||C".
+func parseTagFilter(expr string) (tagFilter, error) {
+	expr = strings.TrimSpace(expr)
+	if expr == "" || expr == "*" {
+		return nil, nil
+	}
+	f := tagFilter{}
+	for part := range strings.SplitSeq(expr, "||") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if err := checkTag(part); err != nil {
+			return nil, fmt.Errorf("tag expression %q: %w", expr, err)
+		}
+		f[part] = true
+	}
+	if len(f) == 0 {
+		return nil, invalid("tag expression %q names no tag", expr)
+	}
+	return f, nil
+}
+
+// match reports whether the filter selects tag.
+func (f tagFilter) match(tag string) bool {
+	return f == nil || f[tag]
+}

@@ -1,0 +1,108 @@
+package broker
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStrictMode(t *testing.T) {
+	b, _ := newTestBroker(t, Config{Strict: true})
+	if _, err := b.Publish(ctx, Message{Topic: "T", Body: []byte("x")}); !errors.Is(err, ErrTopicNotExist) {
+		t.Fatalf("Publish to an unknown topic: %v", err)
+	}
+	r := ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1}
+	if _, err := b.Consume(ctx, r); !errors.Is(err, ErrTopicNotExist) {
+		t.Fatalf("Consume of an unknown topic: %v", err)
+	}
+	if err := b.CreateTopic("", "T"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.CreateTopic("", "T"); err != nil {
+		t.Fatalf("creating an existing topic: %v", err)
+	}
+	if _, err := b.Consume(ctx, r); !errors.Is(err, ErrGroupNotExist) || !strings.Contains(err.Error(), "GID-a") {
+		t.Fatalf("Consume by an unknown group: %v", err)
+	}
+	if _, err := b.ConsumeHalf(ctx, r); !errors.Is(err, ErrGroupNotExist) {
+		t.Fatalf("ConsumeHalf by an unknown group: %v", err)
+	}
+	if _, err := b.Ack(ctx, "", "T", "GID-a", []string{"h"}); !errors.Is(err, ErrGroupNotExist) {
+		t.Fatalf("Ack by an unknown group: %v", err)
+	}
+	if _, err := b.DeadLetters("", "T", "GID-a"); !errors.Is(err, ErrGroupNotExist) {
+		t.Fatalf("DeadLetters of an unknown group: %v", err)
+	}
+	if err := b.Commit(ctx, "", "Nope", "", (handle{kind: handleHalf, scope: scopeOf(topicID{"", "Nope"}.key())}).String()); !errors.Is(err, ErrTopicNotExist) {
+		t.Fatalf("Commit on an unknown topic: %v", err)
+	}
+	if err := b.CreateGroup("", "GID-a"); err != nil {
+		t.Fatal(err)
+	}
+	publishBodies(t, b, "T", "x")
+	wantBodies(t, mustConsume(t, b, r), "x")
+	if _, err := b.Publish(ctx, Message{Instance: "MQ_INST_other", Topic: "T"}); !errors.Is(err, ErrTopicNotExist) {
+		t.Fatalf("topics are per instance: %v", err)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	b, _ := newTestBroker(t, Config{MaxBodySize: 10})
+	long := strings.Repeat("a", 65)
+	pub := map[string]Message{
+		"empty topic":         {},
+		"topic characters":    {Topic: "a/b"},
+		"topic length":        {Topic: long},
+		"instance characters": {Instance: "a b", Topic: "T"},
+		"tag with bar":        {Topic: "T", Tag: "a|b"},
+		"property key":        {Topic: "T", Properties: map[string]string{"a:b": "v"}},
+		"property value":      {Topic: "T", Properties: map[string]string{"k": "<v>"}},
+		"empty property key":  {Topic: "T", Properties: map[string]string{"": "v"}},
+		"reserved property":   {Topic: "T", Properties: map[string]string{"__SHARDINGKEY": "v"}},
+		"keys":                {Topic: "T", Keys: "a&b"},
+		"sharding key":        {Topic: "T", ShardingKey: "it's"},
+		"negative delay":      {Topic: "T", StartDeliverTime: -1},
+		"negative immunity":   {Topic: "T", TransCheckImmunity: -1},
+	}
+	for name, m := range pub {
+		if _, err := b.Publish(ctx, m); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: Publish: %v", name, err)
+		}
+	}
+	if _, err := b.Publish(ctx, Message{Topic: "T", Body: make([]byte, 11)}); !errors.Is(err, ErrBodyTooLarge) {
+		t.Errorf("11-byte body: %v", err)
+	}
+	_, err := b.Publish(ctx, Message{Topic: "T", Properties: map[string]string{"k": "a|b"}})
+	if err == nil || !strings.Contains(err.Error(), `"k"`) {
+		t.Errorf("property error does not name the property: %v", err)
+	}
+	okTopic := "CID-" + strings.Repeat("x", 60)
+	mustPublish(t, b, Message{Topic: okTopic, Body: []byte("ok"), Instance: "MQ_INST_1.a"})
+	ok := ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1}
+	consume := map[string]func(*ConsumeRequest){
+		"max 0":      func(r *ConsumeRequest) { r.Max = 0 },
+		"max 17":     func(r *ConsumeRequest) { r.Max = 17 },
+		"wait 31s":   func(r *ConsumeRequest) { r.Wait = 31 * time.Second },
+		"wait < 0":   func(r *ConsumeRequest) { r.Wait = -1 },
+		"no group":   func(r *ConsumeRequest) { r.Group = "" },
+		"group name": func(r *ConsumeRequest) { r.Group = "G?" },
+		"tag expr":   func(r *ConsumeRequest) { r.Tag = "||" },
+	}
+	for name, change := range consume {
+		r := ok
+		change(&r)
+		if _, err := b.Consume(ctx, r); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: Consume: %v", name, err)
+		}
+		if _, err := b.ConsumeHalf(ctx, r); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("%s: ConsumeHalf: %v", name, err)
+		}
+	}
+	if err := b.CreateGroup("", "bad group"); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("CreateGroup: %v", err)
+	}
+	if _, err := b.Redrive(ctx, "", "", "GID-a", nil); !errors.Is(err, ErrInvalidArgument) {
+		t.Errorf("Redrive: %v", err)
+	}
+}

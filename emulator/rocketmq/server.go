@@ -1,0 +1,244 @@
+package rocketmq
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/kv"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+)
+
+// Defaults for a Config's empty fields.
+const (
+	DefaultAccessKeyID     = "rocketfn-local"
+	DefaultAccessKeySecret = "rocketfn-local-secret"
+)
+
+// maxRequest bounds a request body: the largest message body, XML-escaped.
+const maxRequest = 16 << 20
+
+// Config configures a Server. Its zero value serves from memory with the
+// default access key, creating topics and groups on first use.
+type Config struct {
+	// Dir is the data directory; empty keeps all data in memory.
+	Dir string
+	// NoSync acknowledges writes before they reach the disk.
+	NoSync bool
+	// AccessKeyID and AccessKeySecret are the access key the server
+	// accepts, besides any STS credentials it issues.
+	AccessKeyID     string
+	AccessKeySecret string
+	// Broker holds the messaging settings (invisibility times, retries,
+	// strict mode, clock); its Store is set from Dir.
+	Broker broker.Config
+	// Logger receives one record per request at debug level and failures
+	// at warn; nil discards them.
+	Logger *slog.Logger
+}
+
+// Server is a local RocketMQ instance speaking the MQ HTTP protocol.
+type Server struct {
+	cfg    Config
+	broker *broker.Broker
+	keys   keyring
+	log    *slog.Logger
+
+	mu       sync.Mutex
+	listener net.Listener
+	http     *http.Server
+}
+
+// New opens the data directory (or memory) and returns a Server ready to
+// serve with ServeHTTP or Start.
+func New(cfg Config) (*Server, error) {
+	if cfg.AccessKeyID == "" {
+		cfg.AccessKeyID, cfg.AccessKeySecret = DefaultAccessKeyID, DefaultAccessKeySecret
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	bc := cfg.Broker
+	if cfg.Dir != "" {
+		if err := os.MkdirAll(cfg.Dir, 0o755); err != nil {
+			return nil, fmt.Errorf("rocketmq: create data directory: %w", err)
+		}
+		store, err := kv.OpenBolt(filepath.Join(cfg.Dir, "rocketmq.db"), kv.Options{NoSync: cfg.NoSync})
+		if err != nil {
+			return nil, fmt.Errorf("rocketmq: open data directory: %w", err)
+		}
+		bc.Store = store
+	}
+	b, err := broker.Open(bc)
+	if err != nil {
+		if bc.Store != nil {
+			bc.Store.Close()
+		}
+		return nil, fmt.Errorf("rocketmq: %w", err)
+	}
+	s := &Server{cfg: cfg, broker: b, log: log}
+	s.keys.add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
+	return s, nil
+}
+
+// Broker is the server's broker, for Go code that publishes and consumes
+// without HTTP (the local EventBridge).
+func (s *Server) Broker() *broker.Broker { return s.broker }
+
+// Credentials are the server's long-lived access key.
+func (s *Server) Credentials() Credentials {
+	return Credentials{AccessKeyID: s.cfg.AccessKeyID, AccessKeySecret: s.cfg.AccessKeySecret}
+}
+
+// IssueSTS mints temporary credentials with a security token, valid for
+// ttl.
+func (s *Server) IssueSTS(ttl time.Duration) Credentials {
+	c := Credentials{AccessKeyID: "STS." + randomID(12), AccessKeySecret: randomID(16),
+		SecurityToken: randomID(32), Expiration: s.now().Add(ttl)}
+	s.keys.add(c)
+	return c
+}
+
+func (s *Server) now() time.Time {
+	if s.cfg.Broker.Clock != nil {
+		return s.cfg.Broker.Clock()
+	}
+	return time.Now()
+}
+
+// Start serves on addr (a loopback address; "" picks a free port on
+// 127.0.0.1) until Close, and returns the endpoint to give clients.
+func (s *Server) Start(addr string) (string, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", fmt.Errorf("rocketmq: listen: %w", err)
+	}
+	s.mu.Lock()
+	s.listener = l
+	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	s.mu.Unlock()
+	go s.http.Serve(l)
+	return s.Endpoint(), nil
+}
+
+// Endpoint is the URL clients use, once Start has run.
+func (s *Server) Endpoint() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.listener == nil {
+		return ""
+	}
+	return "http://" + s.listener.Addr().String()
+}
+
+// Close stops serving, ends long polls, waits for requests in flight, and
+// closes the store.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	h := s.http
+	s.mu.Unlock()
+	if h != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		h.Shutdown(ctx)
+	}
+	return s.broker.Close()
+}
+
+// reply is an answer: a status and an XML document (nil for none).
+type reply struct {
+	status int
+	doc    any
+}
+
+// ServeHTTP answers one MQ HTTP request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	requestID := randomID(12)
+	rep, err := s.serve(r)
+	if err != nil {
+		rep = reply{status: err.status(), doc: errorDoc{Xmlns: xmlns, Code: err.Code, Message: err.Message, RequestID: requestID, HostID: r.Host}}
+		s.log.Warn("rocketmq request failed", "method", r.Method, "uri", r.RequestURI, "request_id", requestID, "code", err.Code, "message", err.Message)
+	}
+	var body []byte
+	if rep.doc != nil {
+		b, merr := xml.Marshal(rep.doc)
+		if merr != nil {
+			rep.status, b = http.StatusInternalServerError, []byte("<Error><Code>InternalError</Code></Error>")
+		}
+		body = append([]byte(xml.Header), b...)
+	}
+	h := w.Header()
+	h.Set("x-mq-request-id", requestID)
+	h.Set("x-mq-version", "2015-06-06")
+	h.Set("Date", time.Now().UTC().Format(http.TimeFormat))
+	if body != nil {
+		h.Set("Content-Type", "text/xml;charset=utf-8")
+	}
+	w.WriteHeader(rep.status)
+	w.Write(body)
+	s.log.Debug("rocketmq request", "method", r.Method, "uri", r.RequestURI, "status", rep.status, "duration", time.Since(start))
+}
+
+func (s *Server) serve(r *http.Request) (reply, *Error) {
+	if r.URL.Path == "/health" {
+		return reply{status: http.StatusNoContent}, nil // readiness, and a no-op round trip for benchmarks
+	}
+	topic, ok := topicOf(r.URL.Path)
+	if !ok {
+		return reply{}, errorf(CodeResourceNotFound, "No such resource: "+r.URL.Path+"; the API is /topics/{topic}/messages.")
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequest))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return reply{}, errorf(CodeMessageBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", maxRequest))
+		}
+		return reply{}, errorf(CodeInvalidArgument, "Reading the request body: "+err.Error())
+	}
+	if aerr := s.authenticate(r, body); aerr != nil {
+		return reply{}, aerr
+	}
+	q := r.URL.Query()
+	switch r.Method {
+	case http.MethodPost:
+		return s.publish(r.Context(), q.Get("ns"), topic, body)
+	case http.MethodGet:
+		return s.consume(r.Context(), topic, q)
+	case http.MethodDelete:
+		return s.resolve(r.Context(), topic, q, body)
+	}
+	return reply{}, errorf(CodeMethodNotAllowed, "Method "+r.Method+" is not allowed on "+r.URL.Path+".")
+}
+
+// topicOf reads the topic of /topics/{topic}/messages.
+func topicOf(path string) (string, bool) {
+	var topic string
+	if n, _ := fmt.Sscanf(path, "/topics/%s", &topic); n != 1 {
+		return "", false
+	}
+	const suffix = "/messages"
+	if len(topic) <= len(suffix) || topic[len(topic)-len(suffix):] != suffix {
+		return "", false
+	}
+	topic = topic[:len(topic)-len(suffix)]
+	for _, c := range topic {
+		if c == '/' {
+			return "", false
+		}
+	}
+	return topic, true
+}
