@@ -32,39 +32,8 @@ go test -run '^$' -count=6 -timeout=30m \
 echo
 go run "$BENCHSTAT" "$out"
 
-# Median rows/s per benchmark (the -GOMAXPROCS suffix dropped), then the
-# ratios.
-echo
-awk '/^Benchmark/ {
-	name = $1
-	sub(/-[0-9]+$/, "", name)
-	for (i = 3; i <= NF; i++)
-		if ($i == "rows/s")
-			print name, $(i - 1)
-}' "$out" | sort -k1,1 -k2,2g | awk '
-function flush() {
-	if (n == 0)
-		return
-	med[name] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	printf "%-32s %12.1f rows/s  (median of %d)\n", name, med[name], n
-	n = 0
-}
-$1 != name { flush(); name = $1 }
-{ v[++n] = $2 }
-function ratio(label, a, b, op, target,   r, ok) {
-	if (!(a in med) || !(b in med) || med[b] == 0) {
-		printf "%-44s missing\n", label
-		return
-	}
-	r = med[a] / med[b]
-	ok = op == "<=" ? r <= target : r >= target
-	printf "%-44s %7.2fx  (target %s %gx: %s)\n", label, r, op, target, ok ? "met" : "MISSED"
-}
-END {
-	flush()
-	print ""
-	ratio("RawBolt/put200 / BatchWriteRow/200", "BenchmarkRawBolt/put200", "BenchmarkBatchWriteRow/200", "<=", 3)
-	ratio("RawBolt/put200 / BatchWriteRow/200/server", "BenchmarkRawBolt/put200", "BenchmarkBatchWriteRow/200/server", "<=", 3)
-	ratio("PutRow/concurrent32 / PutRow/sequential", "BenchmarkPutRow/concurrent32", "BenchmarkPutRow/sequential", ">=", 10)
-	ratio("PutRow/concurrent32 / concurrent32/nosync", "BenchmarkPutRow/concurrent32", "BenchmarkPutRow/concurrent32/nosync", ">=", 0.8)
-}'
+go run ./internal/bench/cmd/ratio -in "$out" \
+	'RawBolt/put200 rows/s / BatchWriteRow/200 rows/s <= 3' \
+	'RawBolt/put200 rows/s / BatchWriteRow/200/server rows/s <= 3' \
+	'PutRow/concurrent32 rows/s / PutRow/sequential rows/s >= 10' \
+	'PutRow/concurrent32 rows/s / PutRow/concurrent32/nosync rows/s >= 0.8'

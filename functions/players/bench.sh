@@ -27,35 +27,5 @@ go test -run '^$' -count=6 -timeout=30m -bench '^BenchmarkBatch100$' "$@" ./func
 echo
 go run "$BENCHSTAT" "$out"
 
-# Every "value unit" pair of every run as "benchmark unit value" (the
-# -GOMAXPROCS suffix dropped), sorted, then the median per benchmark and
-# unit, then the ratio.
 echo
-awk '/^Benchmark/ {
-	name = $1
-	sub(/-[0-9]+$/, "", name)
-	for (i = 3; i < NF; i += 2)
-		print name, $(i + 1), $i
-}' "$out" | sort -k1,1 -k2,2 -k3,3g | awk '
-function flush() {
-	if (n == 0)
-		return
-	med[key] = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-	printf "%-28s %14.2f %-12s (median of %d)\n", name, med[key], unit, n
-	n = 0
-}
-$1 " " $2 != key { flush(); key = $1 " " $2; name = $1; unit = $2 }
-{ v[++n] = $3 }
-END {
-	flush()
-	a = "BenchmarkBatch100/rocketfn rows/s"
-	b = "BenchmarkBatch100/naive rows/s"
-	print ""
-	if (!(a in med) || !(b in med) || med[b] == 0) {
-		print "Batch100/rocketfn / Batch100/naive, rows/s: missing"
-		exit 1
-	}
-	r = med[a] / med[b]
-	ok = (r >= 10) ? "met" : "MISSED"
-	printf "Batch100/rocketfn / Batch100/naive, rows/s: %.2fx (target at least 10x: %s)\n", r, ok
-}'
+go run ./internal/bench/cmd/ratio -in "$out" 'Batch100/rocketfn rows/s / Batch100/naive rows/s >= 10'
