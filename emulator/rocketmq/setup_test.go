@@ -1,6 +1,9 @@
 package rocketmq_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/base64"
 	"errors"
 	"sort"
 	"strings"
@@ -130,4 +133,10 @@ func ackErrors(err error) []mq.ErrAckItem {
 		}
 	}
 	return nil
+}
+
+func hmacSHA1(secret, s string) string {
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(s))
+	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
