@@ -48,7 +48,7 @@ func TestTablestoreInProcess(t *testing.T) {
 		done <- serveTablestore(ctx, []string{"--listen", "127.0.0.1:0", "--memory", "--log-level", "debug"}, w, io.Discard)
 		w.Close()
 	}()
-	env := readBanner(t, out)
+	env := readBanner(t, out, tablestoreVars...)
 	c := sdkClient(env)
 	createPlayers(t, c)
 	put(t, c, "p1", "Ann")
@@ -97,7 +97,7 @@ func startCommand(t *testing.T, args ...string) (*process, map[string]string) {
 			t.Logf("rocketfn %s stderr:\n%s", strings.Join(args, " "), c.stderr.String())
 		}
 	})
-	return c, readBanner(t, stdout)
+	return c, readBanner(t, stdout, tablestoreVars...)
 }
 
 // stop sends sig to the command, checks that it exits with status 0 and
@@ -123,7 +123,12 @@ func (c *process) stop(t *testing.T, sig os.Signal) {
 
 // readBanner reads the banner's "export NAME=value" lines from r until it
 // says how to stop, then keeps draining r in the background.
-func readBanner(t *testing.T, r io.Reader) map[string]string {
+// readBanner reads a command's banner up to "Press Ctrl-C" and returns
+// its export lines, which must include names.
+// tablestoreVars are the settings the tablestore banner exports.
+var tablestoreVars = []string{envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret}
+
+func readBanner(t *testing.T, r io.Reader, names ...string) map[string]string {
 	t.Helper()
 	env := map[string]string{}
 	found := make(chan struct{})
@@ -144,9 +149,9 @@ func readBanner(t *testing.T, r io.Reader) map[string]string {
 	select {
 	case <-found:
 	case <-time.After(20 * time.Second):
-		t.Fatal("no banner from rocketfn tablestore")
+		t.Fatal("no banner")
 	}
-	for _, name := range []string{envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret} {
+	for _, name := range names {
 		if env[name] == "" {
 			t.Fatalf("banner has no %s line: %v", name, env)
 		}
