@@ -128,4 +128,3 @@ func TestDeadLetters(t *testing.T) {
 		t.Fatalf("after redrive: %+v", ms)
 	}
 }
-

@@ -5,8 +5,8 @@ import (
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore/filter"
 	"github.com/rocketfn/rocketfn/emulator/kv"
+	"github.com/rocketfn/rocketfn/emulator/tablestore/filter"
 	"github.com/rocketfn/rocketfn/emulator/tablestore/plainbuf"
 )
 
