@@ -25,6 +25,7 @@
 //	TABLESTORE_INSTANCE   the instance name (default rocketfn)
 //	PLAYERS_TABLE         the table (default players)
 //	PLAYERS_CREATE_TABLE  true creates the table at start if it is missing, for local runs
+//	ROCKETFN_LOCAL        true (set by rocketfn dev) also creates the table
 //	ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN
 //	                      the key requests are signed with when an invocation carries none
 //	                      (default: the local Tablestore's key)

@@ -22,7 +22,8 @@ func main() {
 }
 
 // setup reads the configuration from getenv, opens the DB, creates the
-// table when PLAYERS_CREATE_TABLE asks for it, and returns the App.
+// table when PLAYERS_CREATE_TABLE asks for it or the function runs in the
+// local stack (ROCKETFN_LOCAL, set by rocketfn dev), and returns the App.
 func setup(getenv func(string) string) (*fn.App, error) {
 	table := getenv("PLAYERS_TABLE")
 	if table == "" {
@@ -32,6 +33,11 @@ func setup(getenv func(string) string) (*fn.App, error) {
 	if err != nil {
 		return nil, err
 	}
+	local, err := boolEnv(getenv, "ROCKETFN_LOCAL")
+	if err != nil {
+		return nil, err
+	}
+	create = create || local
 	db, err := tablestore.Open(tablestore.ConfigFromEnv(getenv))
 	if err != nil {
 		return nil, fmt.Errorf("open tablestore: %w", err)
