@@ -25,6 +25,7 @@ type command struct {
 var commands = []command{
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
 	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
+	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},
 }
 
 // usageError is a command line the command cannot run: exit status 2.
