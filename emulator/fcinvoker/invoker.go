@@ -1,0 +1,205 @@
+package fcinvoker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// An Invoker runs the instances of one function and invokes them. It is
+// safe for concurrent use.
+type Invoker struct {
+	f      Function
+	o      Options
+	cmd    []string // command line of every instance
+	tmp    string   // build directory, removed by Close; "" if none
+	logger *slog.Logger
+	logs   *logStore
+	client *http.Client
+	pool   *pool
+
+	ctx    context.Context // cancelled by Close: aborts starting instances
+	cancel context.CancelFunc
+	procs  sync.WaitGroup // instance processes not yet reaped
+
+	closeOnce sync.Once
+
+	invocations, failures, timeouts, crashes, restarts, started atomic.Int64
+}
+
+// Start prepares f for invocation: it builds the binary when f.Build is
+// set, within ctx, and checks that the command exists. Instances start
+// lazily, as FC cold-starts them: the first invocation that finds no free
+// slot starts one, while fewer than f.MaxInstances run.
+func Start(ctx context.Context, f Function, o Options) (*Invoker, error) {
+	f, err := f.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	i := &Invoker{f: f, o: o.withDefaults()}
+	if f.Build {
+		if i.tmp, err = os.MkdirTemp("", "fcinvoker-"); err != nil {
+			return nil, fmt.Errorf("fcinvoker: function %q: build directory: %w", f.Name, err)
+		}
+	}
+	if i.cmd, err = command(ctx, f, i.tmp); err != nil {
+		i.removeBuild()
+		return nil, err
+	}
+	i.logger = i.o.Logger.With(slog.String("function", f.Name))
+	i.logs = newLogStore(i.o.LogBytes)
+	i.client = newClient(f.InstanceConcurrency)
+	i.pool = newPool(f.MaxInstances, f.InstanceConcurrency, i.newInstance)
+	i.ctx, i.cancel = context.WithCancel(context.Background())
+	return i, nil
+}
+
+func newClient(conc int) *http.Client {
+	return &http.Client{Transport: &http.Transport{
+		Proxy:               nil, // instances are on loopback
+		DialContext:         (&net.Dialer{Timeout: 5 * time.Second}).DialContext,
+		MaxIdleConnsPerHost: conc,
+		DisableCompression:  true,
+	}}
+}
+
+// newInstance makes an instance and starts it in the background.
+func (i *Invoker) newInstance(replacement bool) *instance {
+	inst := &instance{id: newInstanceID(), ready: make(chan struct{}), exited: make(chan struct{})}
+	i.started.Add(1)
+	if replacement {
+		i.restarts.Add(1)
+	}
+	go i.boot(inst)
+	return inst
+}
+
+// boot starts inst's process, waits until it accepts connections and runs
+// the initializer; when any of that fails, inst is lost and bootErr says why.
+func (i *Invoker) boot(inst *instance) {
+	defer close(inst.ready)
+	i.logger.Info("starting instance", slog.String("instance", inst.id), slog.Any("command", i.cmd))
+	err := i.startProcess(inst)
+	if err == nil {
+		err = i.waitListening(inst)
+	}
+	if err != nil {
+		inst.bootErr, inst.bootType = i.startError(inst, err), ErrorNotStarted
+		i.lose(inst, inst.bootErr.Error(), false)
+		return
+	}
+	if i.f.Initializer {
+		if err := i.initialize(inst); err != nil {
+			inst.bootErr, inst.bootType = err, ErrorInitialization
+			i.lose(inst, err.Error(), false)
+		}
+	}
+}
+
+// lose takes inst out of service after a failure and kills it; the next
+// invocation that needs an instance starts a replacement. crash counts it
+// in Stats.Crashes. Only the first call for an instance has effect, and
+// none after stop.
+func (i *Invoker) lose(inst *instance, why string, crash bool) {
+	inst.claimed.Do(func() {
+		i.pool.remove(inst, true)
+		if crash {
+			i.crashes.Add(1)
+		}
+		inst.kill()
+		i.logger.Warn("instance lost", slog.String("instance", inst.id), slog.String("reason", why))
+	})
+}
+
+// Logs returns the lines the function wrote for request requestID,
+// including FC's Start and End markers, or nil if none are kept. See the
+// package documentation for how lines are attributed.
+func (i *Invoker) Logs(requestID string) []byte { return i.logs.get(requestID) }
+
+// Stats returns the counts of what the invoker has done.
+func (i *Invoker) Stats() Stats {
+	return Stats{
+		Invocations: i.invocations.Load(),
+		Failures:    i.failures.Load(),
+		Timeouts:    i.timeouts.Load(),
+		Crashes:     i.crashes.Load(),
+		Restarts:    i.restarts.Load(),
+		Started:     i.started.Load(),
+		Instances:   i.pool.size(),
+	}
+}
+
+// Close stops the function: it refuses new invocations, waits for those
+// in flight, then for each instance calls GET /pre-stop when configured,
+// sends SIGTERM and, after Options.StopGrace, SIGKILL. When ctx is done
+// it stops waiting and kills what still runs. Close removes the built
+// binary; calls after the first return nil.
+func (i *Invoker) Close(ctx context.Context) error {
+	var err error
+	i.closeOnce.Do(func() { err = i.shutdown(ctx) })
+	return err
+}
+
+func (i *Invoker) shutdown(ctx context.Context) error {
+	instances := i.pool.close()
+	var errs []error
+	if err := i.pool.waitIdle(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("fcinvoker: close function %q: invocations still running: %w", i.f.Name, err))
+	}
+	i.cancel()
+	var wg sync.WaitGroup
+	for _, inst := range instances {
+		wg.Go(func() { i.stop(ctx, inst) })
+	}
+	wg.Wait()
+	i.waitProcesses(ctx)
+	i.client.CloseIdleConnections()
+	if err := i.removeBuild(); err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// stop runs the pre-stop hook of inst, then terminates it.
+func (i *Invoker) stop(ctx context.Context, inst *instance) {
+	<-inst.ready
+	claimed := false
+	inst.claimed.Do(func() { claimed = true })
+	if !claimed {
+		return // lost already
+	}
+	i.pool.remove(inst, false)
+	if i.f.PreStop {
+		i.preStop(ctx, inst)
+	}
+	if inst.terminate(ctx, i.o.StopGrace) {
+		i.logger.Warn("instance killed: it did not exit after SIGTERM", slog.String("instance", inst.id), slog.Duration("grace", i.o.StopGrace))
+	}
+}
+
+// waitProcesses waits until every process is reaped, or ctx is done.
+func (i *Invoker) waitProcesses(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { i.procs.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+func (i *Invoker) removeBuild() error {
+	if i.tmp == "" {
+		return nil
+	}
+	if err := os.RemoveAll(i.tmp); err != nil {
+		return fmt.Errorf("fcinvoker: function %q: remove build directory: %w", i.f.Name, err)
+	}
+	return nil
+}
