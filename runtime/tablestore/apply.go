@@ -26,7 +26,7 @@ func (db *DB) apply(ctx context.Context, ops []*op) {
 		var todo []*op
 		for _, o := range wave {
 			if failedRows[o.row] {
-				o.err = errEarlierFailed
+				o.err = fmt.Errorf("%w: %s", errEarlierFailed, o.describe())
 				continue
 			}
 			todo = append(todo, o)
@@ -131,10 +131,10 @@ func (db *DB) writeChunk(ctx context.Context, ops []*op) (retry, conflicted []*o
 			switch {
 			case r.IsSucceed:
 			case r.Error.Code == "OTSConditionCheckFail":
-				o.err = fmt.Errorf("%w: table %q: %s", ErrConditionFailed, table, r.Error.Message)
+				o.err = fmt.Errorf("%w: %s: %s", ErrConditionFailed, o.describe(), r.Error.Message)
 				conflicted = append(conflicted, o)
 			default:
-				o.err = &Error{Code: r.Error.Code, Message: r.Error.Message, Table: table}
+				o.err = &Error{Code: r.Error.Code, Message: r.Error.Message, Table: table, Row: o.describe()}
 				if retryCode(r.Error.Code, r.Error.Message, o.safe) {
 					retry = append(retry, o)
 				}

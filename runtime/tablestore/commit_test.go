@@ -200,8 +200,8 @@ func TestRowErrorFailsItsMessage(t *testing.T) {
 	payload := batch(t, "m", Player{ID: "1", Name: "ann"}, Player{ID: "2", Name: big}, Player{ID: "3", Name: "cy"})
 	_, err := app.Invoke(context.Background(), payload)
 	var ie *fn.InvokeError
-	if !errors.As(err, &ie) || len(ie.Failures) != 1 || ie.Failures[0].MessageID != "m-1" || !strings.Contains(ie.Failures[0].Error, "OTSParameterInvalid") {
-		t.Fatalf("Invoke = %v, want message m-1 failed with OTSParameterInvalid", err)
+	if !errors.As(err, &ie) || len(ie.Failures) != 1 || ie.Failures[0].MessageID != "m-1" || !strings.Contains(ie.Failures[0].Error, `OTSParameterInvalid on players(id="2")`) {
+		t.Fatalf("Invoke = %v, want message m-1 failed with OTSParameterInvalid naming the row", err)
 	}
 	for _, id := range []string{"1", "3"} {
 		mustGet(t, players, Player{ID: id})

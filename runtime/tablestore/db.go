@@ -156,9 +156,13 @@ type Error struct {
 	Code    string // OTSServerBusy, OTSParameterInvalid, ...
 	Message string
 	Table   string
+	Row     string // the row written, as table(key=value, ...), when one was
 }
 
 func (e *Error) Error() string {
+	if e.Row != "" {
+		return fmt.Sprintf("tablestore: %s on %s: %s", e.Code, e.Row, e.Message)
+	}
 	return fmt.Sprintf("tablestore: %s on table %q: %s", e.Code, e.Table, e.Message)
 }
 

@@ -39,6 +39,30 @@ func rowID(table string, pk *ots.PrimaryKey) string {
 	return b.String()
 }
 
+// describe names the op's row for errors: table(key=value, ...).
+func (o *op) describe() string {
+	var b strings.Builder
+	b.WriteString(o.table + "(")
+	for i, c := range o.pk.PrimaryKeys {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		switch v := c.Value.(type) {
+		case string:
+			fmt.Fprintf(&b, "%s=%q", c.ColumnName, v)
+		case []byte:
+			fmt.Fprintf(&b, "%s=0x%x", c.ColumnName, v)
+		default:
+			fmt.Fprintf(&b, "%s=%v", c.ColumnName, v)
+		}
+	}
+	b.WriteString(")")
+	if o.delete {
+		return "delete of " + b.String()
+	}
+	return b.String()
+}
+
 // updateOp builds the UpdateRow of a write: puts, increments and
 // removals, the marker put, and the conditions with "marker absent".
 func updateOp(table string, pk *ots.PrimaryKey, changes []Change, conds []Condition, sc *scope, now time.Time) (*op, error) {
