@@ -13,6 +13,7 @@ require (
 	github.com/google/btree v1.1.3
 	github.com/valyala/fasthttp v1.52.0
 	go.etcd.io/bbolt v1.4.3
+	go.yaml.in/yaml/v3 v3.0.6
 	google.golang.org/protobuf v1.33.0
 )
 

@@ -1,0 +1,107 @@
+package stack
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/rocketfn/rocketfn/emulator/eventbridge"
+	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
+	"github.com/rocketfn/rocketfn/internal/syaml"
+)
+
+// startFunctions builds and starts each function and adds its triggers to
+// the bridge.
+func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
+	for _, f := range cfg.Project.Functions {
+		if cfg.Functions != nil && !slices.Contains(cfg.Functions, f.Name) {
+			continue
+		}
+		inv, err := fcinvoker.Start(ctx, s.function(f), fcinvoker.Options{
+			Logger: s.log, Region: cfg.Region, AccountID: cfg.AccountID,
+			Credentials: s.creds.get, ExtraEnv: s.localEnv(),
+		})
+		if err != nil {
+			return fmt.Errorf("function %s: %w", f.Name, err)
+		}
+		s.Invokers[f.Name] = inv
+		for _, t := range f.Triggers {
+			if t.Type != "eventbridge" || t.Topic == "" {
+				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
+				continue
+			}
+			if err := s.Bridge.Add(trigger(f, t, cfg), sink{inv}); err != nil {
+				return fmt.Errorf("function %s, trigger %s (s.yaml:%d): %w", f.Name, t.Name, t.Line, err)
+			}
+		}
+	}
+	return nil
+}
+
+// function is the FC function of an s.yaml function, built from its source.
+func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
+	fn := fcinvoker.Function{
+		Name: f.Name, Dir: sourceDir(f.CodeDir), Build: true, Port: f.Port, Env: f.Env,
+		Timeout: f.Timeout, MemoryMB: f.MemoryMB, InstanceConcurrency: f.InstanceConcurrency,
+	}
+	if f.Initializer != nil {
+		fn.Initializer, fn.InitializationTimeout = true, f.Initializer.Timeout
+	}
+	if f.PreStop != nil {
+		fn.PreStop, fn.PreStopTimeout = true, f.PreStop.Timeout
+	}
+	return fn
+}
+
+// localEnv points functions at the local services.
+func (s *Stack) localEnv() map[string]string {
+	return map[string]string{
+		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
+		"TABLESTORE_INSTANCE": s.Tablestore.Instance(),
+		"MQ_ENDPOINT":         s.MQEndpoint,
+		"ROCKETFN_LOCAL":      "true",
+	}
+}
+
+// sourceDir is the Go package a function is built from: its code
+// directory, or the nearest directory above it with Go files (code is
+// often the build's output directory, such as target/).
+func sourceDir(code string) string {
+	for dir, i := code, 0; i < 3; dir, i = filepath.Dir(dir), i+1 {
+		if m, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(m) > 0 {
+			return dir
+		}
+	}
+	return code
+}
+
+// trigger is the local EventBridge trigger of an s.yaml trigger.
+func trigger(f *syaml.Function, t *syaml.Trigger, cfg Config) eventbridge.Trigger {
+	tag := t.Tag
+	if tag == "*" {
+		tag = ""
+	}
+	return eventbridge.Trigger{
+		Name: t.Name, Function: f.Name, Instance: t.Instance, Topic: t.Topic, Group: t.Group, Tag: tag,
+		Pattern: t.Pattern, Mode: t.Mode, Schema: t.Schema, BatchCount: t.BatchCount, BatchWindow: t.BatchWindow,
+		Async: t.Async, RetryPolicy: t.RetryPolicy, ErrorsTolerance: t.ErrorsTolerance,
+		DeadLetter: t.DeadLetterQueue != "", Region: cfg.Region, AccountID: cfg.AccountID,
+	}
+}
+
+// sink delivers to a function process.
+type sink struct{ inv *fcinvoker.Invoker }
+
+func (k sink) Deliver(ctx context.Context, payload []byte, requestID string) (eventbridge.Outcome, error) {
+	res, err := k.inv.Invoke(ctx, payload, requestID)
+	if err != nil {
+		return eventbridge.Outcome{}, err
+	}
+	if !res.Failed {
+		return eventbridge.Outcome{}, nil
+	}
+	reason := strings.TrimSpace(res.ErrorType + ": " + string(res.Body))
+	return eventbridge.Outcome{Failed: true, Reason: reason}, nil
+}

@@ -1,0 +1,141 @@
+package syaml
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Project is one s.yaml file.
+type Project struct {
+	Edition   string         // edition: "3.0.0" (fc3) or "1.0.0" (fc)
+	Name      string         // name
+	Access    string         // access
+	Vars      map[string]any // vars, with references resolved
+	Functions []*Function    // function resources, in file order
+	Path      string         // file it came from ("" for Parse without WithFile)
+	Warnings  []Warning      // problems that do not stop the file from being used
+}
+
+// Function returns the function whose functionName is name, or nil.
+func (p *Project) Function(name string) *Function {
+	for _, f := range p.Functions {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// Function is one FC function with its triggers.
+type Function struct {
+	Resource    string // the resource key in s.yaml
+	Key         string // key path of the resource, e.g. "resources.players"
+	Component   string // "fc3" or "fc" (FC 2.0)
+	Service     string // service.name (fc 2.0 only)
+	Name        string // functionName (fc3) or function.name (fc)
+	Region      string // region
+	Description string // description
+	Runtime     string // custom.debian10, custom, go1, ...
+	Handler     string // handler
+	CodeDir     string // code / codeUri, resolved against the s.yaml's directory
+	CodeOSS     string // "oss://bucket/object" when the code lives in OSS
+	Command     []string
+	Port        int               // customRuntimeConfig.port (fc3) or caPort (fc)
+	Env         map[string]string // environmentVariables
+	Timeout     time.Duration     // timeout (seconds in s.yaml)
+	MemoryMB    int               // memorySize
+	// InstanceConcurrency is instanceConcurrency.
+	InstanceConcurrency int
+	Initializer         *Hook // nil when not configured
+	PreStop             *Hook // nil when not configured
+	Role                string
+	VPC                 *VPC // nil when not configured
+	Triggers            []*Trigger
+	Line                int            // line of the resource key
+	Raw                 map[string]any // props as parsed, references resolved
+}
+
+// IsCustom reports whether the function uses a custom runtime (custom,
+// custom.debian10, custom.debian11, custom.debian12), which FC starts with
+// Command and reaches over HTTP on Port.
+func (f *Function) IsCustom() bool {
+	return f.Runtime == "custom" || strings.HasPrefix(f.Runtime, "custom.")
+}
+
+// Hook is an instance lifecycle hook.
+type Hook struct {
+	Handler string
+	Timeout time.Duration // 0 when the file sets none
+}
+
+// VPC is a function's (fc3) or service's (fc) vpcConfig.
+type VPC struct {
+	ID              string   // vpcId
+	VSwitchIDs      []string // vSwitchIds (fc3) or vswitchIds (fc)
+	SecurityGroupID string   // securityGroupId
+	Auto            bool     // vpcConfig: auto
+}
+
+// Trigger is one entry of a function's triggers. Only eventbridge triggers
+// are decoded field by field; others keep Name, Type, Qualifier, Line and Raw.
+type Trigger struct {
+	Name        string // triggerName (fc3) or name (fc)
+	Key         string // key path, e.g. "resources.players.props.triggers[0]"
+	Type        string // triggerType (fc3) or type (fc)
+	Qualifier   string // qualifier
+	Description string
+	Role        string // invocationRole (fc3) or role (fc)
+	SourceArn   string // sourceArn
+	Enabled     bool   // triggerConfig.triggerEnable
+	Async       bool   // triggerConfig.asyncInvocationType
+
+	SourceType string // eventSourceConfig.eventSourceType: RocketMQ, MNS, Kafka, ...
+
+	// RocketMQ source (eventSourceParameters.sourceRocketMQParameters).
+	Instance     string   // InstanceId
+	Topic        string   // Topic
+	Tag          string   // Tag, as written ("created||paid")
+	Tags         []string // Tag split on "||"; nil means every tag
+	Group        string   // GroupID
+	Offset       string   // Offset
+	Timestamp    int64    // Timestamp, in milliseconds
+	RegionID     string   // RegionId
+	InstanceType string   // InstanceType
+	FilterType   string   // FilterType
+
+	Pattern []byte // eventRuleFilterPattern as compact JSON
+
+	Mode        string // runOptions.mode, else eventSinkConfig.deliveryOption.mode
+	Schema      string // eventSinkConfig.deliveryOption.eventSchema
+	Concurrency int    // eventSinkConfig.deliveryOption.concurrency; 0 when unset
+	MaxTasks    int    // runOptions.maximumTasks; 0 when unset
+
+	BatchCount  int           // runOptions.batchWindow.CountBasedWindow
+	BatchWindow time.Duration // runOptions.batchWindow.TimeBasedWindow
+
+	RetryPolicy      string        // runOptions.retryStrategy.PushRetryStrategy
+	MaxRetryAttempts int           // retryStrategy.MaximumRetryAttempts; 0 when unset
+	MaxEventAge      time.Duration // retryStrategy.MaximumEventAgeInSeconds; 0 when unset
+	ErrorsTolerance  string        // runOptions.errorsTolerance
+	DeadLetterQueue  string        // runOptions.deadLetterQueue.Arn
+
+	Line int            // line of the trigger entry
+	Raw  map[string]any // triggerConfig (fc3) or config (fc) as parsed
+}
+
+// Warning is a problem that does not stop the file from being used: an
+// unknown key, an unresolved reference, a value the defaults had to fill.
+type Warning struct {
+	Line    int
+	Key     string // key path, "" when the warning is about the file
+	Message string
+}
+
+// String formats w as "line: key: message".
+func (w Warning) String() string {
+	if w.Key == "" {
+		return fmt.Sprintf("%d: %s", w.Line, w.Message)
+	}
+	return fmt.Sprintf("%d: %s: %s", w.Line, w.Key, w.Message)
+}

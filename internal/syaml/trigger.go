@@ -1,0 +1,87 @@
+package syaml
+
+// triggerKeys are the key names of a trigger entry, which differ between
+// fc3 and fc (research §3.2, s2tos3 table).
+type triggerKeys struct {
+	name, typ, config, role string
+}
+
+var (
+	fc3Keys = triggerKeys{name: "triggerName", typ: "triggerType", config: "triggerConfig", role: "invocationRole"}
+	fcKeys  = triggerKeys{name: "name", typ: "type", config: "config", role: "role"}
+)
+
+// triggers reads props.triggers. Names must be unique within a function.
+func (p *parser) triggers(fn *Function, props *fieldMap, keys triggerKeys) []*Trigger {
+	v, ok := props.get("triggers")
+	if !ok {
+		return nil
+	}
+	items, _ := p.items(v)
+	var out []*Trigger
+	first := map[string]int{}
+	for _, it := range items {
+		t := p.trigger(fn, it, keys)
+		if t == nil {
+			continue
+		}
+		if line, dup := first[t.Name]; dup && t.Name != "" {
+			p.errorf(t.Line, join(t.Key, keys.name), "trigger %q repeated (first at line %d)", t.Name, line)
+		} else {
+			first[t.Name] = t.Line
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+// trigger reads one trigger entry. Only eventbridge triggers are decoded
+// further; the others keep their config in Raw.
+func (p *parser) trigger(fn *Function, it val, keys triggerKeys) *Trigger {
+	if it.isNull() {
+		p.errorf(it.line(), it.path, "empty trigger")
+		return nil
+	}
+	m, ok := p.mapping(it)
+	if !ok {
+		return nil
+	}
+	p.checkKeys(m, keys.name, keys.typ, keys.config, keys.role, "qualifier", "description", "sourceArn")
+	t := &Trigger{Key: it.path, Line: it.line()}
+	t.Name = p.required(m, keys.name)
+	t.Type = p.required(m, keys.typ)
+	t.Qualifier, _ = p.optString(m, "qualifier")
+	t.Description, _ = p.optString(m, "description")
+	t.Role, _ = p.optString(m, keys.role)
+	t.SourceArn, _ = p.optString(m, "sourceArn")
+	cv, has := m.get(keys.config)
+	t.Raw = p.toMap(cv)
+	if t.Type == "eventbridge" {
+		if cfg, ok := p.mapping(cv); !has || cv.isNull() {
+			p.errorf(t.Line, t.Key, "missing %s", keys.config)
+		} else if ok {
+			p.eventBridge(t, cfg, fn)
+		}
+	}
+	triggerDefaults(t)
+	return t
+}
+
+// eventBridge reads an eventbridge triggerConfig (§3.1).
+func (p *parser) eventBridge(t *Trigger, cfg *fieldMap, fn *Function) {
+	p.checkKeys(cfg, "triggerEnable", "asyncInvocationType", "eventRuleFilterPattern",
+		"eventSourceConfig", "eventSinkConfig", "runOptions")
+	t.Enabled = true // not stated by the research; every example sets true
+	if v, ok := cfg.get("triggerEnable"); ok {
+		if b, ok := p.asBool(v); ok {
+			t.Enabled = b
+		}
+	}
+	// asyncInvocationType: false = synchronous invoke (§3.1, §4.2).
+	v, _ := cfg.get("asyncInvocationType")
+	t.Async, _ = p.asBool(v)
+	t.Pattern = p.pattern(cfg)
+	p.eventSource(t, cfg, fn)
+	delivered := p.eventSink(t, cfg)
+	p.runOptions(t, cfg, delivered)
+}
