@@ -23,6 +23,7 @@ type command struct {
 
 // commands is the command table; each command is defined in its own file.
 var commands = []command{
+	{name: "dev", summary: "run the local stack s.yaml describes: RocketMQ, Tablestore, EventBridge and the functions", run: runDev},
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
 	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
 	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},

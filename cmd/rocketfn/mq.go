@@ -139,7 +139,10 @@ func dataDir(memory bool, dir string) string {
 }
 
 // Environment variables under which the banner offers the settings.
-const envMQEndpoint = "MQ_ENDPOINT"
+const (
+	envMQEndpoint = "MQ_ENDPOINT"
+	envMQInstance = "MQ_INSTANCE"
+)
 
 func printMQBanner(w io.Writer, srv *rocketmq.Server, endpoint, data string) {
 	cred := srv.Credentials()

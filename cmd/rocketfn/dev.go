@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/stack"
+	"github.com/rocketfn/rocketfn/internal/syaml"
+)
+
+// devFlags are the flags of "rocketfn dev".
+type devFlags struct {
+	file, data, mqListen, tsListen, capture, functions, logLevel string
+	memory                                                       bool
+}
+
+var devExamples = map[string]string{
+	"file":              "--file deploy/s.yaml",
+	"data":              "--data /tmp/rocketfn",
+	"memory":            "--memory (nothing is kept after exit)",
+	"mq-listen":         "--mq-listen 127.0.0.1:9080",
+	"tablestore-listen": "--tablestore-listen 127.0.0.1:9020",
+	"capture":           "--capture testdata/captured (replay them with rocketfn replay)",
+	"functions":         "--functions players,orders",
+	"log-level":         "--log-level debug",
+}
+
+// runDev is the "dev" command: the local stack from s.yaml until SIGINT or
+// SIGTERM.
+func runDev(args []string) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop)
+	return dev(ctx, args, os.Stdout, os.Stderr)
+}
+
+func dev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	f, err := parseDevFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevels[f.logLevel]}))
+	proj, err := syaml.Load(f.file)
+	if err != nil {
+		return err
+	}
+	for _, w := range proj.Warnings {
+		log.Warn("s.yaml", "line", w.Line, "key", w.Key, "warning", w.Message)
+	}
+	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture, Logger: log}
+	if !f.memory {
+		cfg.DataDir = f.data
+	}
+	if f.functions != "" {
+		cfg.Functions = strings.Split(f.functions, ",")
+	}
+	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
+	s, err := stack.Start(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	printDevBanner(stdout, s, proj, dataDir(f.memory, f.data))
+	<-ctx.Done()
+	log.Info("stopping the local stack", "cause", context.Cause(ctx))
+	closeCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := s.Close(closeCtx); err != nil {
+		return fmt.Errorf("stop the local stack: %w", err)
+	}
+	log.Info("local stack stopped")
+	return nil
+}
+
+func parseDevFlags(args []string, stderr io.Writer) (devFlags, error) {
+	var f devFlags
+	fs := flag.NewFlagSet("rocketfn dev", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.file, "file", "s.yaml", "the Serverless Devs `file` describing the functions and triggers")
+	fs.StringVar(&f.data, "data", ".rocketfn", "`directory` holding the local services' data")
+	fs.BoolVar(&f.memory, "memory", false, "keep the data in memory instead of --data")
+	fs.StringVar(&f.mqListen, "mq-listen", "127.0.0.1:8080", "`address` of the local RocketMQ")
+	fs.StringVar(&f.tsListen, "tablestore-listen", "127.0.0.1:8020", "`address` of the local Tablestore")
+	fs.StringVar(&f.capture, "capture", "", "record every delivered payload in this `directory`")
+	fs.StringVar(&f.functions, "functions", "", "run only these comma-separated function `names`")
+	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info or warn")
+	fs.Usage = func() {
+		printUsage(fs, `Usage: rocketfn dev [flags]
+
+Runs the local stack an s.yaml describes: the local RocketMQ and Tablestore,
+the local EventBridge with the file's RocketMQ triggers, and each function
+built from its source and run as Function Compute runs it. Publish with
+rocketfn send (or any MQ HTTP SDK) and read the rows with any Tablestore SDK.
+Ctrl-C stops the functions (pre-stop first) and closes the data cleanly.
+`, devExamples, `
+Examples:
+
+  rocketfn dev
+  rocketfn dev --memory --capture testdata/captured
+  rocketfn dev --file s.yaml --functions players --log-level debug
+`)
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
+	}
+	if _, ok := logLevels[f.logLevel]; !ok {
+		return f, usagef("--log-level %q: want debug, info or warn", f.logLevel)
+	}
+	return f, nil
+}
+
+// mqInstance is the RocketMQ instance of the project's triggers when they
+// share one.
+func mqInstance(proj *syaml.Project) string {
+	inst := ""
+	for _, f := range proj.Functions {
+		for _, t := range f.Triggers {
+			if t.Topic == "" {
+				continue
+			}
+			if inst != "" && t.Instance != inst {
+				return ""
+			}
+			inst = t.Instance
+		}
+	}
+	return inst
+}
+
+func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, data string) {
+	mqc, tsc := s.MQ.Credentials(), s.Tablestore.Credentials()
+	fmt.Fprintf(w, "The local stack is running.\n\n")
+	fmt.Fprintf(w, "  RocketMQ (MQ HTTP):  %s  key %s / %s\n", s.MQEndpoint, mqc.AccessKeyID, mqc.AccessKeySecret)
+	fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s / %s\n", s.TablestoreEndpoint, s.Tablestore.Instance(), tsc.AccessKeyID, tsc.AccessKeySecret)
+	fmt.Fprintf(w, "  data:                %s\n", data)
+	for _, name := range s.Bridge.Triggers() {
+		fmt.Fprintf(w, "  trigger:             %s\n", name)
+	}
+	fmt.Fprintf(w, "\nShell:\n\n")
+	for _, kv := range [][2]string{{envMQEndpoint, s.MQEndpoint}, {envMQInstance, mqInstance(proj)}, {envTablestoreEndpoint, s.TablestoreEndpoint},
+		{envTablestoreInstance, s.Tablestore.Instance()}, {envAccessKeyID, tsc.AccessKeyID}, {envAccessKeySecret, tsc.AccessKeySecret}} {
+		fmt.Fprintf(w, "  export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	fmt.Fprintf(w, "\nTry (with those exported): rocketfn send --topic players --tag register --body '{\"id\":\"1001\",\"name\":\"ann\",\"job\":\"mage\",\"hero\":\"Lux\"}'\n\nPress Ctrl-C to stop.\n")
+}
