@@ -194,14 +194,13 @@ func TestTransactions(t *testing.T) {
 }
 
 func TestLongPoll(t *testing.T) {
-	srv, c := start(t, rocketmq.Config{})
-	_ = srv
+	_, c := start(t, rocketmq.Config{})
 	cons := c.GetConsumer("", "t", "GID_a", "")
-	start := time.Now()
+	begin := time.Now()
 	if ms := consume(t, cons, 1, 1, false); len(ms) != 0 {
 		t.Fatal("a message from nowhere")
 	}
-	if d := time.Since(start); d < 900*time.Millisecond {
+	if d := time.Since(begin); d < 900*time.Millisecond {
 		t.Fatalf("an empty long poll of 1s answered after %v", d)
 	}
 	done := make(chan []mq.ConsumeMessageEntry)
