@@ -19,6 +19,7 @@ import (
 // devFlags are the flags of "rocketfn dev".
 type devFlags struct {
 	file, data, mqListen, tsListen, capture, functions, logLevel string
+	console                                                      string
 	memory                                                       bool
 }
 
@@ -31,6 +32,7 @@ var devExamples = map[string]string{
 	"capture":           "--capture testdata/captured (replay them with rocketfn replay)",
 	"functions":         "--functions players,orders",
 	"log-level":         "--log-level debug",
+	"console":           "--console 127.0.0.1:9090, or --console '' for none",
 }
 
 // runDev is the "dev" command: the local stack from s.yaml until SIGINT or
@@ -55,7 +57,8 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, w := range proj.Warnings {
 		log.Warn("s.yaml", "line", w.Line, "key", w.Key, "warning", w.Message)
 	}
-	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture, Logger: log}
+	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture,
+		ConsoleListen: f.console, Logger: log}
 	if !f.memory {
 		cfg.DataDir = f.data
 	}
@@ -91,6 +94,7 @@ func parseDevFlags(args []string, stderr io.Writer) (devFlags, error) {
 	fs.StringVar(&f.capture, "capture", "", "record every delivered payload in this `directory`")
 	fs.StringVar(&f.functions, "functions", "", "run only these comma-separated function `names`")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info or warn")
+	fs.StringVar(&f.console, "console", "127.0.0.1:8090", "`address` of the web console; empty for none")
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn dev [flags]
 
@@ -140,6 +144,9 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, data strin
 	fmt.Fprintf(w, "  RocketMQ (MQ HTTP):  %s  key %s / %s\n", s.MQEndpoint, mqc.AccessKeyID, mqc.AccessKeySecret)
 	fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s / %s\n", s.TablestoreEndpoint, s.Tablestore.Instance(), tsc.AccessKeyID, tsc.AccessKeySecret)
 	fmt.Fprintf(w, "  data:                %s\n", data)
+	if s.ConsoleURL != "" {
+		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleURL)
+	}
 	for _, name := range s.Bridge.Triggers() {
 		fmt.Fprintf(w, "  trigger:             %s\n", name)
 	}

@@ -19,7 +19,7 @@ func TestDev(t *testing.T) {
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- dev(ctx, []string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0"}, w, io.Discard)
+		done <- dev(ctx, []string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", "127.0.0.1:0"}, w, io.Discard)
 		w.Close()
 	}()
 	env := readBanner(t, out, envMQEndpoint, envMQInstance, envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret)

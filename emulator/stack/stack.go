@@ -29,6 +29,9 @@ type Config struct {
 	MQListen, TablestoreListen string
 	// Capture records every delivered payload in this directory when set.
 	Capture string
+	// ConsoleListen serves the web console on this loopback address when
+	// set ("127.0.0.1:0" picks a free port).
+	ConsoleListen string
 	// Functions limits the functions started to these names; nil: all.
 	Functions []string
 	// Region and AccountID fill the events and FC variables
@@ -50,6 +53,7 @@ type Stack struct {
 	Invokers           map[string]*fcinvoker.Invoker // by function name
 	MQEndpoint         string
 	TablestoreEndpoint string
+	ConsoleURL         string // the web console, when Config.ConsoleListen is set
 
 	log     *slog.Logger
 	cancel  context.CancelFunc
@@ -82,6 +86,14 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	if cfg.ConsoleListen != "" {
+		if err := s.startConsole(runCtx, cfg.ConsoleListen); err != nil {
+			cancel()
+			s.cancel = nil
+			s.Close(context.Background())
+			return nil, err
+		}
+	}
 	go func() { s.done <- s.Bridge.Run(runCtx) }()
 	return s, nil
 }
