@@ -27,6 +27,8 @@ var commands = []command{
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
 	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
 	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},
+	{name: "replay", summary: "deliver captured or fixture payloads to one function, built and run as FC runs it, and report each outcome", run: runReplay},
+	{name: "capture", summary: "turn captured payloads (rocketfn dev --capture, or function logs) into redacted JSON fixtures", run: runCapture},
 }
 
 // usageError is a command line the command cannot run: exit status 2.

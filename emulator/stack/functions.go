@@ -28,6 +28,10 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		}
 		s.Invokers[f.Name] = inv
 		for _, t := range f.Triggers {
+			if !t.Enabled {
+				s.log.Info("trigger disabled in s.yaml (triggerEnable: false)", "function", f.Name, "trigger", t.Name)
+				continue
+			}
 			if t.Type != "eventbridge" || t.Topic == "" {
 				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
 				continue
@@ -43,7 +47,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 // function is the FC function of an s.yaml function, built from its source.
 func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
 	fn := fcinvoker.Function{
-		Name: f.Name, Dir: sourceDir(f.CodeDir), Build: true, Port: f.Port, Env: f.Env,
+		Name: f.Name, Handler: f.Handler, Command: f.Command, Dir: sourceDir(f.CodeDir), Build: true, Port: f.Port, Env: f.Env,
 		Timeout: f.Timeout, MemoryMB: f.MemoryMB, InstanceConcurrency: f.InstanceConcurrency,
 	}
 	if f.Initializer != nil {
@@ -102,6 +106,9 @@ func (k sink) Deliver(ctx context.Context, payload []byte, requestID string) (ev
 	if !res.Failed {
 		return eventbridge.Outcome{}, nil
 	}
-	reason := strings.TrimSpace(res.ErrorType + ": " + string(res.Body))
+	reason := res.ErrorType
+	if body := strings.TrimSpace(string(res.Body)); body != "" {
+		reason += ": " + body
+	}
 	return eventbridge.Outcome{Failed: true, Reason: reason}, nil
 }

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// captureFlags are the flags of "rocketfn capture".
+type captureFlags struct {
+	from, logs, out, redact string
+	credentials             bool
+}
+
+var captureExamples = map[string]string{
+	"from":               "--from testdata/captured (written by rocketfn dev --capture)",
+	"logs":               "--logs fc.log (lines holding rocketfn-capture: PAYLOAD)",
+	"out":                "--out testdata/fixtures",
+	"redact":             "--redact data.body.password,aliyunaccountid",
+	"redact-credentials": "--redact-credentials=false (keep them)",
+}
+
+// capturedPayload is one payload and where it came from.
+type capturedPayload struct {
+	source string // the file, or file:line
+	label  string // part of the fixture's name: the trigger, or "log"
+	data   []byte
+}
+
+// runCapture is the "capture" command.
+func runCapture(args []string) error { return capture(args, os.Stdout, os.Stderr) }
+
+// capture turns captured payloads into fixtures: one JSON file per
+// payload in --out, redacted, with names that depend only on the input.
+func capture(args []string, stdout, stderr io.Writer) error {
+	f, err := parseCaptureFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	var payloads []capturedPayload
+	var problems []string
+	if f.from != "" {
+		payloads, problems, err = payloadsFromDir(f.from)
+	} else {
+		payloads, problems, err = payloadsFromLog(f.logs)
+	}
+	if err != nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintf(stderr, "rocketfn capture: skipped %s\n", p)
+	}
+	if len(payloads) == 0 && len(problems) == 0 {
+		return fmt.Errorf("no payloads found in %s", f.from+f.logs)
+	}
+	if err := writeFixtures(f.out, payloads, newRedactor(f.redact, f.credentials), stdout); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("%d payloads could not be read", len(problems))
+	}
+	return nil
+}
+
+func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
+	var f captureFlags
+	fs := flag.NewFlagSet("rocketfn capture", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.from, "from", "", "a capture `directory` (rocketfn dev --capture)")
+	fs.StringVar(&f.logs, "logs", "", "a log `file` of a deployed function, with "+captureMarker+" lines")
+	fs.StringVar(&f.out, "out", "", "`directory` to write the fixtures to (required)")
+	fs.StringVar(&f.redact, "redact", "", "comma-separated JSON `paths` whose values become \"REDACTED\"")
+	fs.BoolVar(&f.credentials, "redact-credentials", true, "also redact members named like credentials (password, secret, token, accessKey...)")
+	fs.Usage = func() { printUsage(fs, captureIntro, captureExamples, captureOutro) }
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
+	}
+	switch {
+	case (f.from == "") == (f.logs == ""):
+		return f, usagef("give one of --from and --logs")
+	case f.out == "":
+		return f, usagef("--out is required")
+	case f.from != "" && within(f.out, f.from):
+		return f, usagef("--out %s is inside --from %s", f.out, f.from)
+	}
+	return f, nil
+}
+
+const captureIntro = `Usage: rocketfn capture (--from DIR | --logs FILE) --out DIR [flags]
+
+Turns captured invocation payloads into test fixtures: one JSON file per
+payload in --out, named NNNN-<trigger>-<hash>.json in capture order (the
+same input always gives the same names), each payload unchanged except for
+the redacted values, which become "REDACTED". rocketfn replay and
+fn.App.Invoke take the fixtures as they are.
+
+--from reads a directory written by rocketfn dev --capture (the .meta.json
+sidecars are left out). --logs reads the log of a deployed function: every
+line holding "` + captureMarker + ` " followed by the payload, as JSON on
+the rest of the line or, safer where log systems quote or escape lines,
+as standard base64. runtime/fn prints no payloads itself: the function
+prints them, for example
+
+	fmt.Println("` + captureMarker + ` " + base64.StdEncoding.EncodeToString(payload))
+
+--redact paths name members by their keys (data.body.password); a path
+matches every member whose key path ends with it, in each event of a batch
+and inside message bodies that hold JSON. Members named like credentials
+(password, secret, token, api key, access key, signature...) are redacted
+too unless --redact-credentials=false.
+`
+
+const captureOutro = `
+Examples:
+
+  rocketfn capture --from testdata/captured --out testdata/fixtures
+  rocketfn capture --from testdata/captured --out fixtures --redact data.body.email,aliyunaccountid
+  rocketfn capture --logs fc-orders.log --out testdata/orders --redact body.card
+`
+
+// within reports whether dir is base or inside it.
+func within(dir, base string) bool {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return false
+	}
+	b, err := filepath.Abs(base)
+	if err != nil {
+		return false
+	}
+	rel, err := filepath.Rel(b, d)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// payloadsFromDir reads the payload files below dir in path order,
+// labelled with their directory (the trigger, in a capture directory).
+func payloadsFromDir(dir string) ([]capturedPayload, []string, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(path, ".json") && !strings.HasSuffix(path, ".meta.json") {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	slices.Sort(files)
+	var payloads []capturedPayload
+	var problems []string
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		switch {
+		case err != nil:
+			problems = append(problems, err.Error())
+		case !json.Valid(data):
+			problems = append(problems, path+": not JSON")
+		default:
+			rel, _ := filepath.Rel(dir, filepath.Dir(path))
+			payloads = append(payloads, capturedPayload{source: path, label: rel, data: data})
+		}
+	}
+	return payloads, problems, nil
+}
+
+// writeFixtures redacts the payloads and writes them to dir, listing each
+// on w.
+func writeFixtures(dir string, payloads []capturedPayload, r *redactor, w io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	width := max(4, len(strconv.Itoa(len(payloads))))
+	total := 0
+	for i, p := range payloads {
+		data, n := r.redact(p.data)
+		path := filepath.Join(dir, fixtureName(i+1, width, p.label, data))
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s  from %s, %d redacted\n", path, p.source, n)
+		total += n
+	}
+	fmt.Fprintf(w, "%d fixtures in %s, %d values redacted\n", len(payloads), dir, total)
+	return nil
+}
+
+// fixtureName is NNNN-<label>-<hash>.json: the payload's position, its
+// label made safe for a file name, and a hash of its content.
+func fixtureName(n, width int, label string, data []byte) string {
+	safe := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, label)
+	if label == "." || label == "" {
+		safe = ""
+	} else {
+		safe += "-"
+	}
+	sum := sha256.Sum256(data)
+	return fmt.Sprintf("%0*d-%s%x.json", width, n, safe, sum[:6])
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestCaptureFromDir turns a capture directory into fixtures twice: the
+// names and contents are the same both times, the sidecars are left out,
+// and the chosen and credential-like values are redacted.
+func TestCaptureFromDir(t *testing.T) {
+	args := []string{"--from", "testdata/captured", "--redact", "data.body.password,aliyunaccountid"}
+	var first []string
+	for range 2 {
+		out := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		if err := capture(append(args, "--out", out), &stdout, &stderr); err != nil {
+			t.Fatalf("capture: %v (%s)", err, stderr.String())
+		}
+		if !strings.Contains(stdout.String(), "2 fixtures in "+out+", 5 values redacted") {
+			t.Errorf("output:\n%s", stdout.String())
+		}
+		files := fixtureFiles(t, out)
+		if first == nil {
+			first = files
+		} else if !slices.Equal(files, first) {
+			t.Errorf("second run wrote %q, first %q", files, first)
+		}
+	}
+	name := regexp.MustCompile(`^000[12]-jobs-rocketmq-[0-9a-f]{12}\.json:`)
+	for _, f := range first {
+		if !name.MatchString(f) {
+			t.Errorf("fixture %.80s: name not NNNN-<trigger>-<hash>.json", f)
+		}
+		if strings.Contains(f, "hunter2") || strings.Contains(f, "tk-123") || strings.Contains(f, `"aliyunaccountid":"1`) {
+			t.Errorf("fixture not redacted: %s", f)
+		}
+	}
+	var batch []map[string]any
+	if err := json.Unmarshal([]byte(first[0][strings.Index(first[0], ":")+1:]), &batch); err != nil || len(batch) != 2 {
+		t.Fatalf("first fixture: %v", err)
+	}
+	data := batch[0]["data"].(map[string]any)
+	if data["body"] != `{"user":"ann","password":"REDACTED"}` || data["userProperties"].(map[string]any)["region"] != "hz" {
+		t.Errorf("first event's data = %v", data)
+	}
+	if !strings.Contains(first[1], `\"cvv\":\"123\"`) {
+		t.Errorf("a value no path names was redacted: %s", first[1])
+	}
+}
+
+// fixtureFiles lists dir as "name:content" strings.
+func fixtureFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, e.Name()+":"+string(b))
+	}
+	return out
+}
+
+// TestCaptureFromLogs reads the payloads of a function's log: the readable
+// ones become fixtures, the truncated one is reported and fails the
+// command.
+func TestCaptureFromLogs(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	err := capture([]string{"--logs", "testdata/function.log", "--out", out}, &stdout, &stderr)
+	if code := exitStatus("capture", err, &stderr); code != 1 {
+		t.Errorf("exit %d (err %v), want 1 for the unreadable line", code, err)
+	}
+	if !strings.Contains(stderr.String(), "skipped testdata/function.log:6: JSON payload") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+	files := fixtureFiles(t, out)
+	if len(files) != 2 || !strings.HasPrefix(files[0], "0001-log-") || !strings.HasPrefix(files[1], "0002-log-") {
+		t.Fatalf("fixtures %q", files)
+	}
+	if !strings.Contains(files[0], `\"password\":\"REDACTED\"`) || !strings.Contains(files[1], `"secretKey":"REDACTED"`) {
+		t.Errorf("credentials not redacted:\n%s", strings.Join(files, "\n"))
+	}
+}
+
+func TestCaptureFlagErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--out", "x"},
+		{"--from", "a", "--logs", "b", "--out", "x"},
+		{"--from", "testdata/captured"},
+		{"--from", "testdata/captured", "--out", "testdata/captured/fixtures"},
+		{"--from", "testdata/captured", "--out", "x", "extra"},
+		{"--bogus"},
+	} {
+		var stdout, stderr bytes.Buffer
+		err := capture(args, &stdout, &stderr)
+		if code := exitStatus("capture", err, &stderr); code != 2 {
+			t.Errorf("%q: exit %d, want 2 (err %v)", args, code, err)
+		}
+		if stdout.Len() != 0 || stderr.Len() == 0 {
+			t.Errorf("%q: stdout %q, stderr %q", args, stdout.String(), stderr.String())
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	err := capture([]string{"--from", t.TempDir(), "--out", t.TempDir()}, &stdout, &stderr)
+	if code := exitStatus("capture", err, &stderr); code != 1 || !strings.Contains(stderr.String(), "no payloads found") {
+		t.Errorf("empty directory: exit %d, %s", code, stderr.String())
+	}
+}
+
+func TestCaptureHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := exitStatus("capture", capture([]string{"-h"}, &stdout, &stderr), &stderr); code != 0 {
+		t.Fatalf("-h: exit %d", code)
+	}
+	for _, want := range []string{"example: --from", "example: --logs", "example: --out", "example: --redact", "example: --redact-credentials", "rocketfn-capture: ", "Examples:"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,201 @@
+package stack_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	mq "github.com/aliyunmq/mq-http-go-sdk"
+
+	"github.com/rocketfn/rocketfn/emulator/stack"
+	"github.com/rocketfn/rocketfn/internal/syaml"
+)
+
+// The pipeline tests publish with the official MQ HTTP SDK to the local
+// RocketMQ of a stack whose functions are testdata/recordfn, and read back
+// what each function handled from the JSON lines it appends to its
+// RECORD_FILE. The s.yaml files are testdata/pipeline-*.yaml with the
+// function's source and the record directory written in.
+
+// record is one line of a record file (recordfn's Record).
+type pipeRecord struct {
+	ID          string            `json:"id"`
+	Topic       string            `json:"topic"`
+	Tag         string            `json:"tag"`
+	Keys        []string          `json:"keys"`
+	ShardingKey string            `json:"shardingKey"`
+	Body        string            `json:"body"`
+	Properties  map[string]string `json:"properties"`
+	EventID     string            `json:"eventId"`
+	EventType   string            `json:"eventType"`
+	Index       int               `json:"index"`
+	RequestID   string            `json:"requestId"`
+}
+
+// pipeline is a running stack of recordfn functions.
+type pipeline struct {
+	*stack.Stack
+	t       *testing.T
+	dir     string     // record files and the generated s.yaml
+	clock   *fakeClock // nil on the wall clock
+	client  mq.MQClient
+	timeout time.Duration
+}
+
+// startPipeline starts the stack of testdata/<file>, on clock unless it
+// is nil, capturing payloads in capture unless it is "".
+func startPipeline(t *testing.T, file string, clock *fakeClock, capture string) *pipeline {
+	t.Helper()
+	dir := t.TempDir()
+	proj, err := syaml.Load(writePipelineYAML(t, file, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := stack.Config{Project: proj, Capture: capture}
+	if clock != nil {
+		cfg.Clock = clock.Now
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	s, err := stack.Start(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	cred := s.MQ.Credentials()
+	return &pipeline{Stack: s, t: t, dir: dir, clock: clock, timeout: 90 * time.Second,
+		client: mq.NewAliyunMQClient(s.MQEndpoint, cred.AccessKeyID, cred.AccessKeySecret, "")}
+}
+
+// writePipelineYAML writes testdata/<file> into dir as s.yaml, with the absolute
+// paths of recordfn and of dir written in, and returns its path.
+func writePipelineYAML(t *testing.T, file, dir string) string {
+	b, err := os.ReadFile(filepath.Join("testdata", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := filepath.Abs(filepath.Join("testdata", "recordfn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("RECORDFN_DIR", code, "RECORDS_DIR", dir).Replace(string(b))
+	path := filepath.Join(dir, "s.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// publish publishes one message to topic and returns its ID.
+func (p *pipeline) publish(topic string, req mq.PublishMessageRequest) string {
+	p.t.Helper()
+	resp, err := p.client.GetProducer("", topic).PublishMessage(req)
+	if err != nil {
+		p.t.Fatalf("publish %q to %s: %v", req.MessageBody, topic, err)
+	}
+	return resp.MessageId
+}
+
+// records returns what function has recorded so far.
+func (p *pipeline) records(function string) []pipeRecord {
+	p.t.Helper()
+	f, err := os.Open(filepath.Join(p.dir, function+".jsonl"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer f.Close()
+	var rs []pipeRecord
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var r pipeRecord
+		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
+			p.t.Fatalf("%s: record %q: %v", function, sc.Text(), err)
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// waitFor waits until done, ticking a fake clock without moving it.
+func (p *pipeline) waitFor(what string, done func() bool) {
+	p.t.Helper()
+	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s after %v", what, p.timeout)
+		}
+		if p.clock != nil {
+			p.Tick()
+		}
+	}
+}
+
+// settle runs a fake clock forward to whatever the bridge has due (retries,
+// batch windows) until done.
+func (p *pipeline) settle(what string, done func() bool) {
+	p.t.Helper()
+	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s after %v", what, p.timeout)
+		}
+		p.Tick()
+		if due := p.Bridge.Due(); !due.IsZero() {
+			p.clock.Set(due)
+		}
+	}
+}
+
+// idle lets the pipeline run a while (ticking a fake clock without moving
+// it), for checks that something does not happen.
+func (p *pipeline) idle() {
+	for i := 0; i < 10; i++ {
+		if p.clock != nil {
+			p.Tick()
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+}
+
+// has reports whether function has recorded a message with body.
+func (p *pipeline) has(function, body string) func() bool {
+	return func() bool { return slices.Contains(pipeBodies(p.records(function)), body) }
+}
+
+// count reports whether function has recorded n messages.
+func (p *pipeline) count(function string, n int) func() bool {
+	return func() bool { return len(p.records(function)) >= n }
+}
+
+func pipeBodies(rs []pipeRecord) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Body
+	}
+	return out
+}
+
+// invocations groups records by request ID, in the order the invocations
+// came.
+func pipeInvocations(rs []pipeRecord) [][]pipeRecord {
+	var groups [][]pipeRecord
+	at := map[string]int{}
+	for _, r := range rs {
+		i, ok := at[r.RequestID]
+		if !ok {
+			i = len(groups)
+			at[r.RequestID] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], r)
+	}
+	return groups
+}
