@@ -1,6 +1,8 @@
-// Command rocketfn runs the local side of a rocketfn project: emulators of
-// the cloud services a function uses, so it can be developed and tested on
-// one machine with the official SDKs unchanged.
+// Command rocketfn is the developer's tool of a rocketfn project: it
+// scaffolds functions, runs the whole chain (RocketMQ, EventBridge,
+// Function Compute, Tablestore) on one machine with the official SDKs
+// unchanged, replays captured events, checks s.yaml and builds the
+// binaries Serverless Devs deploys.
 //
 // Usage:
 //
@@ -9,17 +11,21 @@
 //
 // Commands:
 //
-//	tablestore  serve a local Tablestore instance (see package
-//	            emulator/tablestore)
+//	new             create a function from a template and add it to s.yaml
+//	dev             run the local stack s.yaml describes, with a web console
+//	send            publish one RocketMQ message, locally or to the cloud
+//	replay          deliver captured payloads to a function and report outcomes
+//	capture         turn captured payloads or function logs into fixtures
+//	generate-event  print a sample payload as FC receives it
+//	verify          check s.yaml against the code and the platform's limits
+//	build           cross-compile the functions for FC (linux/amd64)
+//	tables          list tables and rows of a Tablestore instance
+//	mq              serve a local RocketMQ alone
+//	tablestore      serve a local Tablestore alone
 //
-// For example, to serve Tablestore on the default loopback port with its
-// data in .rocketfn/tablestore:
+// For example, the local stack on its defaults:
 //
-//	rocketfn tablestore
-//
-// It prints the endpoint, instance and access key to give the SDK, as
-// environment lines and as Go, and runs until interrupted (SIGINT or
-// SIGTERM), when it closes the data directory cleanly.
+//	rocketfn dev
 //
 // Each command lives in a file of its own and is listed in the command
 // table in main.go. Exit status: 0 on success (and for help), 1 when a

@@ -23,12 +23,17 @@ type command struct {
 
 // commands is the command table; each command is defined in its own file.
 var commands = []command{
+	{name: "new", summary: "create a function from a template and add it with its trigger to s.yaml", run: runNew},
 	{name: "dev", summary: "run the local stack s.yaml describes: RocketMQ, Tablestore, EventBridge and the functions", run: runDev},
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
 	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
 	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},
 	{name: "replay", summary: "deliver captured or fixture payloads to one function, built and run as FC runs it, and report each outcome", run: runReplay},
 	{name: "capture", summary: "turn captured payloads (rocketfn dev --capture, or function logs) into redacted JSON fixtures", run: runCapture},
+	{name: "generate-event", summary: "print a sample payload as Function Compute receives it from a RocketMQ trigger", run: runGenerateEvent},
+	{name: "verify", summary: "check s.yaml against the functions' code and the platform's limits", run: runVerify},
+	{name: "build", summary: "cross-compile the functions for Function Compute (linux/amd64) into their code directories", run: runBuild},
+	{name: "tables", summary: "list the tables of a Tablestore instance, or print the rows of one", run: runTables},
 }
 
 // usageError is a command line the command cannot run: exit status 2.
