@@ -69,8 +69,12 @@ func TestNewTemplatesBuildAndPass(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the new s.yaml: %v", err)
 	}
-	if len(proj.Functions) != 1+len(templates.Names) {
-		t.Errorf("s.yaml has %d functions, want %d", len(proj.Functions), 1+len(templates.Names))
+	orig, err := syaml.Parse(before, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := len(orig.Functions) + len(templates.Names); len(proj.Functions) != want {
+		t.Errorf("s.yaml has %d functions, want %d", len(proj.Functions), want)
 	}
 	checkNewTrigger(t, proj.Function("gen-batch"), "event-streaming", 100)
 	checkNewTrigger(t, proj.Function("gen-basic"), "event-driven", 1)
