@@ -56,48 +56,71 @@ type built struct {
 	data  []byte // its data
 }
 
+// EventOptions complete the event of a message: what EventBridge knows
+// of the trigger and of the moment it consumes the message.
+type EventOptions struct {
+	Function, Trigger string // the event source is RocketMQ-<Function>-<Trigger>
+	Region, AccountID string
+	ID                string    // CloudEvent id; empty: a random UUID
+	Time              time.Time // when the message is consumed
+	Offset            uint64    // the trigger's count of consumed messages (MAX_OFFSET)
+}
+
+// Event returns the CloudEvent EventBridge delivers to FC for message m,
+// and its data alone (the RawData form), members in the order of FC's
+// samples.
+func Event(m broker.Message, o EventOptions) (event, data []byte, err error) {
+	data, err = marshal(mqData{
+		Topic:            m.Topic,
+		SystemProperties: systemProperties(&m, o),
+		UserProperties:   userProperties(m.Properties),
+		Body:             bodyString(m.Body),
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if o.ID == "" {
+		o.ID = newUUID()
+	}
+	source := "RocketMQ-" + o.Function + "-" + o.Trigger
+	ev := envelope{
+		ID: o.ID, Source: source, SpecVersion: specVersion, Type: eventType,
+		DataContentType: dataContentType,
+		Subject:         "acs:mq:" + o.Region + ":" + o.AccountID + ":" + m.Instance + "%" + m.Topic,
+		Time:            o.Time.UTC().Format(timeLayout),
+		AccountID:       o.AccountID, OriginalAccountID: o.AccountID,
+		PublishTime:  time.UnixMilli(m.PublishTime).UTC().Format(timeLayout),
+		EventBusName: source, RegionID: o.Region, PublishAddr: publishAddr,
+		Data: data,
+	}
+	event, err = marshal(ev)
+	return event, data, err
+}
+
 // buildEvent wraps a delivered message in a CloudEvent. now is the consume
 // time and offset the trigger's count of consumed messages.
 func (t *Trigger) buildEvent(d *broker.Delivery, now time.Time, offset uint64) (built, error) {
-	data, err := marshal(mqData{
-		Topic:            d.Topic,
-		SystemProperties: t.systemProperties(d, now, offset),
-		UserProperties:   userProperties(d.Properties),
-		Body:             bodyString(d.Body),
-	})
-	if err != nil {
-		return built{}, err
-	}
-	source := "RocketMQ-" + t.Function + "-" + t.Name
-	ev := envelope{
-		ID: newUUID(), Source: source, SpecVersion: specVersion, Type: eventType,
-		DataContentType: dataContentType,
-		Subject:         "acs:mq:" + t.Region + ":" + t.AccountID + ":" + d.Instance + "%" + d.Topic,
-		Time:            now.UTC().Format(timeLayout),
-		AccountID:       t.AccountID, OriginalAccountID: t.AccountID,
-		PublishTime:  time.UnixMilli(d.PublishTime).UTC().Format(timeLayout),
-		EventBusName: source, RegionID: t.Region, PublishAddr: publishAddr,
-		Data: data,
-	}
-	full, err := marshal(ev)
-	return built{id: ev.ID, event: full, data: data}, err
+	id := newUUID()
+	event, data, err := Event(d.Message, EventOptions{Function: t.Function, Trigger: t.Name, Region: t.Region,
+		AccountID: t.AccountID, ID: id, Time: now, Offset: offset})
+	return built{id: id, event: event, data: data}, err
 }
 
 // systemProperties are the message's system properties as EventBridge
 // passes them: strings, except CONSUME_START_TIME, a number.
-func (t *Trigger) systemProperties(d *broker.Delivery, now time.Time, offset uint64) map[string]any {
+func systemProperties(m *broker.Message, o EventOptions) map[string]any {
 	sys := map[string]any{
-		"UNIQ_KEY":           d.ID,
+		"UNIQ_KEY":           m.ID,
 		"MIN_OFFSET":         "0",
-		"MAX_OFFSET":         strconv.FormatUint(offset, 10),
-		"MSG_REGION":         t.Region,
+		"MAX_OFFSET":         strconv.FormatUint(o.Offset, 10),
+		"MSG_REGION":         o.Region,
 		"TRACE_ON":           "true",
-		"BORN_TIMESTAMP":     strconv.FormatInt(d.PublishTime, 10),
-		"CONSUME_START_TIME": now.UnixMilli(),
+		"BORN_TIMESTAMP":     strconv.FormatInt(m.PublishTime, 10),
+		"CONSUME_START_TIME": o.Time.UnixMilli(),
 	}
-	optional := map[string]string{"INSTANCE_ID": d.Instance, "KEYS": d.Keys, "TAGS": d.Tag, "__SHARDINGKEY": d.ShardingKey}
-	if d.StartDeliverTime > 0 {
-		optional["__STARTDELIVERTIME"] = strconv.FormatInt(d.StartDeliverTime, 10)
+	optional := map[string]string{"INSTANCE_ID": m.Instance, "KEYS": m.Keys, "TAGS": m.Tag, "__SHARDINGKEY": m.ShardingKey}
+	if m.StartDeliverTime > 0 {
+		optional["__STARTDELIVERTIME"] = strconv.FormatInt(m.StartDeliverTime, 10)
 	}
 	for k, v := range optional {
 		if v != "" {
