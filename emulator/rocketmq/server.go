@@ -1,19 +1,17 @@
 package rocketmq
 
 import (
-	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
-	"sync"
 	"time"
 
+	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -52,10 +50,7 @@ type Server struct {
 	broker *broker.Broker
 	keys   keyring
 	log    *slog.Logger
-
-	mu       sync.Mutex
-	listener net.Listener
-	http     *http.Server
+	srv    httpserve.Server
 }
 
 // New opens the data directory (or memory) and returns a Server ready to
@@ -119,42 +114,20 @@ func (s *Server) now() time.Time {
 // Start serves on addr (a loopback address; "" picks a free port on
 // 127.0.0.1) until Close, and returns the endpoint to give clients.
 func (s *Server) Start(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := net.Listen("tcp", addr)
+	endpoint, err := s.srv.Start(addr, s)
 	if err != nil {
-		return "", fmt.Errorf("rocketmq: listen: %w", err)
+		return "", fmt.Errorf("rocketmq: %w", err)
 	}
-	s.mu.Lock()
-	s.listener = l
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Unlock()
-	go s.http.Serve(l)
-	return s.Endpoint(), nil
+	return endpoint, nil
 }
 
 // Endpoint is the URL clients use, once Start has run.
-func (s *Server) Endpoint() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.listener == nil {
-		return ""
-	}
-	return "http://" + s.listener.Addr().String()
-}
+func (s *Server) Endpoint() string { return s.srv.Endpoint() }
 
 // Close stops serving, ends long polls, waits for requests in flight, and
 // closes the store.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	h := s.http
-	s.mu.Unlock()
-	if h != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		h.Shutdown(ctx)
-	}
+	s.srv.Shutdown(5 * time.Second)
 	return s.broker.Close()
 }
 

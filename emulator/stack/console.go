@@ -3,13 +3,12 @@ package stack
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
 	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
 	"github.com/rocketfn/rocketfn/emulator/console"
+	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 )
 
 // startConsole serves the web console on addr until ctx ends.
@@ -26,14 +25,13 @@ func (s *Stack) startConsole(ctx context.Context, addr string) error {
 		},
 		Tables: console.SDKTables{Client: ots.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), cred.AccessKeyID, cred.AccessKeySecret)},
 	})
-	l, err := net.Listen("tcp", addr)
+	srv := new(httpserve.Server)
+	url, err := srv.Start(addr, c)
 	if err != nil {
-		return fmt.Errorf("web console: listen: %w", err)
+		return fmt.Errorf("web console: %w", err)
 	}
-	srv := &http.Server{Handler: c, ReadHeaderTimeout: 10 * time.Second}
-	s.ConsoleURL = "http://" + l.Addr().String()
+	s.ConsoleURL = url
 	go c.Run(ctx)
-	go srv.Serve(l)
-	s.closers = append(s.closers, func(context.Context) error { return srv.Close() })
+	s.closers = append(s.closers, func(context.Context) error { srv.Shutdown(5 * time.Second); return nil })
 	return nil
 }

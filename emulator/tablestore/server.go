@@ -1,22 +1,20 @@
 package tablestore
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	"github.com/golang/protobuf/proto"
 
+	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
@@ -67,10 +65,7 @@ type Server struct {
 	tables *catalog
 	txns   *txnManager
 	faults *faultInjector
-
-	mu       sync.Mutex
-	listener net.Listener
-	http     *http.Server
+	srv    httpserve.Server
 }
 
 // New opens the data directory (or memory) and returns a Server ready to
@@ -144,41 +139,19 @@ func (s *Server) SetFaults(faults []Fault) { s.faults.set(faults) }
 // Start serves on addr (a loopback address; "" picks a free port on
 // 127.0.0.1) until Close, and returns the endpoint to give clients.
 func (s *Server) Start(addr string) (string, error) {
-	if addr == "" {
-		addr = "127.0.0.1:0"
-	}
-	l, err := net.Listen("tcp", addr)
+	endpoint, err := s.srv.Start(addr, s)
 	if err != nil {
-		return "", fmt.Errorf("tablestore: listen: %w", err)
+		return "", fmt.Errorf("tablestore: %w", err)
 	}
-	s.mu.Lock()
-	s.listener = l
-	s.http = &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
-	s.mu.Unlock()
-	go s.http.Serve(l)
-	return s.Endpoint(), nil
+	return endpoint, nil
 }
 
 // Endpoint is the URL clients use, once Start has run.
-func (s *Server) Endpoint() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.listener == nil {
-		return ""
-	}
-	return "http://" + s.listener.Addr().String()
-}
+func (s *Server) Endpoint() string { return s.srv.Endpoint() }
 
 // Close stops serving, waits for requests in flight, and closes the store.
 func (s *Server) Close() error {
-	s.mu.Lock()
-	h := s.http
-	s.mu.Unlock()
-	if h != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		h.Shutdown(ctx)
-	}
+	s.srv.Shutdown(10 * time.Second)
 	s.txns.close()
 	return s.store.Close()
 }
