@@ -3,50 +3,24 @@ package rocketmq
 import (
 	"crypto/hmac"
 	"crypto/md5"
-	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
 	"encoding/hex"
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/internal/keys"
 )
 
 // Credentials are an access key the server accepts. A non-empty
-// SecurityToken makes them STS credentials: requests must carry the token
-// (security-token header), and they stop working at Expiration.
-type Credentials struct {
-	AccessKeyID     string
-	AccessKeySecret string
-	SecurityToken   string
-	Expiration      time.Time // zero: never expires
-}
+// SecurityToken makes them STS credentials: requests must carry the token,
+// and they stop working at Expiration.
+type Credentials = keys.Credentials
 
 // maxSkew is how far the Date header may be from the server's clock.
 const maxSkew = 15 * time.Minute
-
-type keyring struct {
-	mu   sync.RWMutex
-	keys map[string]Credentials
-}
-
-func (k *keyring) add(c Credentials) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.keys == nil {
-		k.keys = map[string]Credentials{}
-	}
-	k.keys[c.AccessKeyID] = c
-}
-
-func (k *keyring) get(id string) (Credentials, bool) {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	c, ok := k.keys[id]
-	return c, ok
-}
 
 // authenticate checks a request as the service does: the Date, the body's
 // Content-MD5, the access key, the STS token and the signature.
@@ -72,7 +46,7 @@ func (s *Server) authenticate(r *http.Request, body []byte) *Error {
 	if !ok || !strings.HasPrefix(r.Header.Get("Authorization"), "MQ ") {
 		return errorf(CodeAccessDenied, "The Authorization header is missing or not \"MQ <AccessKeyId>:<Signature>\".")
 	}
-	cred, known := s.keys.get(id)
+	cred, known := s.keys.Get(id)
 	if !known {
 		return errorf(CodeInvalidAccessKeyID, "The AccessKeyId is disabled or does not exist: "+id)
 	}
@@ -110,8 +84,4 @@ func sign(secret, s string) string {
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
 
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return strings.ToUpper(hex.EncodeToString(b))
-}
+func randomID(n int) string { return keys.RandomHex(n) }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
+	"github.com/rocketfn/rocketfn/emulator/internal/keys"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -48,7 +49,7 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	broker *broker.Broker
-	keys   keyring
+	keys   keys.Ring
 	log    *slog.Logger
 	srv    httpserve.Server
 }
@@ -82,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("rocketmq: %w", err)
 	}
 	s := &Server{cfg: cfg, broker: b, log: log}
-	s.keys.add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
+	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	return s, nil
 }
 
@@ -98,10 +99,7 @@ func (s *Server) Credentials() Credentials {
 // IssueSTS mints temporary credentials with a security token, valid for
 // ttl.
 func (s *Server) IssueSTS(ttl time.Duration) Credentials {
-	c := Credentials{AccessKeyID: "STS." + randomID(12), AccessKeySecret: randomID(16),
-		SecurityToken: randomID(32), Expiration: s.now().Add(ttl)}
-	s.keys.add(c)
-	return c
+	return s.keys.IssueSTS(s.now().Add(ttl))
 }
 
 func (s *Server) now() time.Time {

@@ -3,26 +3,20 @@ package tablestore
 import (
 	"crypto/hmac"
 	"crypto/md5"
-	"crypto/rand"
 	"crypto/sha1"
 	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/internal/keys"
 )
 
 // Credentials are an access key the server accepts. A non-empty
 // SecurityToken makes them STS credentials: requests must carry the token,
 // and they stop working at Expiration.
-type Credentials struct {
-	AccessKeyID     string
-	AccessKeySecret string
-	SecurityToken   string
-	Expiration      time.Time // zero: never expires
-}
+type Credentials = keys.Credentials
 
 // signedHeaders are the x-ots-* headers the string to sign covers, sorted.
 var signedHeaders = []string{
@@ -34,28 +28,6 @@ var signedHeaders = []string{
 
 // maxSkew is how far x-ots-date may be from the server's clock.
 const maxSkew = 15 * time.Minute
-
-// keyring holds the access keys the server accepts.
-type keyring struct {
-	mu   sync.RWMutex
-	keys map[string]Credentials
-}
-
-func (k *keyring) add(c Credentials) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.keys == nil {
-		k.keys = make(map[string]Credentials)
-	}
-	k.keys[c.AccessKeyID] = c
-}
-
-func (k *keyring) get(id string) (Credentials, bool) {
-	k.mu.RLock()
-	defer k.mu.RUnlock()
-	c, ok := k.keys[id]
-	return c, ok
-}
 
 // authenticate checks a request as the service does: required headers,
 // body MD5, date skew, access key, STS token and signature. It returns the
@@ -80,7 +52,7 @@ func (s *Server) authenticate(r *http.Request, action string, body []byte) (Cred
 	if got := r.Header.Get("x-ots-instancename"); got != s.cfg.Instance {
 		return Credentials{}, errorf(CodeAuthFailed, "The instance %q does not exist; this server serves %q.", got, s.cfg.Instance)
 	}
-	cred, ok := s.keys.get(r.Header.Get("x-ots-accesskeyid"))
+	cred, ok := s.keys.Get(r.Header.Get("x-ots-accesskeyid"))
 	if !ok {
 		return Credentials{}, errorf(CodeAuthFailed, "The AccessKeyID is disabled or does not exist.")
 	}
@@ -155,8 +127,4 @@ func setResponseHeaders(h http.Header, action, requestID string, body []byte, cr
 }
 
 // randomID returns n random bytes in hex.
-func randomID(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
+func randomID(n int) string { return keys.RandomHex(n) }

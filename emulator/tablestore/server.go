@@ -15,6 +15,7 @@ import (
 	"github.com/golang/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
+	"github.com/rocketfn/rocketfn/emulator/internal/keys"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
@@ -60,7 +61,7 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	store  kv.Store
-	keys   keyring
+	keys   keys.Ring
 	log    *slog.Logger
 	tables *catalog
 	txns   *txnManager
@@ -101,7 +102,7 @@ func New(cfg Config) (*Server, error) {
 		}
 	}
 	s := &Server{cfg: cfg, store: store, log: log, faults: newFaultInjector(cfg.Faults)}
-	s.keys.add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
+	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	cat, err := loadCatalog(store)
 	if err != nil {
 		store.Close()
@@ -123,14 +124,7 @@ func (s *Server) Credentials() Credentials {
 // IssueSTS mints temporary credentials with a security token, valid for
 // ttl, the way STS AssumeRole does for a function's role.
 func (s *Server) IssueSTS(ttl time.Duration) Credentials {
-	c := Credentials{
-		AccessKeyID:     "STS." + randomID(12),
-		AccessKeySecret: randomID(16),
-		SecurityToken:   randomID(32),
-		Expiration:      s.now().Add(ttl),
-	}
-	s.keys.add(c)
-	return c
+	return s.keys.IssueSTS(s.now().Add(ttl))
 }
 
 // SetFaults replaces the injected faults.
