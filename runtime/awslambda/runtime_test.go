@@ -149,16 +149,22 @@ func startFunction(t *testing.T, env ...string) *function {
 }
 
 // expect checks the outcomes the function posts to rt, in order.
+// The outcomes may be posted in any order: a runtime loop can take the
+// next invocation before it has posted the previous one's result.
 func (f *function) expect(t *testing.T, rt *fakeRuntime, want []outcome) {
 	t.Helper()
-	for _, w := range want {
+	got := map[string]outcome{}
+	for range want {
 		select {
-		case got := <-rt.outcomes:
-			if got != w {
-				t.Errorf("runtime API got %+v\nwant %+v", got, w)
-			}
+		case o := <-rt.outcomes:
+			got[o.id] = o
 		case <-time.After(10 * time.Second):
-			t.Fatalf("no outcome for %s; function stderr:\n%s", w.id, f.stderr)
+			t.Fatalf("only %d of %d outcomes; function stderr:\n%s", len(got), len(want), f.stderr)
+		}
+	}
+	for _, w := range want {
+		if g := got[w.id]; g != w {
+			t.Errorf("runtime API got %+v\nwant %+v", g, w)
 		}
 	}
 }
