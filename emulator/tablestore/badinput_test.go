@@ -73,6 +73,28 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
+// TestOnlyActionPaths sends correctly signed requests to paths that are
+// not the service's action paths: each is refused and changes nothing.
+func TestOnlyActionPaths(t *testing.T) {
+	srv, c := start(t, tablestore.Config{})
+	createTable(t, c, "t", 1, -1, strPK("id"))
+	del := mustMarshal(t, &pb.DeleteTableRequest{TableName: strp("t")})
+	for _, path := range []string{"/x/DeleteTable", "//DeleteTable", "/DeleteTable/", "/DeleteTable/x", "/a/b/DeleteTable"} {
+		r := rawCallPath(t, srv, path, "DeleteTable", del, nil)
+		var e pb.Error
+		proto.Unmarshal(r.body, &e)
+		if r.status != 400 || r.code != tablestore.CodeParameterInvalid || !strings.Contains(e.GetMessage(), path) {
+			t.Errorf("POST %s: %d %s %q, want 400 %s naming the path", path, r.status, r.code, e.GetMessage(), tablestore.CodeParameterInvalid)
+		}
+	}
+	if _, err := c.DescribeTable(&ots.DescribeTableRequest{TableName: "t"}); err != nil {
+		t.Fatalf("the table is gone after requests to other paths: %v", err)
+	}
+	if r := rawCall(t, srv, "DeleteTable", del, nil); r.status != 200 {
+		t.Fatalf("POST /DeleteTable: %d %s", r.status, r.code)
+	}
+}
+
 func TestLimits(t *testing.T) {
 	_, c := start(t, tablestore.Config{})
 	createTable(t, c, "t", 1, -1, strPK("id"))

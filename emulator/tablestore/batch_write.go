@@ -22,14 +22,10 @@ func (s *Server) batchWriteRow(req *pb.BatchWriteRowRequest) (answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	nowMs := s.now().UnixMilli()
-	txnID := req.GetTransactionId()
-	if txnID != "" {
-		s.applyBatchInTxn(txnID, tables, nowMs)
-	} else {
-		if err := s.applyBatch(tables, nowMs); err != nil {
-			return nil, err
-		}
+	if txnID := req.GetTransactionId(); txnID != "" {
+		s.applyBatchInTxn(txnID, tables)
+	} else if err := s.applyBatch(tables); err != nil {
+		return nil, err
 	}
 	reply := batchReply{tables: make([]tableReply, len(tables))}
 	for i, tr := range req.GetTables() {
@@ -90,17 +86,21 @@ func (s *Server) parseBatchWrite(req *pb.BatchWriteRowRequest) ([][]*batchRow, *
 	return out, nil
 }
 
-// applyBatch runs the batch's changes in one Update. Rows of partitions
-// locked by a transaction fail with OTSRowOperationConflict.
-func (s *Server) applyBatch(tables [][]*batchRow, nowMs int64) error {
-	for _, rows := range tables {
-		for _, br := range rows {
-			if br.ch != nil {
-				br.err = s.txns.checkUnlocked(br.ch.t, br.ch.pk)
+// applyBatch runs the batch's changes in one Update, with one write time.
+// Rows of partitions locked by a transaction fail with
+// OTSRowOperationConflict.
+func (s *Server) applyBatch(tables [][]*batchRow) error {
+	return s.store.Update(func(w kv.Writer) error {
+		nowMs := s.writeTime()
+		for _, rows := range tables {
+			for _, br := range rows {
+				if br.ch != nil && br.err == nil {
+					if err := s.txns.checkUnlocked(br.ch.t, br.ch.pk); err != nil {
+						br.err = err
+					}
+				}
 			}
 		}
-	}
-	return s.store.Update(func(w kv.Writer) error {
 		for _, rows := range tables {
 			var gone error
 			for _, br := range rows {
@@ -130,13 +130,13 @@ func (s *Server) applyBatch(tables [][]*batchRow, nowMs int64) error {
 	})
 }
 
-func (s *Server) applyBatchInTxn(txnID string, tables [][]*batchRow, nowMs int64) {
+func (s *Server) applyBatchInTxn(txnID string, tables [][]*batchRow) {
 	for _, rows := range tables {
 		for _, br := range rows {
 			if br.ch == nil || br.err != nil {
 				continue
 			}
-			res, err := s.txns.apply(txnID, br.ch, nowMs)
+			res, err := s.txns.apply(txnID, br.ch)
 			if err != nil {
 				br.err = asError(err)
 				continue

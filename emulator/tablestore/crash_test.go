@@ -15,6 +15,7 @@ import (
 
 const (
 	crashTable   = "crash"
+	counterTable = "crash_counters"
 	crashWriters = 8
 	crashAcks    = 400 // acknowledged rows before the kill
 	crashBatch   = 5   // rows per BatchWriteRow
@@ -22,11 +23,13 @@ const (
 
 // TestCrashKeepsAcknowledgedRows kills the server process with SIGKILL
 // while writers are busy, restarts it on the same directory, and checks
-// that every acknowledged row is there whole and that no row is partial.
+// that every acknowledged row is there whole, that no row is partial, and
+// that counters hold every acknowledged increment and none never sent.
 func TestCrashKeepsAcknowledgedRows(t *testing.T) {
 	dir := t.TempDir()
 	child, endpoint := startCrashChild(t, dir)
 	createTable(t, crashClient(endpoint), crashTable, 1, -1, intPK("writer"), intPK("seq"))
+	createTable(t, crashClient(endpoint), counterTable, 1, -1, strPK("id"))
 
 	log := newCrashLog()
 	var killed atomic.Bool
@@ -54,6 +57,7 @@ func TestCrashKeepsAcknowledgedRows(t *testing.T) {
 	_, endpoint = startCrashChild(t, dir)
 	rows := scanCrashRows(t, crashClient(endpoint))
 	log.check(t, rows)
+	log.checkCounters(t, crashClient(endpoint))
 }
 
 // rowID names a row of the crash table.
@@ -90,18 +94,77 @@ func crashPut(id rowID) *ots.PutRowChange {
 	return ch
 }
 
-// crashLog records the rows writers attempted and those acknowledged.
+// crashLog records the rows writers attempted and those acknowledged, and
+// the increments of each counter sent and acknowledged.
 type crashLog struct {
 	mu        sync.Mutex
 	attempted map[rowID]bool
 	acked     map[rowID]bool
+	incSent   map[string]int64 // counter -> increments sent
+	incAcked  map[string]int64 // counter -> increments acknowledged
+	incSeen   map[string]int64 // counter -> largest value an acknowledgement returned
 	acks      atomic.Int64
 	reached   chan struct{} // closed at crashAcks acknowledgements
 	once      sync.Once
 }
 
 func newCrashLog() *crashLog {
-	return &crashLog{attempted: map[rowID]bool{}, acked: map[rowID]bool{}, reached: make(chan struct{})}
+	return &crashLog{
+		attempted: map[rowID]bool{}, acked: map[rowID]bool{},
+		incSent: map[string]int64{}, incAcked: map[string]int64{}, incSeen: map[string]int64{},
+		reached: make(chan struct{}),
+	}
+}
+
+// increment adds one to counter id, shared by every writer or of one,
+// and records it as sent, then as acknowledged.
+func (l *crashLog) increment(c *ots.TableStoreClient, id string) error {
+	l.mu.Lock()
+	l.incSent[id]++
+	l.mu.Unlock()
+	up := &ots.UpdateRowChange{TableName: counterTable, PrimaryKey: pk("id", id)}
+	up.SetCondition(ots.RowExistenceExpectation_IGNORE)
+	up.IncrementColumn("n", 1)
+	up.SetReturnIncrementValue()
+	up.AppendIncrementColumnToReturn("n")
+	resp, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+	if err != nil {
+		return fmt.Errorf("increment %s: %w", id, err)
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.incAcked[id]++
+	if len(resp.Columns) == 1 {
+		l.incSeen[id] = max(l.incSeen[id], resp.Columns[0].Value.(int64))
+	}
+	return nil
+}
+
+// checkCounters fails t unless each counter holds at least its
+// acknowledged increments (and the largest value they returned) and at
+// most those sent.
+func (l *crashLog) checkCounters(t *testing.T, c *ots.TableStoreClient) {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for id, sent := range l.incSent {
+		resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: counterTable, PrimaryKey: pk("id", id), MaxVersion: 1}})
+		if err != nil {
+			t.Fatalf("GetRow %s after the crash: %v", id, err)
+		}
+		var n int64
+		for _, col := range resp.Columns {
+			if col.ColumnName == "n" {
+				n = col.Value.(int64)
+			}
+		}
+		if n < l.incAcked[id] || n < l.incSeen[id] || n > sent {
+			t.Errorf("counter %s = %d after the crash; %d increments acknowledged (the last answering %d), %d sent", id, n, l.incAcked[id], l.incSeen[id], sent)
+		}
+	}
+	if len(l.incSent) == 0 {
+		t.Error("no increment was sent before the crash")
+	}
 }
 
 // attempt records ids as sent.
@@ -125,10 +188,19 @@ func (l *crashLog) ack(ids []rowID) {
 	}
 }
 
-// write puts rows of one writer, one by one and in batches, until a
-// request fails, as all do once the server is killed.
+// write puts rows of one writer, one by one and in batches, and
+// increments the shared counter and its own, until a request fails, as
+// all do once the server is killed.
 func (l *crashLog) write(c *ots.TableStoreClient, writer int64) error {
 	for seq := int64(0); ; {
+		if seq%2 == 0 {
+			if err := l.increment(c, "all"); err != nil {
+				return err
+			}
+			if err := l.increment(c, fmt.Sprint("writer-", writer)); err != nil {
+				return err
+			}
+		}
 		n := int64(1)
 		if seq%(crashBatch+3) == 3 {
 			n = crashBatch

@@ -30,7 +30,13 @@ type rawResult struct {
 // change the headers.
 func rawCall(t *testing.T, srv *tablestore.Server, action string, body []byte, edit func(http.Header)) rawResult {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, srv.Endpoint()+"/"+action, bytes.NewReader(body))
+	return rawCallPath(t, srv, "/"+action, action, body, edit)
+}
+
+// rawCallPath sends a request signed for action to path.
+func rawCallPath(t *testing.T, srv *tablestore.Server, path, action string, body []byte, edit func(http.Header)) rawResult {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, srv.Endpoint()+path, bytes.NewReader(body))
 	sign(req.Header, srv, action, body)
 	if edit != nil {
 		edit(req.Header)

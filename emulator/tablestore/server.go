@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
@@ -67,6 +68,8 @@ type Server struct {
 	txns   *txnManager
 	faults *faultInjector
 	srv    httpserve.Server
+
+	lastStamp atomic.Int64 // the newest write time given out, in ms
 }
 
 // New opens the data directory (or memory) and returns a Server ready to
@@ -152,13 +155,35 @@ func (s *Server) Close() error {
 
 func (s *Server) now() time.Time { return s.cfg.Now() }
 
+// writeTime is the time, in ms, of a write about to be applied: the data
+// clock, but never before a time already given out. Writes take it where
+// they are applied (in the store's Update, or under their transaction's
+// lock), so writes applied in order carry non-decreasing cell timestamps
+// and a later write is never hidden behind an earlier one's version.
+func (s *Server) writeTime() int64 {
+	now := s.now().UnixMilli()
+	for {
+		last := s.lastStamp.Load()
+		if now <= last {
+			return last
+		}
+		if s.lastStamp.CompareAndSwap(last, now) {
+			return now
+		}
+	}
+}
+
 // ServeHTTP answers one Tablestore request: POST /<Action> with a protobuf
 // body.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	requestID := randomID(16)
-	action := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
-	cred, resp, err := s.serve(r, action)
+	action, err := actionOf(r.URL.Path)
+	var cred Credentials
+	var resp answer
+	if err == nil {
+		cred, resp, err = s.serve(r, action)
+	}
 	var body []byte
 	status := http.StatusOK
 	if err == nil {
@@ -180,6 +205,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(status)
 	w.Write(body)
 	s.log.Debug("tablestore request", "action", action, "request_id", requestID, "status", status, "duration", time.Since(start))
+}
+
+// actionOf returns the action a request path names. The service serves
+// each action at one path, /<Action>, at the endpoint's root: a path with
+// a prefix or a trailing segment is refused, as an endpoint with a path or
+// a trailing slash would be by the service.
+func actionOf(path string) (string, *Error) {
+	action, ok := strings.CutPrefix(path, "/")
+	if !ok || strings.Contains(action, "/") {
+		return path, invalid("The request path %q names no action: actions are served at /<Action> on the endpoint's root (check the endpoint for a path or a trailing slash).", path)
+	}
+	return action, nil
 }
 
 func (s *Server) serve(r *http.Request, action string) (Credentials, answer, *Error) {

@@ -56,16 +56,29 @@ func (m *txnManager) start(req *pb.StartLocalTransactionRequest) (answer, error)
 	if len(pk) == 0 || pk[0].Name != t.pk[0].name || pk[0].Value.Type != t.pk[0].typ {
 		return nil, invalid("The key of a local transaction must start with the partition key %q of type %s.", t.pk[0].name, t.pk[0].typ)
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.reapLocked()
-	lk := lockKey(t.name, partitionKey(pk))
-	if _, busy := m.locked[lk]; busy {
-		return nil, errorf(CodeRowOperationConflict, "Data is being modified by the other request: the partition key is locked by another transaction.")
+	x := &txn{id: randomID(16), table: t, partition: partitionKey(pk), writes: map[string]*row{}}
+	// The lock is taken in an Update, in line with the writes: those
+	// applied before it are committed when Update returns, so the
+	// transaction reads them; those after it see the lock.
+	serr := m.s.store.Update(func(w kv.Writer) error {
+		if err := tableAlive(w, t); err != nil {
+			return err
+		}
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.reapLocked()
+		lk := lockKey(t.name, x.partition)
+		if _, busy := m.locked[lk]; busy {
+			return errorf(CodeRowOperationConflict, "Data is being modified by the other request: the partition key is locked by another transaction.")
+		}
+		x.deadline = m.s.now().Add(txnLifetime)
+		m.byID[x.id] = x
+		m.locked[lk] = x
+		return nil
+	})
+	if serr != nil {
+		return nil, serr
 	}
-	x := &txn{id: randomID(16), table: t, partition: partitionKey(pk), deadline: m.s.now().Add(txnLifetime), writes: map[string]*row{}}
-	m.byID[x.id] = x
-	m.locked[lk] = x
 	return &pb.StartLocalTransactionResponse{TransactionId: proto.String(x.id)}, nil
 }
 
@@ -115,14 +128,24 @@ func (m *txnManager) commit(req *pb.CommitTransactionRequest) (answer, error) {
 	if err != nil {
 		return nil, err
 	}
-	x.mu.Lock()
-	writes := x.writes
-	x.mu.Unlock()
+	// The transaction ends within the Update, in line with the writes:
+	// none of its own is accepted after its rows are taken, and none from
+	// outside reaches its partition before they are applied.
 	serr := m.s.store.Update(func(w kv.Writer) error {
-		if w.Get(metaBucket, []byte(x.table.name)) == nil {
-			return tableNotExist(x.table.name)
+		m.mu.Lock()
+		m.reapLocked()
+		live := m.byID[x.id] == x
+		if live {
+			m.endLocked(x.id, x)
 		}
-		for k, r := range writes {
+		m.mu.Unlock()
+		if !live {
+			return invalid("Transaction %q does not exist, has ended or has expired.", x.id)
+		}
+		if err := tableAlive(w, x.table); err != nil {
+			return err
+		}
+		for k, r := range x.writes { // x.done is set: nothing adds to writes now
 			var err error
 			if r == nil {
 				err = w.Delete(x.table.rowsBucket(), []byte(k))
@@ -135,7 +158,6 @@ func (m *txnManager) commit(req *pb.CommitTransactionRequest) (answer, error) {
 		}
 		return nil
 	})
-	m.end(x)
 	if serr != nil {
 		return nil, serr
 	}
@@ -188,8 +210,9 @@ func (m *txnManager) within(id string, t *table, pk []plainbuf.Cell) (*txn, *Err
 	return x, nil
 }
 
-// apply runs a change in a transaction's view.
-func (m *txnManager) apply(id string, ch *change, nowMs int64) (*result, error) {
+// apply runs a change in a transaction's view, timed under the
+// transaction's lock so its writes are stamped in the order they apply.
+func (m *txnManager) apply(id string, ch *change) (*result, error) {
 	x, err := m.within(id, ch.t, ch.pk)
 	if err != nil {
 		return nil, err
@@ -202,7 +225,7 @@ func (m *txnManager) apply(id string, ch *change, nowMs int64) (*result, error) 
 	if x.done {
 		return nil, invalid("Transaction %q has ended.", id)
 	}
-	return apply(txnAccess{x: x, store: m.s.store}, ch, nowMs)
+	return apply(txnAccess{x: x, store: m.s.store}, ch, m.s.writeTime())
 }
 
 // get reads a row in a transaction's view.

@@ -43,22 +43,22 @@ func (a storeAccess) nextAutoIncrement(t *table) (int64, error) {
 }
 
 // write applies one change, in its transaction when txnID is set, else in
-// a store Update of its own.
+// a store Update of its own. The partition lock and the cell timestamps
+// are taken within the Update, where writes are applied one at a time.
 func (s *Server) write(ch *change, txnID string) (*result, error) {
-	nowMs := s.now().UnixMilli()
 	if txnID != "" {
-		return s.txns.apply(txnID, ch, nowMs)
-	}
-	if err := s.txns.checkUnlocked(ch.t, ch.pk); err != nil {
-		return nil, err
+		return s.txns.apply(txnID, ch)
 	}
 	var res *result
 	err := s.store.Update(func(w kv.Writer) error {
 		if err := tableAlive(w, ch.t); err != nil {
 			return err
 		}
+		if err := s.txns.checkUnlocked(ch.t, ch.pk); err != nil {
+			return err
+		}
 		var err error
-		res, err = apply(storeAccess{w}, ch, nowMs)
+		res, err = apply(storeAccess{w}, ch, s.writeTime())
 		return err
 	})
 	return res, err
