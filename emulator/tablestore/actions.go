@@ -54,6 +54,8 @@ var actions = map[string]action{
 	"BatchWriteRow":            opWith(decodeBatchWrite, (*Server).batchWriteRow),
 	"GetRange":                 op((*Server).getRange),
 	"ComputeSplitPointsBySize": op((*Server).computeSplitPoints),
+	"CreateIndex":              op((*Server).createIndex),
+	"DropIndex":                op((*Server).dropIndex),
 	"StartLocalTransaction": op(func(s *Server, r *pb.StartLocalTransactionRequest) (answer, error) {
 		return s.txns.start(r)
 	}),
@@ -69,8 +71,6 @@ var actions = map[string]action{
 	"DeleteSearchIndex":   unsupported("search indexes are not emulated"),
 	"DescribeSearchIndex": unsupported("search indexes are not emulated"),
 	"Search":              unsupported("search indexes are not emulated"),
-	"CreateIndex":         unsupported("secondary indexes are not emulated"),
-	"DropIndex":           unsupported("secondary indexes are not emulated"),
 	"ListStream":          unsupported("streams are not emulated"),
 	"DescribeStream":      unsupported("streams are not emulated"),
 	"GetShardIterator":    unsupported("streams are not emulated"),

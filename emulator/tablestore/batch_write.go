@@ -67,6 +67,9 @@ func (s *Server) parseBatchWrite(req *pb.BatchWriteRowRequest) ([][]*batchRow, *
 		}
 		seenTable[tr.GetTableName()] = true
 		t, terr := s.tables.get(tr.GetTableName())
+		if terr == nil && t.index != nil {
+			terr = readOnlyIndex(t)
+		}
 		seen := map[string]bool{}
 		for _, r := range tr.GetRows() {
 			br := &batchRow{err: terr}
@@ -102,18 +105,20 @@ func (s *Server) applyBatch(tables [][]*batchRow) error {
 			}
 		}
 		for _, rows := range tables {
+			var live *table
 			var gone error
 			for _, br := range rows {
 				if br.ch == nil || br.err != nil {
 					continue
 				}
-				if gone == nil {
-					gone = tableAlive(w, br.ch.t)
+				if live == nil && gone == nil {
+					live, gone = s.liveTable(w, br.ch.t)
 				}
 				if gone != nil {
 					br.err = asError(gone)
 					continue
 				}
+				br.ch.t = live
 				res, err := apply(storeAccess{w}, br.ch, nowMs)
 				if err != nil {
 					if e := asError(err); e.Code == CodeInternalServerError {

@@ -15,8 +15,13 @@
 // Rows: PutRow, GetRow, UpdateRow (put, delete one version, delete all
 // versions, increment), DeleteRow, BatchGetRow, BatchWriteRow, GetRange.
 // Local transactions: StartLocalTransaction, CommitTransaction,
-// AbortTransaction. Search indexes, secondary indexes and streams answer
-// OTSUnsupportOperation.
+// AbortTransaction. Secondary indexes: CreateTable with index_metas,
+// CreateIndex (with or without base data), DropIndex (the SDK's
+// DeleteIndex), DescribeTable listing them, and GetRow, BatchGetRow and
+// GetRange on index tables. Search indexes and streams answer
+// OTSUnsupportOperation. Each action is served at /<Action> on the
+// endpoint's root only; any other path (a prefix, a trailing slash) is
+// refused with OTSParameterInvalid naming the path.
 //
 // Semantics follow the service: primary keys of 1 to 4 INTEGER, STRING or
 // BINARY columns ordered column by column; AUTO_INCREMENT columns;
@@ -35,7 +40,36 @@
 //   - a row whose every version has expired under the TTL does not exist;
 //   - a write outside a transaction to a partition key locked by one gets
 //     OTSRowOperationConflict, which the SDKs retry;
-//   - UpdateRow creating a row requires it to set a column.
+//   - UpdateRow creating a row requires it to set a column;
+//   - a cell written without a timestamp gets the server's time in
+//     milliseconds, taken when the write is applied and never earlier
+//     than a time already given: writes to a cell within one millisecond
+//     keep one version, the last applied (as the service's do).
+//
+// # Secondary indexes
+//
+// An index table's primary key is the index's columns (primary-key or
+// defined columns of STRING, INTEGER or BINARY type, up to 4), then the
+// table's primary-key columns not among them; it carries up to 32 defined
+// columns as attributes. A row is in the index only when it has every
+// index column. Tables with indexes keep max_versions 1 and
+// time_to_live -1; a table has at most 5 indexes; index and table names
+// share the instance's namespace and its table quota. Index tables take
+// reads only. These are the service's documented rules; where it documents
+// none, the choices are:
+//   - every index, global or local, is updated in the same commit as its
+//     row, and CreateIndex with base data builds the index before it
+//     answers. The service updates a global index asynchronously (usually
+//     within milliseconds): code that reads its own write through a
+//     global index right after writing may not see it in the cloud;
+//   - a write giving a defined column that an index uses another type
+//     than its defined type, or an index column a value over 1 KB, is
+//     refused with OTSParameterInvalid;
+//   - ListTable lists data tables only; DescribeTable on an index table
+//     describes its primary key;
+//   - an index name already used by a table or index answers
+//     OTSObjectAlreadyExist, a sixth index OTSQuotaExhausted, other bad
+//     definitions OTSParameterInvalid naming the column.
 //
 // # Auth
 //
@@ -49,6 +83,10 @@
 // # Durability
 //
 // A write is acknowledged once committed to the data directory and synced;
-// concurrent writes share commits (package kv). Faults injects errors and
-// latency for tests of clients.
+// concurrent writes share commits (package kv) and are applied one at a
+// time, in the order they are acknowledged: every write answered OK is
+// visible afterwards (TestAcknowledgedWritesAreApplied checks it under
+// concurrency, TestCrashKeepsAcknowledgedRows across kill -9). An index
+// row is written in the same commit as its table row. Faults injects
+// errors and latency for tests of clients.
 package tablestore

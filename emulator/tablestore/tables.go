@@ -1,6 +1,8 @@
 package tablestore
 
 import (
+	"slices"
+
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
 	"github.com/golang/protobuf/proto"
 
@@ -45,8 +47,8 @@ func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 	if req.GetStreamSpec().GetEnableStream() {
 		return nil, errorf(CodeUnsupportOperation, "Streams are not supported by the local emulator.")
 	}
-	if len(req.GetIndexMetas()) > 0 || len(meta.GetIndexMeta()) > 0 {
-		return nil, errorf(CodeUnsupportOperation, "Secondary indexes are not supported by the local emulator.")
+	if len(meta.GetIndexMeta()) > 0 {
+		return nil, invalid("table_meta.index_meta is not how indexes are created: give them in CreateTableRequest.index_metas.")
 	}
 	opts := &pb.TableOptions{
 		TimeToLive:                proto.Int32(-1),
@@ -71,28 +73,56 @@ func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 	if err != nil {
 		return nil, invalid("%v", err)
 	}
-	if len(s.tables.names()) >= s.cfg.MaxTables {
-		return nil, errorf(CodeQuotaExhausted, "Number of tables exceeds the quota of %d.", s.cfg.MaxTables)
+	if err := checkNewIndexes(t, req.GetIndexMetas(), s.tables); err != nil {
+		return nil, err
 	}
+	desc.IndexMetas = req.GetIndexMetas()
+	if n := s.tables.count() + 1 + len(desc.IndexMetas); n > s.cfg.MaxTables {
+		return nil, errorf(CodeQuotaExhausted, "Number of tables (index tables included) exceeds the quota of %d.", s.cfg.MaxTables)
+	}
+	var nt *table
 	err = s.store.Update(func(w kv.Writer) error {
-		if w.Get(metaBucket, []byte(t.name)) != nil {
+		if _, err := s.tables.get(t.name); err == nil || w.Get(metaBucket, []byte(t.name)) != nil {
 			return errorf(CodeObjectAlreadyExist, "Requested table already exists: %q.", t.name)
 		}
-		return putDesc(w, desc)
+		var err error
+		if nt, err = s.storeTable(w, desc); err != nil {
+			return err
+		}
+		for _, it := range nt.indexes {
+			if err := w.DeleteBucket(it.rowsBucket()); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	s.tables.put(t)
+	s.tables.put(nt)
 	return &pb.CreateTableResponse{}, nil
 }
 
-func putDesc(w kv.Writer, desc *pb.DescribeTableResponse) error {
-	b, err := proto.Marshal(desc)
-	if err != nil {
-		return err
+// checkNewIndexes validates the indexes a new table t is created with,
+// one after the other, as CreateIndex would.
+func checkNewIndexes(t *table, metas []*pb.IndexMeta, c *catalog) *Error {
+	for i, im := range metas {
+		taken := func(name string) bool {
+			if _, err := c.get(name); err == nil || name == t.name {
+				return true
+			}
+			return slices.ContainsFunc(metas[:i], func(m *pb.IndexMeta) bool { return m.GetName() == name })
+		}
+		if err := checkIndexMeta(t, im, taken); err != nil {
+			return err
+		}
+		it, err := newIndexTable(t, im)
+		if err != nil {
+			return asError(err)
+		}
+		t.indexes = append(t.indexes, it)
 	}
-	return w.Put(metaBucket, []byte(desc.GetTableMeta().GetTableName()), b)
+	return nil
 }
 
 // checkSchema validates a new table's name, primary key and defined columns.
@@ -127,6 +157,9 @@ func checkSchema(meta *pb.TableMeta) *Error {
 	for _, c := range meta.GetDefinedColumn() {
 		if err := checkName("defined column", c.GetName()); err != nil {
 			return err
+		}
+		if _, ok := definedTypes[c.GetType()]; !ok {
+			return invalid("Defined column %q has unknown type %d.", c.GetName(), c.GetType())
 		}
 		if seen[c.GetName()] {
 			return invalid("Duplicated column name: %q.", c.GetName())
@@ -178,6 +211,10 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 	if req.GetStreamSpec().GetEnableStream() {
 		return nil, errorf(CodeUnsupportOperation, "Streams are not supported by the local emulator.")
 	}
+	if t, err := s.tables.get(req.GetTableName()); err == nil && t.index != nil {
+		return nil, invalid("Table %q is an index table: its options are those of table %q.", t.name, t.index.main)
+	}
+	var nt *table
 	var desc *pb.DescribeTableResponse
 	err := s.store.Update(func(w kv.Writer) error {
 		old := w.Get(metaBucket, []byte(req.GetTableName()))
@@ -191,6 +228,9 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 		if err := mergeOptions(desc.TableOptions, req.GetTableOptions()); err != nil {
 			return err
 		}
+		if o := desc.TableOptions; len(desc.IndexMetas) > 0 && (o.GetMaxVersions() != 1 || o.GetTimeToLive() != -1) {
+			return invalid("Table %q has secondary indexes: it must keep max_versions 1 and time_to_live -1.", req.GetTableName())
+		}
 		if cu := req.GetReservedThroughput().GetCapacityUnit(); cu != nil {
 			d := desc.ReservedThroughputDetails
 			if cu.Read != nil {
@@ -201,16 +241,14 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 			}
 			d.LastIncreaseTime = proto.Int64(s.now().Unix())
 		}
-		return putDesc(w, desc)
+		var err error
+		nt, err = s.storeTable(w, desc)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	t, terr := newTable(desc)
-	if terr != nil {
-		return nil, terr
-	}
-	s.tables.put(t)
+	s.tables.put(nt)
 	return &pb.UpdateTableResponse{
 		ReservedThroughputDetails: desc.ReservedThroughputDetails,
 		TableOptions:              desc.TableOptions,
@@ -220,9 +258,22 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 
 func (s *Server) deleteTable(req *pb.DeleteTableRequest) (answer, error) {
 	name := req.GetTableName()
+	if t, err := s.tables.get(name); err == nil && t.index != nil {
+		return nil, invalid("Table %q is an index of table %q: drop it with DeleteIndex.", name, t.index.main)
+	}
 	err := s.store.Update(func(w kv.Writer) error {
-		if w.Get(metaBucket, []byte(name)) == nil {
+		b := w.Get(metaBucket, []byte(name))
+		if b == nil {
 			return tableNotExist(name)
+		}
+		t, err := decodeTable(b)
+		if err != nil {
+			return err
+		}
+		for _, it := range t.indexes {
+			if err := w.DeleteBucket(it.rowsBucket()); err != nil {
+				return err
+			}
 		}
 		if err := w.Delete(metaBucket, []byte(name)); err != nil {
 			return err

@@ -48,6 +48,9 @@ func (m *txnManager) start(req *pb.StartLocalTransactionRequest) (answer, error)
 	if err != nil {
 		return nil, err
 	}
+	if t.index != nil {
+		return nil, invalid("Table %q is an index table: local transactions are on data tables.", t.name)
+	}
 	key, err := decodeOneRow(req.GetKey(), "key")
 	if err != nil {
 		return nil, err
@@ -61,7 +64,7 @@ func (m *txnManager) start(req *pb.StartLocalTransactionRequest) (answer, error)
 	// applied before it are committed when Update returns, so the
 	// transaction reads them; those after it see the lock.
 	serr := m.s.store.Update(func(w kv.Writer) error {
-		if err := tableAlive(w, t); err != nil {
+		if _, err := m.s.liveTable(w, t); err != nil {
 			return err
 		}
 		m.mu.Lock()
@@ -142,17 +145,12 @@ func (m *txnManager) commit(req *pb.CommitTransactionRequest) (answer, error) {
 		if !live {
 			return invalid("Transaction %q does not exist, has ended or has expired.", x.id)
 		}
-		if err := tableAlive(w, x.table); err != nil {
+		t, err := m.s.liveTable(w, x.table)
+		if err != nil {
 			return err
 		}
 		for k, r := range x.writes { // x.done is set: nothing adds to writes now
-			var err error
-			if r == nil {
-				err = w.Delete(x.table.rowsBucket(), []byte(k))
-			} else {
-				err = w.Put(x.table.rowsBucket(), []byte(k), r.encode())
-			}
-			if err != nil {
+			if err := writeRow(w, t, []byte(k), r); err != nil {
 				return err
 			}
 		}

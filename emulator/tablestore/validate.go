@@ -73,6 +73,9 @@ func (t *table) checkCells(cells []plainbuf.Cell, update bool, nowMs int64) *Err
 		if err := t.checkCell(c, update, nowMs); err != nil {
 			return err
 		}
+		if err := t.checkIndexedCell(c); err != nil {
+			return err
+		}
 	}
 	return nil
 }

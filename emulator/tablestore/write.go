@@ -11,14 +11,6 @@ import (
 // storeAccess is rowAccess on the store, within one Update.
 type storeAccess struct{ w kv.Writer }
 
-// tableAlive fails when t was deleted since the request looked it up.
-func tableAlive(r kv.Reader, t *table) error {
-	if r.Get(metaBucket, []byte(t.name)) == nil {
-		return tableNotExist(t.name)
-	}
-	return nil
-}
-
 func (a storeAccess) get(t *table, key []byte) (*row, error) {
 	b := a.w.Get(t.rowsBucket(), key)
 	if b == nil {
@@ -27,11 +19,9 @@ func (a storeAccess) get(t *table, key []byte) (*row, error) {
 	return decodeRow(b)
 }
 
-func (a storeAccess) put(t *table, key []byte, r *row) error {
-	return a.w.Put(t.rowsBucket(), key, r.encode())
-}
+func (a storeAccess) put(t *table, key []byte, r *row) error { return writeRow(a.w, t, key, r) }
 
-func (a storeAccess) del(t *table, key []byte) error { return a.w.Delete(t.rowsBucket(), key) }
+func (a storeAccess) del(t *table, key []byte) error { return writeRow(a.w, t, key, nil) }
 
 func (a storeAccess) nextAutoIncrement(t *table) (int64, error) {
 	var n int64
@@ -51,13 +41,14 @@ func (s *Server) write(ch *change, txnID string) (*result, error) {
 	}
 	var res *result
 	err := s.store.Update(func(w kv.Writer) error {
-		if err := tableAlive(w, ch.t); err != nil {
+		t, err := s.liveTable(w, ch.t)
+		if err != nil {
 			return err
 		}
+		ch.t = t
 		if err := s.txns.checkUnlocked(ch.t, ch.pk); err != nil {
 			return err
 		}
-		var err error
 		res, err = apply(storeAccess{w}, ch, s.writeTime())
 		return err
 	})
@@ -96,9 +87,17 @@ func (s *Server) writeOne(name string, kind pb.OperationType, rowBytes []byte, c
 	if err != nil {
 		return nil, err
 	}
+	if t.index != nil {
+		return nil, readOnlyIndex(t)
+	}
 	ch, err := s.parseChange(t, kind, rowBytes, cond, ret)
 	if err != nil {
 		return nil, err
 	}
 	return s.write(ch, txnID)
+}
+
+// readOnlyIndex is the error for a write to index table t.
+func readOnlyIndex(t *table) *Error {
+	return invalid("Table %q is an index table, which only reads take: write to its data table %q.", t.name, t.index.main)
 }
