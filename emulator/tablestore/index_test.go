@@ -15,7 +15,7 @@ import (
 // createIndexedTable creates table players (id, then seq), with defined
 // columns job, level, name and score and, when withIndex, the index
 // by_job (job; carrying level and name).
-func createIndexedTable(t *testing.T, c *ots.TableStoreClient, withIndex bool) {
+func createIndexedTable(t testing.TB, c *ots.TableStoreClient, withIndex bool) {
 	t.Helper()
 	meta := &ots.TableMeta{TableName: "players"}
 	meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_STRING)
