@@ -79,20 +79,12 @@ func testIncrements(t *testing.T, cfg tablestore.Config) {
 		for i := range ackEach {
 			switch i % 3 {
 			case 0, 1: // UpdateRow INCREMENT, returning the new value
-				up := &ots.UpdateRowChange{TableName: "counters", PrimaryKey: key("a")}
-				up.SetCondition(ots.RowExistenceExpectation_IGNORE)
-				up.IncrementColumn("n", 1)
-				up.SetReturnIncrementValue()
-				up.AppendIncrementColumnToReturn("n")
-				resp, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+				n, err := incrementN(c, "counters", key("a"))
 				if err != nil {
-					return fmt.Errorf("client %d: UpdateRow: %w", w, err)
-				}
-				if len(resp.Columns) != 1 {
-					return fmt.Errorf("client %d: UpdateRow returned %d columns, want n", w, len(resp.Columns))
+					return fmt.Errorf("client %d: %w", w, err)
 				}
 				mu.Lock()
-				seen[resp.Columns[0].Value.(int64)]++
+				seen[n]++
 				mu.Unlock()
 			case 2: // BatchWriteRow incrementing "b", with a put of the client's own row
 				req := &ots.BatchWriteRowRequest{}
@@ -166,6 +158,23 @@ func testIncrements(t *testing.T, cfg tablestore.Config) {
 			}
 		}
 	}
+}
+
+// incrementN adds one to column n of row key and returns its new value.
+func incrementN(c *ots.TableStoreClient, table string, key *ots.PrimaryKey) (int64, error) {
+	up := &ots.UpdateRowChange{TableName: table, PrimaryKey: key}
+	up.SetCondition(ots.RowExistenceExpectation_IGNORE)
+	up.IncrementColumn("n", 1)
+	up.SetReturnIncrementValue()
+	up.AppendIncrementColumnToReturn("n")
+	resp, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+	if err != nil {
+		return 0, fmt.Errorf("increment %s: %w", table, err)
+	}
+	if len(resp.Columns) != 1 {
+		return 0, fmt.Errorf("increment %s returned %d columns, want n", table, len(resp.Columns))
+	}
+	return resp.Columns[0].Value.(int64), nil
 }
 
 // incrementInTxn increments column n of row (part, "n") of table txn in a

@@ -122,21 +122,14 @@ func (l *crashLog) increment(c *ots.TableStoreClient, id string) error {
 	l.mu.Lock()
 	l.incSent[id]++
 	l.mu.Unlock()
-	up := &ots.UpdateRowChange{TableName: counterTable, PrimaryKey: pk("id", id)}
-	up.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	up.IncrementColumn("n", 1)
-	up.SetReturnIncrementValue()
-	up.AppendIncrementColumnToReturn("n")
-	resp, err := c.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: up})
+	n, err := incrementN(c, counterTable, pk("id", id))
 	if err != nil {
-		return fmt.Errorf("increment %s: %w", id, err)
+		return err
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.incAcked[id]++
-	if len(resp.Columns) == 1 {
-		l.incSeen[id] = max(l.incSeen[id], resp.Columns[0].Value.(int64))
-	}
+	l.incSeen[id] = max(l.incSeen[id], n)
 	return nil
 }
 
