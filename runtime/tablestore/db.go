@@ -156,24 +156,37 @@ type Error struct {
 	Code    string // OTSServerBusy, OTSParameterInvalid, ...
 	Message string
 	Table   string
+	Index   string // the index of the request, when it was on one
 	Row     string // the row written, as table(key=value, ...), when one was
 }
 
 func (e *Error) Error() string {
-	if e.Row != "" {
+	switch {
+	case e.Row != "":
 		return fmt.Sprintf("tablestore: %s on %s: %s", e.Code, e.Row, e.Message)
+	case e.Index != "":
+		return fmt.Sprintf("tablestore: %s on index %q of table %q: %s", e.Code, e.Index, e.Table, e.Message)
 	}
 	return fmt.Sprintf("tablestore: %s on table %q: %s", e.Code, e.Table, e.Message)
 }
 
 // serviceError turns an SDK error into an *Error when it carries a code.
 func serviceError(table string, err error) error {
+	return serviceErrorOn(table, "", err)
+}
+
+// serviceErrorOn is serviceError for a request on index of table (no
+// index: on the table).
+func serviceErrorOn(table, index string, err error) error {
 	var oe *ots.OtsError
 	if errors.As(err, &oe) {
 		if oe.Code == "OTSConditionCheckFail" {
 			return fmt.Errorf("%w: table %q: %s", ErrConditionFailed, table, oe.Message)
 		}
-		return &Error{Code: oe.Code, Message: oe.Message, Table: table}
+		return &Error{Code: oe.Code, Message: oe.Message, Table: table, Index: index}
+	}
+	if index != "" {
+		return fmt.Errorf("tablestore: index %q of table %q: %w", index, table, err)
 	}
 	return fmt.Errorf("tablestore: table %q: %w", table, err)
 }

@@ -59,6 +59,24 @@
 // invocation's on FC: the SDK takes no context, so each call uses a client
 // whose HTTP timeout is the time left, with the SDK's own retries off.
 //
+// # Secondary indexes
+//
+// NewIndex describes a global secondary index of a table, by the columns
+// it is keyed by; Ensure creates it with the table, and Tablestore keeps
+// it in line as the table is written:
+//
+//	byJob, _ := tablestore.NewIndex(players, "players_by_job", "Job")
+//	_ = players.Ensure(ctx, tablestore.TableOptions{}, byJob)
+//	for p, err := range byJob.Scan(ctx, tablestore.Prefix("mage")) {
+//
+// Scan reads the index table, which holds the index columns, the primary
+// key and the attribute columns the index carries; Lookup reads the rows
+// it finds from the table. A row lacking an index column is not in the
+// index. On the cloud a global index is updated asynchronously, usually
+// within milliseconds: a read through it right after a write may not see
+// the write. The local Tablestore updates it in the same commit as the
+// row, so tests pass locally that would not always on the cloud.
+//
 // # Credentials
 //
 // Inside an invocation, requests are signed with the credentials the

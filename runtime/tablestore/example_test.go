@@ -55,3 +55,60 @@ func Example() {
 	fmt.Println(s.Player, s.Points)
 	// Output: ann 7
 }
+
+// Rows read by a column other than the primary key, through a global
+// secondary index that Ensure creates with the table.
+func ExampleIndex() {
+	srv, _ := local.New(local.Config{})
+	endpoint, _ := srv.Start("127.0.0.1:0")
+	defer srv.Close()
+	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint})
+	if err != nil {
+		log.Fatal(err)
+	}
+	type Player struct {
+		ID    string `tablestore:"id,pk"`
+		Name  string `tablestore:"Name"`
+		Job   string `tablestore:"Job,omitempty"` // no Job: in no index on it
+		Score int64  `tablestore:"Score"`
+	}
+	ctx := context.Background()
+	players, err := tablestore.NewTable[Player](db, "players")
+	if err != nil {
+		log.Fatal(err)
+	}
+	byJob, err := tablestore.NewIndex(players, "players_by_job", "Job", "Score") // key (Job, Score, id)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := players.Ensure(ctx, tablestore.TableOptions{}, byJob); err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range []Player{
+		{ID: "p1", Name: "ann", Job: "mage", Score: 30},
+		{ID: "p2", Name: "bob", Job: "tank", Score: 10},
+		{ID: "p3", Name: "cid", Job: "mage", Score: 20},
+		{ID: "p4", Name: "dee", Score: 50},
+	} {
+		if err := players.Put(ctx, p); err != nil {
+			log.Fatal(err)
+		}
+	}
+	// On the cloud the index may lag a write by milliseconds; the local
+	// Tablestore updates it with the row.
+	for p, err := range byJob.Scan(ctx, tablestore.Prefix("mage")) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(p.Name, p.Score)
+	}
+	top, _, err := byJob.First(ctx, tablestore.Range{Start: []any{"mage"}, End: []any{"mage"}, Reverse: true})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("best mage:", top.Name)
+	// Output:
+	// cid 20
+	// ann 30
+	// best mage: ann
+}

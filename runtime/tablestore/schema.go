@@ -234,3 +234,29 @@ func (s *schema) attr(name string) (*column, bool) {
 	}
 	return nil, false
 }
+
+// column returns the primary-key or attribute column named name.
+func (s *schema) column(name string) (*column, bool) {
+	for i := range s.pk {
+		if s.pk[i].name == name {
+			return &s.pk[i], true
+		}
+	}
+	return s.attr(name)
+}
+
+// lookup returns the column named name, else the column of the Go field
+// named name.
+func (s *schema) lookup(name string) (*column, bool) {
+	if c, ok := s.column(name); ok {
+		return c, true
+	}
+	for _, cols := range [][]column{s.pk, s.attrs} {
+		for i := range cols {
+			if s.typ.FieldByIndex(cols[i].index).Name == name {
+				return &cols[i], true
+			}
+		}
+	}
+	return nil, false
+}

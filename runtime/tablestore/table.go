@@ -15,6 +15,7 @@ type Table[T any] struct {
 	db   *DB
 	name string
 	s    *schema
+	ks   keyspace // the table, as reads see it
 }
 
 // NewTable returns the table name of db with rows of type T. T's fields
@@ -38,7 +39,7 @@ func NewTable[T any](db *DB, name string) (*Table[T], error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Table[T]{db: db, name: name, s: s}, nil
+	return &Table[T]{db: db, name: name, s: s, ks: keyspace{table: name, key: s.pk, cols: s.columns()}}, nil
 }
 
 // Name is the table's name.
