@@ -51,8 +51,9 @@
 // An index table's primary key is the index's columns (primary-key or
 // defined columns of STRING, INTEGER or BINARY type, up to 4), then the
 // table's primary-key columns not among them; it carries up to 32 defined
-// columns as attributes. A row is in the index only when it has every
-// index column. Tables with indexes keep max_versions 1 and
+// columns as attributes (of at most 32 per table); an AUTO_INCREMENT
+// column cannot be the first index column. A row is in the index only
+// when it has every index column. Tables with indexes keep max_versions 1 and
 // time_to_live -1; a table has at most 5 indexes; index and table names
 // share the instance's namespace and its table quota. Index tables take
 // reads only. These are the service's documented rules; where it documents

@@ -16,6 +16,7 @@ const (
 	maxIndexes      = 5  // per data table
 	maxIndexColumns = 4  // index columns of one index
 	maxIndexAttrs   = 32 // attribute columns of one index
+	maxDefined      = 32 // defined columns of a table
 )
 
 // definedTypes maps the types of defined columns to value types.
@@ -120,6 +121,9 @@ func checkIndexMeta(t *table, im *pb.IndexMeta, taken func(string) bool) *Error 
 	keys := im.GetPrimaryKey()
 	if len(keys) == 0 || len(keys) > maxIndexColumns {
 		return invalid("Index %q has %d index columns, want 1 to %d.", name, len(keys), maxIndexColumns)
+	}
+	if pos := t.pkIndex(keys[0]); pos >= 0 && t.pk[pos].autoInc {
+		return invalid("Index %q: the first index column %q is an AUTO_INCREMENT column.", name, keys[0])
 	}
 	seen := map[string]bool{}
 	for _, k := range keys {

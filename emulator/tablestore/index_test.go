@@ -382,6 +382,27 @@ func TestBadIndexes(t *testing.T) {
 	_, err := c.CreateIndex(&ots.CreateIndexRequest{MainTableName: "nope", IndexMeta: index("i1", []string{"job"})})
 	wantCode(t, err, tablestore.CodeObjectNotExist)
 
+	// An AUTO_INCREMENT column cannot lead an index; a table has at most 32
+	// defined columns.
+	meta := &ots.TableMeta{TableName: "auto"}
+	meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_STRING)
+	meta.AddPrimaryKeyColumnOption("n", ots.PrimaryKeyType_INTEGER, ots.AUTO_INCREMENT)
+	meta.AddDefinedColumn("job", ots.DefinedColumn_STRING)
+	req := &ots.CreateTableRequest{TableMeta: meta, TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &ots.ReservedThroughput{}}
+	req.AddIndexMeta(index("auto_by_n", []string{"n", "job"}))
+	_, err = c.CreateTable(req)
+	if otsCode(err) != tablestore.CodeParameterInvalid || !strings.Contains(err.Error(), "AUTO_INCREMENT") {
+		t.Errorf("an index led by an AUTO_INCREMENT column: %v", err)
+	}
+	req.IndexMetas = []*ots.IndexMeta{index("auto_by_job", []string{"job", "n"})}
+	for i := range 32 {
+		meta.AddDefinedColumn(fmt.Sprint("c", i), ots.DefinedColumn_INTEGER)
+	}
+	_, err = c.CreateTable(req)
+	if otsCode(err) != tablestore.CodeParameterInvalid || !strings.Contains(err.Error(), "defined columns") {
+		t.Errorf("33 defined columns: %v", err)
+	}
+
 	// A table with indexes keeps one version forever, and has at most five.
 	for _, opt := range []*ots.TableOption{{TimeToAlive: -1, MaxVersion: 2}, {TimeToAlive: 86400, MaxVersion: 1}} {
 		meta := &ots.TableMeta{TableName: "versions"}

@@ -154,6 +154,9 @@ func checkSchema(meta *pb.TableMeta) *Error {
 	if autoInc > 1 {
 		return invalid("A table can have at most one AUTO_INCREMENT primary key column, got %d.", autoInc)
 	}
+	if n := len(meta.GetDefinedColumn()); n > maxDefined {
+		return invalid("The table has %d defined columns, more than %d.", n, maxDefined)
+	}
 	for _, c := range meta.GetDefinedColumn() {
 		if err := checkName("defined column", c.GetName()); err != nil {
 			return err
