@@ -62,3 +62,15 @@ func BenchmarkDecodeRange(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDecodeRow decodes the one-row buffer of a PutRow request.
+func BenchmarkDecodeRow(b *testing.B) {
+	buf := Append(nil, benchRow())
+	b.SetBytes(int64(len(buf)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeRow(buf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

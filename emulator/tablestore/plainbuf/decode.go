@@ -34,9 +34,13 @@ func Decode(b []byte) ([]Row, error) {
 	return rows, nil
 }
 
-// DecodeRow decodes a plain buffer that holds exactly one row, as the row
-// field of PutRow, UpdateRow and DeleteRow requests does. It checks what
-// Decode checks, and its result aliases b in the same way.
+// DecodeRow decodes a plain buffer that holds exactly one row, as the
+// primary keys and row changes of requests do. It checks what Decode
+// checks, and its result aliases b in the same way.
+//
+// Zero bytes may follow the row's checksum, as they do in what the Node.js
+// SDK sends (see the package documentation); any other byte after the row
+// is an error.
 func DecodeRow(b []byte) (Row, error) {
 	d := decoder{b: b}
 	if err := d.header(); err != nil {
@@ -50,9 +54,22 @@ func DecodeRow(b []byte) (Row, error) {
 		return Row{}, err
 	}
 	if d.off != len(b) {
-		return Row{}, d.errf("%d bytes after the row, want exactly one row", len(b)-d.off)
+		if err := d.padding(); err != nil {
+			return Row{}, err
+		}
 	}
 	return r, nil
+}
+
+// padding checks that the bytes after the row are all zero.
+func (d *decoder) padding() error {
+	for i := d.off; i < len(d.b); i++ {
+		if d.b[i] != 0 {
+			return d.errAt(i, fmt.Sprintf("%d bytes after the row, want exactly one row: byte 0x%02x at %d is not zero padding",
+				len(d.b)-d.off, d.b[i], i))
+		}
+	}
+	return nil
 }
 
 // decoder reads a plain buffer. inRow, rowN, section, cellN and name locate the

@@ -39,6 +39,45 @@
 // then one byte: 1 if the row carries the delete marker, else 0. The
 // extension is outside every checksum.
 //
+// # Strictness
+//
+// The decoder accepts what the service accepts and refuses the rest. The
+// header, every tag where the grammar puts one, every value's type and
+// length, the op bytes and every cell and row checksum are checked, with
+// no exception.
+//
+// One leniency: DecodeRow, which reads the one-row buffers of requests
+// (primary keys and row changes), accepts zero bytes after the row
+// checksum. The Node.js SDK (npm tablestore, 5.6.5) sends them: it
+// allocates each buffer zero-filled at a size computed beforehand and
+// sends the whole allocation, and that size counts bytes it never writes:
+// one for each INF_MIN, INF_MAX and AUTO_INCREMENT key value (counted with
+// a payload byte they do not have), 5 for each version deleted by an
+// UpdateRow DELETE (counted as a value instead of a timestamp), 22 for
+// each UpdateRow PUT with a timestamp (counted as an extra column named
+// "timestamp"). A GetRange from INF_MIN to INF_MAX over three key columns
+// thus carries three zero bytes after each bound, an auto-increment PutRow
+// one. The service accepts these requests. How many bytes come follows the
+// SDK's size arithmetic, so any number of them is accepted (the request
+// size limit bounds them); they are not part of the Row.
+//
+// Refused all the same, with an *Error naming the byte and its offset:
+//   - a nonzero byte after the row, padding or not: a second row, or
+//     something no SDK writes (whether the service would skip it is not
+//     known, and it most likely means a malformed buffer);
+//   - zero bytes inside a row: after a value, between cells, before the
+//     row checksum, or counted in a value's length (an INF_MIN with a
+//     length of 2);
+//   - zero bytes and no row;
+//   - padding in Decode, whose buffers of rows come from responses and the
+//     store, never from an SDK's request;
+//   - bytes after a filter's column value in DecodeValue: every SDK sizes
+//     those exactly.
+//
+// The Go, Java and Python SDKs write no padding: their bytes for the same
+// rows are identical to Append's, as the fixtures in
+// ../testdata/sdk show.
+//
 // # Extension
 //
 // Stream records carry TAG_EXTENSION with a sequence-info body (TAG_SEQ_INFO

@@ -90,14 +90,18 @@ func TestDecodeOpErrors(t *testing.T) {
 }
 
 func TestDecodeRowCount(t *testing.T) {
-	trailing := append(unhex(t, captured), 0)
+	trailing := append(unhex(t, captured), 0x2a)
 	_, err := Decode(trailing)
-	asError(t, err, "row 1: want TAG_ROW_PK (0x01), got unknown tag (0x00)")
+	asError(t, err, "row 1: want TAG_ROW_PK (0x01), got unknown tag (0x2a)")
 	_, err = DecodeRow(trailing)
-	asError(t, err, "1 bytes after the row, want exactly one row")
+	asError(t, err, "1 bytes after the row, want exactly one row: byte 0x2a at 102 is not zero padding")
 	r := Row{PrimaryKey: pk("id", Int(1))}
+	one := Append(nil, r)
 	_, err = DecodeRow(Append(nil, r, r))
-	asError(t, err, "bytes after the row, want exactly one row")
+	e := asError(t, err, "bytes after the row, want exactly one row: byte 0x01 at")
+	if e.Offset != len(one) {
+		t.Errorf("second row: offset %d, want %d", e.Offset, len(one))
+	}
 	rows, err := Decode(Append(nil, r, r))
 	if err != nil || len(rows) != 2 {
 		t.Fatalf("Decode of two rows: %d rows, %v", len(rows), err)

@@ -1,22 +1,55 @@
 package plainbuf
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // FuzzDecode checks that Decode never panics, fails only with *Error, and
 // that whatever it accepts re-encodes to a canonical buffer holding the
-// same rows.
+// same rows; and that DecodeRow accepts exactly the buffers of one row
+// that Decode accepts, followed by any number of zero bytes.
 func FuzzDecode(f *testing.F) {
 	for _, b := range validBuffers(f) {
 		f.Add(b)
 	}
+	for _, b := range nodeBuffers(f) {
+		f.Add(b)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkDecode(t, b)
-		if r, err := DecodeRow(b); err == nil {
-			if rows, err := Decode(b); err != nil || len(rows) != 1 || !equalRows(rows, []Row{r}) {
-				t.Fatalf("DecodeRow(%x) = %+v, but Decode gives %+v, %v", b, r, rows, err)
+		r, err := DecodeRow(b)
+		if err != nil {
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("DecodeRow(%x): error %v is a %T, want *Error", b, err, err)
 			}
+			if rows, derr := Decode(b); derr == nil && len(rows) == 1 {
+				t.Fatalf("Decode(%x) reads one row, but DecodeRow fails: %v", b, err)
+			}
+			return
+		}
+		n := rowEnd(b)
+		if !allZero(b[n:]) {
+			t.Fatalf("DecodeRow(%x) accepts nonzero bytes after the row at %d", b, n)
+		}
+		if rows, err := Decode(b[:n]); err != nil || len(rows) != 1 || !equalRows(rows, []Row{r}) {
+			t.Fatalf("DecodeRow(%x) = %+v, but Decode of its row gives %+v, %v", b, r, rows, err)
 		}
 	})
+}
+
+// rowEnd returns the offset just past the checksum of the first row of b,
+// which must decode.
+func rowEnd(b []byte) int {
+	d := decoder{b: b}
+	if d.header() != nil {
+		panic("bad header")
+	}
+	if _, err := d.readRow(); err != nil {
+		panic(err)
+	}
+	return d.off
 }
 
 // fuzzTypes and fuzzOps map fuzzer bytes onto valid types and ops.

@@ -1,0 +1,2 @@
+package com.aliyun.ots.thirdparty.com.google.protobuf;
+public class ByteString { }
