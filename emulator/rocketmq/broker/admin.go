@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"encoding/binary"
 	"fmt"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
@@ -91,12 +92,13 @@ func (b *Broker) lookupGroup(id groupID, create bool) (created bool, err error) 
 // records lists topic, group and subscription records to write.
 type records struct {
 	topic, group, sub string
+	start             uint64 // of the subscription
 }
 
 // put writes the non-empty records.
 func (r records) put(w kv.Writer) error {
 	for _, rec := range []struct{ bucket, key string }{
-		{bucketTopic, r.topic}, {bucketGroup, r.group}, {bucketSub, r.sub},
+		{bucketTopic, r.topic}, {bucketGroup, r.group},
 	} {
 		if rec.key == "" {
 			continue
@@ -105,8 +107,16 @@ func (r records) put(w kv.Writer) error {
 			return err
 		}
 	}
+	if r.sub != "" {
+		return w.Put(bucketSub, []byte(r.sub), subRecord(r.start))
+	}
 	return nil
 }
+
+// subRecord is the value of a subscription record: the sequence number the
+// group started at, or was last reset to. (Records written as present,
+// 1, read as "from the first message".)
+func subRecord(start uint64) []byte { return binary.AppendUvarint(nil, start) }
 
 // empty reports whether there is nothing to write.
 func (r records) empty() bool { return r.topic == "" && r.group == "" && r.sub == "" }
@@ -136,8 +146,9 @@ func (b *Broker) join(instance, topic, group string, subscribe bool) (*topicStat
 	}
 	s := t.subs[group]
 	if s == nil {
-		s = t.newSub(group)
+		s = t.newSub(group, t.base)
 		recs.sub = s.key
+		recs.start = s.low
 	}
 	return t, s, recs, nil
 }

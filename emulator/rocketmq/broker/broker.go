@@ -17,6 +17,7 @@ const (
 	DefaultHalfCheckInterval  = 10 * time.Second
 	DefaultHalfLifetime       = 24 * time.Hour
 	DefaultMaxBodySize        = 4 << 20
+	DefaultRetention          = 72 * time.Hour
 )
 
 // Config configures a Broker. The zero value is an in-memory broker on the
@@ -50,6 +51,10 @@ type Config struct {
 	// Strict requires topics and groups to be created with CreateTopic and
 	// CreateGroup; otherwise they are created on first use.
 	Strict bool
+	// Retention is how long a message is kept after it becomes
+	// deliverable, consumed or not (DefaultRetention when 0, the 4.x
+	// series' three days).
+	Retention time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -74,6 +79,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodySize <= 0 {
 		c.MaxBodySize = DefaultMaxBodySize
 	}
+	if c.Retention <= 0 {
+		c.Retention = DefaultRetention
+	}
 	return c
 }
 
@@ -91,12 +99,15 @@ type Broker struct {
 	groups map[groupID]bool
 	timers timerHeap
 	dirty  []dirtyItem
+	// sweepAt is when the earliest retained message expires (0: none is
+	// retained); a timerSweep is scheduled for it.
+	sweepAt int64
 
 	done     chan struct{} // closed by Close
 	rearm    chan struct{} // a timer earlier than the timer goroutine's
 	loopDone chan struct{} // closed when the timer goroutine exits
 
-	published, delivered, acked, deadLettered, committed, rolledBack atomic.Uint64
+	published, delivered, acked, deadLettered, committed, rolledBack, expired atomic.Uint64
 }
 
 // Stats counts the broker's work since Open.
@@ -107,6 +118,7 @@ type Stats struct {
 	DeadLettered uint64 // messages moved to a dead-letter list
 	Committed    uint64 // half messages committed
 	RolledBack   uint64 // half messages rolled back
+	Expired      uint64 // messages removed at the end of their retention
 }
 
 // Open starts a broker on cfg.Store, rebuilding its indexes from the data
@@ -163,6 +175,7 @@ func (b *Broker) Stats() Stats {
 		DeadLettered: b.deadLettered.Load(),
 		Committed:    b.committed.Load(),
 		RolledBack:   b.rolledBack.Load(),
+		Expired:      b.expired.Load(),
 	}
 }
 

@@ -94,12 +94,12 @@ func runProducersConsumers(t *testing.T, b *Broker, group string, producers, con
 	}
 }
 
-// TestConcurrentGroupsDeleteAckedMessages has two groups consume and
+// TestConcurrentGroupsReceiveEveryMessage has two groups consume and
 // acknowledge concurrently while a producer publishes, with deliveries
 // expiring meanwhile, and checks every message reaches both groups and is
-// deleted once both acknowledged it.
-func TestConcurrentGroupsDeleteAckedMessages(t *testing.T) {
-	b, err := Open(Config{InvisibleTime: 20 * time.Millisecond})
+// deleted, with its ack records, once its retention ends.
+func TestConcurrentGroupsReceiveEveryMessage(t *testing.T) {
+	b, err := Open(Config{InvisibleTime: 20 * time.Millisecond, Retention: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,8 +116,15 @@ func TestConcurrentGroupsDeleteAckedMessages(t *testing.T) {
 		}
 	}
 	wg.Wait()
+	if n := countRecords(t, b.store, bucketMsg); n != each {
+		t.Errorf("%d messages retained, want %d", n, each)
+	}
+	b.mu.Lock()
+	b.clock = func() time.Time { return time.Now().Add(time.Hour + time.Second) }
+	b.mu.Unlock()
+	b.Tick()
 	if n := countRecords(t, b.store, bucketMsg) + countRecords(t, b.store, bucketAck); n != 0 {
-		t.Errorf("%d message and ack records left", n)
+		t.Errorf("%d message and ack records left after the retention", n)
 	}
 }
 

@@ -80,8 +80,32 @@ func TestDeadLetteringWithoutTick(t *testing.T) {
 		t.Errorf("%d dead-letter records after redrive", n)
 	}
 	mustAck(t, b, "T", "GID-a", mustConsume(t, b, ConsumeRequest{})...)
-	if n := countRecords(t, b.store, bucketMsg); n != 0 {
-		t.Errorf("%d messages stored after all were acked", n)
+	if ds := mustConsume(t, b, ConsumeRequest{}); len(ds) != 0 {
+		t.Errorf("redriven messages delivered again after their ack: %q", bodies(ds))
+	}
+}
+
+// TestDeadLettersOutliveTheirMessage: a dead letter is retained from when
+// it was dead-lettered, so it stays past its message's own retention.
+func TestDeadLettersOutliveTheirMessage(t *testing.T) {
+	b, clock := newTestBroker(t, Config{InvisibleTime: time.Hour, MaxReconsumeTimes: 1, Retention: 2 * time.Hour})
+	publishBodies(t, b, "T", "dead", "acked")
+	ds := mustConsume(t, b, ConsumeRequest{})
+	mustAck(t, b, "T", "GID-a", ds[1])
+	clock.Advance(time.Hour) // "dead" is dead-lettered an hour after publishing
+	b.Tick()
+	clock.Advance(time.Hour + time.Minute)
+	b.Tick()
+	if n := countRecords(t, b.store, bucketMsg); n != 1 {
+		t.Errorf("%d messages stored past the retention, want the dead letter", n)
+	}
+	if dead, err := b.DeadLetters("", "T", "GID-a"); err != nil || len(dead) != 1 || string(dead[0].Body) != "dead" {
+		t.Fatalf("DeadLetters = %+v, %v", dead, err)
+	}
+	clock.Advance(time.Hour)
+	b.Tick()
+	if n := countRecords(t, b.store, bucketMsg) + countRecords(t, b.store, bucketDead); n != 0 {
+		t.Errorf("%d records left once the dead letter's retention ended", n)
 	}
 }
 

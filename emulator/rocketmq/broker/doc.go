@@ -12,11 +12,23 @@
 // # Model
 //
 // Topics and groups are named within an instance ("ns"; "" is the default
-// instance). A topic is publish/subscribe across groups: every group
-// receives every message of the topic, and the consumers of one group
-// compete for them. A group subscribes to a topic the first time it
-// consumes it and then starts at the earliest message the topic still
-// retains, so messages published before the consumers start are not lost.
+// instance). A topic is a log: messages are appended in publish order and
+// kept for Config.Retention (DefaultRetention, the 72 hours of the 4.x
+// series) from when they become deliverable, whether or not any group
+// consumed them. Every group receives every message of the topic, and the
+// consumers of one group compete for them; each group has its own
+// progress, acknowledgements, tag-filter skips, redeliveries and dead
+// letters, which no other group's consumption changes.
+//
+// A group seen for the first time on a topic starts at the earliest
+// message the topic retains, as Apache RocketMQ starts a new group on a
+// topic whose messages are all still retained, so messages published
+// before the consumers start are not lost. Subscribe starts it elsewhere
+// (the latest message, or the first published at or after a time: a
+// trigger's Offset), and ResetOffset moves an existing group, as the
+// cloud console's consumer-offset reset does. Backlogs reports each
+// group's progress.
+//
 // A strict broker (Config.Strict) requires topics and groups to have been
 // created with CreateTopic and CreateGroup and answers ErrTopicNotExist and
 // ErrGroupNotExist otherwise; a lenient one creates them on first use
@@ -48,8 +60,9 @@
 //
 // A tag expression ("A||B") selects messages by tag; "" and "*" select
 // all. A message that does not match is skipped for the group, as if
-// acknowledged, when a filtered Consume meets it, so consumers of one group
-// should use the same expression.
+// acknowledged, when a filtered Consume meets it; only that group's
+// progress moves, so consumers of one group should use the same
+// expression.
 //
 // # Delayed messages
 //
@@ -120,18 +133,23 @@
 // be skipped or discarded again.
 //
 // Bodies are never kept in memory; per retained message the broker keeps
-// its ID, tag, sharding key and delivery time, per delivered message its
-// delivery bookkeeping, and per delivery a timer entry until the delivery's
-// NextConsumeTime (entries are not removed early on Ack). Consume scans a
-// group's retained messages from the oldest it still needs, so a long
-// backlog of delayed messages, or of a blocked ordered partition, costs
-// time on each call; this suits local development, not production volumes. A message is deleted, with
-// its acknowledgement records, once every group subscribed to its topic
-// has acknowledged or skipped it; dead letters keep it until redriven and
-// acknowledged. A topic no group has consumed keeps all its messages, and a
-// group that stops consuming holds back deletion for its topics. Open
-// rebuilds the indexes from the store, deletes records a crash left behind
-// and deletes messages every group is done with.
+// its ID, tag, sharding key, publish and delivery times, per delivered
+// message and group its delivery bookkeeping, and per delivery a timer
+// entry until the delivery's NextConsumeTime (entries are not removed
+// early on Ack). Consume scans a group's retained messages from the oldest
+// it still needs, so a long backlog of delayed messages, or of a blocked
+// ordered partition, costs time on each call; this suits local
+// development, not production volumes.
+//
+// When a message's retention ends it is deleted with every group's
+// records of it, in the background (a timer, or the next call under
+// Config.Clock); Stats.Expired counts them. A dead letter is kept for a
+// retention time from when it was dead-lettered, even if the message
+// itself is older. A group's position (the first message it is not done
+// with) is a record of its own, so it survives restarts; sequence numbers
+// continue after the messages a restart finds expired. Open rebuilds the
+// indexes from the store, deletes records a crash left behind and
+// deletes expired messages.
 //
 // Close stops the timer goroutine, writes pending bookkeeping and closes
 // the store, which the broker owns (Open leaves it open when it fails). A failed store commit is reported to

@@ -101,10 +101,14 @@ func TestReopenOffersHalfMessagesForCheck(t *testing.T) {
 	wantBodies(t, consumeHalf(t, b), "tx")
 }
 
-func TestAckedMessagesAreDeleted(t *testing.T) {
+// TestRetentionAcrossReopen: messages stay, consumed or not, until their
+// retention ends, also when it ends while the broker is closed; each
+// group's progress (acks, skips) survives the reopen.
+func TestRetentionAcrossReopen(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "mq.db")
 	clock := newFakeClock()
-	b := boltBroker(t, path, clock, Config{})
+	cfg := Config{Retention: 3 * time.Hour}
+	b := boltBroker(t, path, clock, cfg)
 	mustConsume(t, b, ConsumeRequest{Group: "GID-b"}) // subscribe
 	mustPublish(t, b, Message{Topic: "T", Tag: "x", Body: []byte("x")})
 	mustPublish(t, b, Message{Topic: "T", Tag: "y", Body: []byte("y")})
@@ -113,25 +117,35 @@ func TestAckedMessagesAreDeleted(t *testing.T) {
 	wantBodies(t, mustConsume(t, b, ConsumeRequest{Group: "GID-b", Tag: "x"}), "x")
 	closeBroker(t, b)
 
-	b = boltBroker(t, path, clock, Config{})
-	if n := countRecords(t, b.store, bucketMsg); n != 1 {
-		t.Errorf("%d messages stored, want 1 (x, unacked by GID-b)", n)
+	clock.Advance(time.Hour)
+	b = boltBroker(t, path, clock, cfg)
+	if n := countRecords(t, b.store, bucketMsg); n != 2 {
+		t.Errorf("%d messages stored, want 2 (retained)", n)
 	}
-	ds := mustConsume(t, b, ConsumeRequest{Group: "GID-b"})
-	wantBodies(t, ds, "x")
-	mustAck(t, b, "T", "GID-b", ds...)
-	for _, bucket := range []string{bucketMsg, bucketAck, bucketDead, bucketHalf} {
-		if n := countRecords(t, b.store, bucket); n != 0 {
-			t.Errorf("%d records left in %s", n, bucket)
-		}
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Group: "GID-b"}), "x") // y was skipped
+	if ds := mustConsume(t, b, ConsumeRequest{}); len(ds) != 0 {
+		t.Errorf("GID-a's acked messages delivered again: %q", bodies(ds))
 	}
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Group: "GID-new"}), "x", "y")
+	publishBodies(t, b, "T", "later")
 	closeBroker(t, b)
+
+	clock.Advance(2*time.Hour + time.Minute)
+	b = boltBroker(t, path, clock, cfg)
+	defer closeBroker(t, b)
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Group: "GID-other"}), "later")
+	if n := countRecords(t, b.store, bucketMsg); n != 1 {
+		t.Errorf("%d messages stored after the retention of two ended, want 1", n)
+	}
+	if s := b.Stats(); s.Expired != 2 {
+		t.Errorf("stats = %+v, want 2 expired", s)
+	}
 }
 
 func TestReopenDeletesOrphans(t *testing.T) {
 	store := kv.NewMemory()
 	err := store.Update(func(w kv.Writer) error {
-		m := Message{ID: "X", Topic: "T", Body: []byte("kept")}
+		m := Message{ID: "X", Topic: "T", Body: []byte("kept"), PublishTime: newFakeClock().Ms()}
 		if err := w.Put(bucketMsg, seqKey(topicID{"", "T"}.key(), 5), encodeMessage(&m)); err != nil {
 			return err
 		}

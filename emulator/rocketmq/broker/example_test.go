@@ -50,5 +50,5 @@ func Example() {
 	// order 1: delivery 2
 	// ack failures: 0 <nil>
 	// ack again: MessageNotExist
-	// {Published:1 Delivered:2 Acked:1 DeadLettered:0 Committed:0 RolledBack:0}
+	// {Published:1 Delivered:2 Acked:1 DeadLettered:0 Committed:0 RolledBack:0 Expired:0}
 }

@@ -187,7 +187,7 @@ func (b *Broker) takeHalf(id topicID, raw string) (*topicState, *halfEntry, erro
 func (b *Broker) commitHalf(t *topicState, e *halfEntry, key []byte) error {
 	now := b.nowMs()
 	meta := e.meta
-	meta.deliverAt = max(meta.deliverAt, now)
+	meta.born, meta.deliverAt = now, max(meta.deliverAt, now)
 	p := t.add(meta)
 	b.mu.Unlock()
 	err := b.update("commit", func(w kv.Writer) error {

@@ -110,7 +110,7 @@ func checkTimes(m *Message, now int64) error {
 
 // metaOf is the in-memory summary of m.
 func metaOf(m *Message) msgMeta {
-	return msgMeta{id: m.ID, tag: m.Tag, shard: m.ShardingKey, deliverAt: max(m.StartDeliverTime, m.PublishTime)}
+	return msgMeta{id: m.ID, tag: m.Tag, shard: m.ShardingKey, born: m.PublishTime, deliverAt: max(m.StartDeliverTime, m.PublishTime)}
 }
 
 // publishNormal appends m to its topic.
@@ -148,6 +148,7 @@ func (b *Broker) settle(t *topicState, meta *msgMeta, err error) {
 		return
 	}
 	meta.ready = true
+	b.retain(meta)
 	if meta.deliverAt > b.nowMs() {
 		b.schedule(timer{at: meta.deliverAt, kind: timerDue, topic: t})
 		return

@@ -67,7 +67,7 @@ func (rc *recovery) topic(key string) (*topicState, bool) {
 }
 
 // sub returns the subscription named by key, creating it and its group.
-func (rc *recovery) sub(key string) (*subState, bool) {
+func (rc *recovery) sub(key string, start uint64) (*subState, bool) {
 	parts, ok := splitKey(key, 3)
 	if !ok {
 		return nil, false
@@ -77,7 +77,7 @@ func (rc *recovery) sub(key string) (*subState, bool) {
 	if s := t.subs[parts[2]]; s != nil {
 		return s, true
 	}
-	return t.newSub(parts[2]), true
+	return t.newSub(parts[2], start), true
 }
 
 func (rc *recovery) topics(r kv.Reader) error {
@@ -97,10 +97,20 @@ func (rc *recovery) groups(r kv.Reader) error {
 }
 
 func (rc *recovery) subs(r kv.Reader) error {
-	return r.Scan(bucketSub, nil, nil, false, func(k, _ []byte) bool {
-		rc.sub(string(k))
+	var err error
+	scan := r.Scan(bucketSub, nil, nil, false, func(k, v []byte) bool {
+		start, n := binary.Uvarint(v)
+		if n <= 0 {
+			err = fmt.Errorf("broker: recover: malformed subscription record %q", k)
+			return false
+		}
+		rc.sub(string(k), start)
 		return true
 	})
+	if scan != nil {
+		return scan
+	}
+	return err
 }
 
 // messages indexes the stored messages, in sequence order per topic.
@@ -153,7 +163,7 @@ func (rc *recovery) states(r kv.Reader, bucket string, decode func([]byte) (*msg
 	var err error
 	scan := r.Scan(bucket, nil, nil, false, func(k, v []byte) bool {
 		prefix, seq, ok := parseSeqKey(k)
-		s, ok2 := rc.sub(prefix)
+		s, ok2 := rc.sub(prefix, 0)
 		if !ok || !ok2 || s.topic.slot(seq) == nil {
 			rc.orphans = append(rc.orphans, orphan{bucket, append([]byte{}, k...)})
 			return true
@@ -199,23 +209,35 @@ func (rc *recovery) halves(r kv.Reader) error {
 	return err
 }
 
-// settleRecovered advances subscriptions, removes messages every group is
-// done with and schedules the timers of delayed and half messages. b.mu
+// settleRecovered advances subscriptions, schedules the timers of delayed
+// and half messages and removes the messages whose retention ended. b.mu
 // is held.
 func (b *Broker) settleRecovered() {
 	now := b.nowMs()
 	for _, t := range b.topics {
+		// Sequence numbers go on from the furthest a group has started at,
+		// even when the messages before it are gone.
 		for _, s := range t.subs {
+			if s.low > t.end() {
+				if len(t.msgs) == 0 {
+					t.base = s.low
+				}
+				for t.end() < s.low {
+					t.msgs = append(t.msgs, nil)
+				}
+			}
+		}
+		for _, s := range t.subs {
+			s.low = max(s.low, t.base)
 			s.advance()
 		}
 		for seq := t.base; seq < t.end(); seq++ {
 			m := t.slot(seq)
-			switch {
-			case m == nil:
-			case t.doneByAll(seq):
-				t.remove(seq)
-				b.dirty = append(b.dirty, dirtyItem{kind: dirtyRemoved, topic: t, seq: seq})
-			case m.deliverAt > now:
+			if m == nil {
+				continue
+			}
+			b.retain(m)
+			if m.deliverAt > now {
 				b.schedule(timer{at: m.deliverAt, kind: timerDue, topic: t})
 			}
 		}
@@ -223,4 +245,5 @@ func (b *Broker) settleRecovered() {
 			b.readyHalf(t, e)
 		}
 	}
+	b.sweep(now)
 }

@@ -23,6 +23,7 @@ type msgMeta struct {
 	id        string
 	tag       string
 	shard     string
+	born      int64 // publish time, ms
 	deliverAt int64 // ms
 	ready     bool  // committed to the store
 }
@@ -115,13 +116,14 @@ func (t *topicState) signalHalf() {
 	t.halfWake = make(chan struct{})
 }
 
-// newSub subscribes group to t, starting at the earliest retained message.
-func (t *topicState) newSub(group string) *subState {
+// newSub subscribes group to t, starting at the message start or, when
+// it is gone, the earliest retained one.
+func (t *topicState) newSub(group string, start uint64) *subState {
 	s := &subState{
 		topic:  t,
 		group:  group,
 		key:    subKey(t.id, group),
-		low:    t.base,
+		low:    max(start, t.base),
 		states: map[uint64]*msgState{},
 	}
 	s.scope = scopeOf(s.key)
@@ -145,20 +147,6 @@ func (s *subState) advance() {
 		delete(s.states, s.low)
 		s.low++
 	}
-}
-
-// doneByAll reports whether every subscription is done with seq. A topic
-// nobody subscribes to keeps its messages.
-func (t *topicState) doneByAll(seq uint64) bool {
-	if len(t.subs) == 0 {
-		return false
-	}
-	for _, s := range t.subs {
-		if !s.done(seq) {
-			return false
-		}
-	}
-	return true
 }
 
 // remove forgets message seq: every group is done with it, or its publish

@@ -125,8 +125,9 @@ func decodeDead(rec []byte) (*msgState, error) {
 	return st, d.err
 }
 
-// markDone records that s is done with seq (acknowledged or skipped) and
-// removes the message once every group is done with it. b.mu is held.
+// markDone records that s is done with seq (acknowledged or skipped).
+// The message stays for the other groups until its retention ends. b.mu
+// is held.
 func (b *Broker) markDone(s *subState, seq uint64) {
 	st := s.states[seq]
 	if st == nil {
@@ -135,12 +136,6 @@ func (b *Broker) markDone(s *subState, seq uint64) {
 	}
 	st.phase = phaseDone
 	b.dirty = append(b.dirty, dirtyItem{kind: dirtyState, sub: s, seq: seq})
-	t := s.topic
-	if t.doneByAll(seq) {
-		t.remove(seq)
-		b.dirty = append(b.dirty, dirtyItem{kind: dirtyRemoved, topic: t, seq: seq})
-		return
-	}
 	s.advance()
 }
 

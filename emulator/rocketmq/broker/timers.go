@@ -12,6 +12,7 @@ const (
 	timerDue                        // a delayed message becomes deliverable
 	timerHalfCheck                  // a half message may be offered to ConsumeHalf
 	timerHalfDrop                   // an unresolved half message is discarded
+	timerSweep                      // the earliest retained message expires
 )
 
 // timer is an entry of the broker's timer heap. Entries are not removed
@@ -66,6 +67,8 @@ func (b *Broker) expire(now int64) {
 			t.topic.signalHalf()
 		case timerHalfDrop:
 			b.dropHalf(t.topic, t.seq, now)
+		case timerSweep:
+			b.sweep(now)
 		}
 	}
 }
