@@ -3,6 +3,10 @@ package broker
 import (
 	"encoding/binary"
 	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
@@ -64,7 +68,7 @@ func (b *Broker) lookupTopic(id topicID, create bool) (t *topicState, created bo
 		return t, false, nil
 	}
 	if b.cfg.Strict {
-		return nil, false, fmt.Errorf("%w: topic %q in instance %q", ErrTopicNotExist, id.topic, id.instance)
+		return nil, false, b.unknownTopic(id)
 	}
 	if !create {
 		return nil, false, nil
@@ -72,6 +76,57 @@ func (b *Broker) lookupTopic(id topicID, create bool) (t *topicState, created bo
 	t = newTopicState(id)
 	b.topics[id] = t
 	return t, true, nil
+}
+
+// unknownTopic is the ErrTopicNotExist for id, naming the topics its
+// instance has or, when the instance has none, the instances that have
+// topics, so that a missing or mistyped name shows at once. b.mu is held.
+func (b *Broker) unknownTopic(id topicID) error {
+	var topics []string
+	instances := map[string]bool{}
+	for tid := range b.topics {
+		instances[tid.instance] = true
+		if tid.instance == id.instance {
+			topics = append(topics, tid.topic)
+		}
+	}
+	if len(topics) > 0 {
+		return fmt.Errorf("%w: topic %q in instance %s; its topics: %s",
+			ErrTopicNotExist, id.topic, instanceName(id.instance), listNames(topics, strconv.Quote))
+	}
+	known := "none has topics"
+	if len(instances) > 0 {
+		known = "instances with topics: " + listNames(slices.Collect(maps.Keys(instances)), instanceName)
+	}
+	return fmt.Errorf("%w: topic %q in instance %s, which has no topics (%s)",
+		ErrTopicNotExist, id.topic, instanceName(id.instance), known)
+}
+
+// instanceName quotes an instance ID for messages; "" is the default
+// instance, which requests without an instance address.
+func instanceName(instance string) string {
+	if instance == "" {
+		return `"" (the default instance: no instance given)`
+	}
+	return strconv.Quote(instance)
+}
+
+// listNames formats names sorted, at most 16 of them.
+func listNames(names []string, format func(string) string) string {
+	const most = 16
+	slices.Sort(names)
+	var sb strings.Builder
+	for i, n := range names {
+		if i == most {
+			fmt.Fprintf(&sb, " and %d more", len(names)-most)
+			break
+		}
+		if i > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(format(n))
+	}
+	return sb.String()
 }
 
 // lookupGroup checks the group like lookupTopic and reports whether it

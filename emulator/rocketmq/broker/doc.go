@@ -157,13 +157,26 @@
 //
 // # Validation
 //
-// Topic and group names are 1..64 characters of [A-Za-z0-9_%-] (CID- and
-// GID- prefixes included); instance IDs up to 128 of [A-Za-z0-9_%.-] or
-// empty. Bodies are at most MaxBodySize (ErrBodyTooLarge); an empty body
-// is accepted. Tags are at most 128 characters without '|'. Property keys
-// and values, Keys and ShardingKey must not contain ' " < > & : | (the
-// SDK's rule), property keys must not be empty, and the SDK's special keys
-// (KEYS, __STARTDELIVERTIME, __TransCheckT, __SHARDINGKEY) must be given
-// as Message fields, not Properties. Errors wrap ErrInvalidArgument and
-// name what was wrong.
+// The limits are the 4.x series' ("Limits", ApsaraMQ for RocketMQ 4.x,
+// https://www.alibabacloud.com/help/doc-detail/85006.html): a topic name
+// is at most 64 characters; a message body at most 4 MB for normal and
+// ordered messages and 64 KB for transactional, scheduled and delayed ones
+// (MaxTimedBodySize, ErrBodyTooLarge); a message's custom properties at
+// most 16 KB in all (MaxPropertiesSize; counted as the SDK sends them,
+// "key:value|", Keys and ShardingKey included, ErrInvalidArgument); a
+// delay at most 40 days; messages kept 3 days. Group IDs are 2 to 64
+// letters, digits, '-' and '_' (the CreateConsumerGroup API's rule).
+//
+// Topic names are 1..64 characters of [A-Za-z0-9_%-] ('%' for the
+// %RETRY% and %DLQ% topics of the native protocols); groups as above;
+// instance IDs up to 128 of [A-Za-z0-9_%.-] or empty. Config.MaxBodySize
+// lowers the body limits; an empty body is accepted. Tags are at most 128
+// characters without '|'. Property keys and values, Keys and ShardingKey
+// must not contain ' " < > & : | (the SDK's rule), property keys must not
+// be empty, and the SDK's special keys (KEYS, __STARTDELIVERTIME,
+// __TransCheckT, __SHARDINGKEY) must be given as Message fields, not
+// Properties. Errors wrap ErrInvalidArgument and name what was wrong.
+// ErrTopicNotExist names the topics the instance has or, when it has
+// none, the instances that have topics: a request that forgot its
+// instance addresses the default instance "".
 package broker

@@ -100,7 +100,7 @@ func (b *Broker) ResetOffset(instance, topic, group string, p Position) (int, er
 	}
 	t, _, err := b.lookupTopic(topicID{instance, topic}, false)
 	if err == nil && t == nil {
-		err = fmt.Errorf("%w: topic %q in instance %q", ErrTopicNotExist, topic, instance)
+		err = b.unknownTopic(topicID{instance, topic})
 	}
 	var s *subState
 	if err == nil {

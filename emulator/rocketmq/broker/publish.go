@@ -70,8 +70,15 @@ func (b *Broker) checkMessage(m *Message, now int64) error {
 	if err := checkNames(m.Instance, m.Topic, nil); err != nil {
 		return err
 	}
-	if len(m.Body) > b.cfg.MaxBodySize {
-		return fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, len(m.Body), b.cfg.MaxBodySize)
+	if limit := b.cfg.MaxBodySize; len(m.Body) > limit {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, len(m.Body), limit)
+	}
+	if limit := min(b.cfg.MaxBodySize, MaxTimedBodySize); len(m.Body) > limit && (m.StartDeliverTime > 0 || m.TransCheckImmunity > 0) {
+		kind := "delayed"
+		if m.TransCheckImmunity > 0 {
+			kind = "transactional"
+		}
+		return fmt.Errorf("%w: %d bytes, limit %d for a %s message", ErrBodyTooLarge, len(m.Body), limit, kind)
 	}
 	if err := checkTag(m.Tag); err != nil {
 		return err
@@ -90,7 +97,25 @@ func (b *Broker) checkMessage(m *Message, now int64) error {
 	if err := checkProperty("__SHARDINGKEY", m.ShardingKey); err != nil {
 		return err
 	}
+	if n := propertiesSize(m); n > MaxPropertiesSize {
+		return invalid("properties are %d bytes as sent (key:value| each, Keys and ShardingKey included), limit %d", n, MaxPropertiesSize)
+	}
 	return checkTimes(m, now)
+}
+
+// propertiesSize is the size of m's properties in the SDK's encoding.
+func propertiesSize(m *Message) int {
+	n := 0
+	for k, v := range m.Properties {
+		n += len(k) + len(v) + 2
+	}
+	if m.Keys != "" {
+		n += len("KEYS") + len(m.Keys) + 2
+	}
+	if m.ShardingKey != "" {
+		n += len("__SHARDINGKEY") + len(m.ShardingKey) + 2
+	}
+	return n
 }
 
 // checkTimes validates StartDeliverTime and TransCheckImmunity.

@@ -6,10 +6,19 @@ import (
 	"time"
 )
 
-// Limits checked by the broker.
+// Limits checked by the broker: the 4.x series' limits (see the package
+// documentation for the sources).
 const (
 	// MaxNameLen bounds topic and group names.
 	MaxNameLen = 64
+	// MinGroupLen is the shortest group name.
+	MinGroupLen = 2
+	// MaxTimedBodySize bounds the body of a delayed (StartDeliverTime
+	// set) or transactional message.
+	MaxTimedBodySize = 64 << 10
+	// MaxPropertiesSize bounds a message's properties (user properties,
+	// Keys and ShardingKey) as the SDK sends them, "key:value|" each.
+	MaxPropertiesSize = 16 << 10
 	// MaxInstanceLen bounds instance IDs.
 	MaxInstanceLen = 128
 	// MaxTagLen bounds a message tag.
@@ -36,8 +45,10 @@ var reservedProperties = map[string]string{
 	"__SHARDINGKEY":      "ShardingKey",
 }
 
-// checkName validates a topic or group name: 1 to MaxNameLen characters of
-// [A-Za-z0-9_%-].
+// checkName validates a topic name (1 to MaxNameLen characters of
+// [A-Za-z0-9_%-], '%' for the %RETRY% and %DLQ% topics of the native
+// protocols) or a group name (MinGroupLen to MaxNameLen characters of
+// [A-Za-z0-9_-]).
 func checkName(kind, name string) error {
 	if name == "" {
 		return invalid("%s name is empty", kind)
@@ -45,9 +56,17 @@ func checkName(kind, name string) error {
 	if len(name) > MaxNameLen {
 		return invalid("%s name %q is %d characters, limit %d", kind, name, len(name), MaxNameLen)
 	}
+	group := kind == "group"
+	if group && len(name) < MinGroupLen {
+		return invalid("group name %q is %d character, at least %d", name, len(name), MinGroupLen)
+	}
 	for i := 0; i < len(name); i++ {
-		if !nameChar(name[i]) {
-			return invalid("%s name %q: character %q not allowed (use A-Z a-z 0-9 _ %% -)", kind, name, name[i])
+		if c := name[i]; !nameChar(c) || group && c == '%' {
+			allowed := "A-Z a-z 0-9 _ % -"
+			if group {
+				allowed = "A-Z a-z 0-9 _ -"
+			}
+			return invalid("%s name %q: character %q not allowed (use %s)", kind, name, c, allowed)
 		}
 	}
 	return nil

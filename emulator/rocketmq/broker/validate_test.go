@@ -106,3 +106,67 @@ func TestValidation(t *testing.T) {
 		t.Errorf("Redrive: %v", err)
 	}
 }
+
+// TestUnknownTopicNamesTheKnownOnes checks that ErrTopicNotExist says
+// which topics the instance has or, for an instance without topics, which
+// instances have them, so a missing instance shows at once.
+func TestUnknownTopicNamesTheKnownOnes(t *testing.T) {
+	b, _ := newTestBroker(t, Config{Strict: true})
+	_, err := b.Publish(ctx, Message{Topic: "orders"})
+	if !errors.Is(err, ErrTopicNotExist) || !strings.Contains(err.Error(), "none has topics") {
+		t.Fatalf("empty broker: %v", err)
+	}
+	for _, topic := range []string{"orders", "players"} {
+		if err := b.CreateTopic("MQ_INST_1", topic); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err = b.Publish(ctx, Message{Instance: "MQ_INST_1", Topic: "order"})
+	if !errors.Is(err, ErrTopicNotExist) || !strings.Contains(err.Error(), `its topics: "orders", "players"`) {
+		t.Fatalf("mistyped topic: %v", err)
+	}
+	_, err = b.Publish(ctx, Message{Topic: "orders"})
+	if !errors.Is(err, ErrTopicNotExist) || !strings.Contains(err.Error(), "the default instance") ||
+		!strings.Contains(err.Error(), `instances with topics: "MQ_INST_1"`) {
+		t.Fatalf("missing instance: %v", err)
+	}
+	if _, err := b.ResetOffset("MQ_INST_2", "orders", "GID-a", Position{}); !errors.Is(err, ErrTopicNotExist) || !strings.Contains(err.Error(), `"MQ_INST_1"`) {
+		t.Fatalf("ResetOffset in an unknown instance: %v", err)
+	}
+}
+
+// TestServiceLimits checks the 4.x series' limits: group names, the body
+// of delayed and transactional messages, the size of properties.
+func TestServiceLimits(t *testing.T) {
+	b, clock := newTestBroker(t, Config{})
+	for _, g := range []string{"G", "GID%x", "GID.x", strings.Repeat("g", MaxNameLen+1)} {
+		if _, err := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: g, Max: 1}); !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "group name") {
+			t.Errorf("group %q: %v", g, err)
+		}
+	}
+	for _, g := range []string{"GI", "GID_a-b", strings.Repeat("g", MaxNameLen)} {
+		if _, err := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: g, Max: 1}); err != nil {
+			t.Errorf("group %q: %v", g, err)
+		}
+	}
+
+	big := make([]byte, MaxTimedBodySize+1)
+	later := clock.Ms() + 60_000
+	if _, err := b.Publish(ctx, Message{Topic: "T", Body: big, StartDeliverTime: later}); !errors.Is(err, ErrBodyTooLarge) || !strings.Contains(err.Error(), "delayed") {
+		t.Errorf("delayed message of %d bytes: %v", len(big), err)
+	}
+	if _, err := b.Publish(ctx, Message{Topic: "T", Body: big, TransCheckImmunity: 10}); !errors.Is(err, ErrBodyTooLarge) || !strings.Contains(err.Error(), "transactional") {
+		t.Errorf("transactional message of %d bytes: %v", len(big), err)
+	}
+	mustPublish(t, b, Message{Topic: "T", Body: big})
+	mustPublish(t, b, Message{Topic: "T", Body: big[:MaxTimedBodySize], StartDeliverTime: later})
+	if _, err := b.Publish(ctx, Message{Topic: "T", Body: make([]byte, DefaultMaxBodySize+1)}); !errors.Is(err, ErrBodyTooLarge) {
+		t.Errorf("normal message over 4 MB: %v", err)
+	}
+
+	props := map[string]string{"k": strings.Repeat("v", MaxPropertiesSize-3)} // "k:" + value + "|" is the limit
+	mustPublish(t, b, Message{Topic: "T", Properties: props})
+	if _, err := b.Publish(ctx, Message{Topic: "T", Properties: props, Keys: "a"}); !errors.Is(err, ErrInvalidArgument) || !strings.Contains(err.Error(), "properties are") {
+		t.Errorf("properties one key over the limit: %v", err)
+	}
+}
