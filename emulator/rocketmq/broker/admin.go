@@ -23,16 +23,18 @@ func (b *Broker) CreateTopic(instance, topic string) error {
 	if err := b.lockOpen(); err != nil {
 		return err
 	}
-	_, exists := b.topics[id]
+	t, exists := b.topics[id]
 	if !exists {
-		b.topics[id] = newTopicState(id)
+		t = newTopicState(id, b.cfg.Queues)
+		b.topics[id] = t
 	}
 	b.mu.Unlock()
 	if exists {
 		return nil
 	}
+	rec := topicRecord(t)
 	return b.update("create topic", func(w kv.Writer) error {
-		return w.Put(bucketTopic, []byte(id.key()), present)
+		return w.Put(bucketTopic, []byte(id.key()), rec)
 	})
 }
 
@@ -73,7 +75,7 @@ func (b *Broker) lookupTopic(id topicID, create bool) (t *topicState, created bo
 	if !create {
 		return nil, false, nil
 	}
-	t = newTopicState(id)
+	t = newTopicState(id, b.cfg.Queues)
 	b.topics[id] = t
 	return t, true, nil
 }
@@ -147,18 +149,19 @@ func (b *Broker) lookupGroup(id groupID, create bool) (created bool, err error) 
 // records lists topic, group and subscription records to write.
 type records struct {
 	topic, group, sub string
+	topicRec          []byte // of a new topic
 	start             uint64 // of the subscription
 }
 
 // put writes the non-empty records.
 func (r records) put(w kv.Writer) error {
-	for _, rec := range []struct{ bucket, key string }{
-		{bucketTopic, r.topic}, {bucketGroup, r.group},
-	} {
-		if rec.key == "" {
-			continue
+	if r.topic != "" {
+		if err := w.Put(bucketTopic, []byte(r.topic), r.topicRec); err != nil {
+			return err
 		}
-		if err := w.Put(rec.bucket, []byte(rec.key), present); err != nil {
+	}
+	if r.group != "" {
+		if err := w.Put(bucketGroup, []byte(r.group), present); err != nil {
 			return err
 		}
 	}
@@ -191,7 +194,7 @@ func (b *Broker) join(instance, topic, group string, subscribe bool) (*topicStat
 		return nil, nil, recs, err
 	}
 	if tc {
-		recs.topic = t.key
+		recs.topic, recs.topicRec = t.key, topicRecord(t)
 	}
 	if gc {
 		recs.group = gid.key()

@@ -55,6 +55,10 @@ type Config struct {
 	// deliverable, consumed or not (DefaultRetention when 0, the 4.x
 	// series' three days).
 	Retention time.Duration
+	// Queues is how many queues a topic gets when it is created
+	// (DefaultQueues when 0, at most MaxQueues). A topic keeps its number
+	// of queues across restarts.
+	Queues int
 }
 
 func (c Config) withDefaults() Config {
@@ -82,6 +86,10 @@ func (c Config) withDefaults() Config {
 	if c.Retention <= 0 {
 		c.Retention = DefaultRetention
 	}
+	if c.Queues <= 0 {
+		c.Queues = DefaultQueues
+	}
+	c.Queues = min(c.Queues, MaxQueues)
 	return c
 }
 

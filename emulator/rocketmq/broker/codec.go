@@ -8,8 +8,12 @@ import (
 	"slices"
 )
 
-// Record format version of encoded messages.
-const recordVersion = 1
+// Record format versions of encoded messages: version 2 adds the queue
+// and queue offset.
+const (
+	recordVersion1 = 1
+	recordVersion  = 2
+)
 
 // encodeMessage serializes m: a version byte, length-prefixed strings,
 // varint numbers, the properties sorted by key, and the body last.
@@ -27,6 +31,8 @@ func encodeMessage(m *Message) []byte {
 	b = binary.AppendVarint(b, m.StartDeliverTime)
 	b = binary.AppendVarint(b, int64(m.TransCheckImmunity))
 	b = binary.AppendVarint(b, m.PublishTime)
+	b = binary.AppendVarint(b, int64(m.QueueID))
+	b = binary.AppendVarint(b, m.QueueOffset)
 	b = binary.AppendUvarint(b, uint64(len(m.Properties)))
 	for _, k := range slices.Sorted(maps.Keys(m.Properties)) {
 		b = appendString(b, k)
@@ -95,7 +101,7 @@ func (d *decoder) string() string { return string(d.bytes()) }
 // withBody it leaves Body nil; with it, Body is a copy.
 func decodeMessage(rec []byte, withBody bool) (Message, error) {
 	var m Message
-	if len(rec) == 0 || rec[0] != recordVersion {
+	if len(rec) == 0 || rec[0] != recordVersion && rec[0] != recordVersion1 {
 		return m, fmt.Errorf("broker: message record: unknown format")
 	}
 	d := &decoder{b: rec[1:]}
@@ -105,6 +111,10 @@ func decodeMessage(rec []byte, withBody bool) (Message, error) {
 	m.StartDeliverTime = d.varint()
 	m.TransCheckImmunity = int(d.varint())
 	m.PublishTime = d.varint()
+	m.QueueID, m.QueueOffset = -1, -1 // version 1: recovery assigns them
+	if rec[0] == recordVersion {
+		m.QueueID, m.QueueOffset = int(d.varint()), d.varint()
+	}
 	if n := d.uvarint(); n > 0 && d.err == nil {
 		m.Properties = make(map[string]string, min(n, 1024))
 		for i := uint64(0); i < n && d.err == nil; i++ {

@@ -33,6 +33,7 @@ type ConsumeRequest struct {
 // pick is a message chosen for a delivery, with its delivery bookkeeping.
 type pick struct {
 	seq      uint64
+	qoff     int64 // queue offset; -1 for half messages
 	handle   string
 	consumed int
 	first    int64
@@ -161,6 +162,7 @@ func (b *Broker) deliveries(t *topicState, picks []pick) ([]Delivery, error) {
 		if msgs[i].ID == "" {
 			continue
 		}
+		msgs[i].QueueOffset = p.qoff // a delayed message's record predates it
 		out = append(out, Delivery{Message: msgs[i], ReceiptHandle: p.handle,
 			ConsumedTimes: p.consumed, FirstConsumeTime: p.first, NextConsumeTime: p.next})
 	}

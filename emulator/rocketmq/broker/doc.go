@@ -35,6 +35,28 @@
 // (Publish creates the topic; Consume and ConsumeHalf the topic and group;
 // Ack, DeadLetters and Redrive create nothing).
 //
+// # Queues and offsets
+//
+// A topic is split into queues (Config.Queues, DefaultQueues = 8, the
+// number a topic keeps for life), as in Apache RocketMQ: each message is in
+// one queue at one offset, offsets of a queue are consecutive from 0, and
+// Queues reports each queue's min offset (the oldest retained) and max
+// offset (the next to be given). Publish chooses the queue (the hash of
+// ShardingKey, so a key's messages share a queue, else each queue in
+// turn); PublishToQueue takes the producer's choice. A delayed message is
+// in no queue until it is due (QueueOffset -1) and then takes the next
+// offset of its queue, so it never holds back the messages after it; a
+// half message takes its place when committed.
+//
+// Groups consume in one of two ways, each with its own state. Consume
+// (MQ HTTP, EventBridge, the 5.x protocol) hands out messages with
+// receipt handles and keeps each message's acknowledgement per group, as
+// described below. Pull (the remoting protocol) reads a queue from an
+// offset and changes nothing; the consumer commits its progress per queue
+// with CommitOffset, and CommittedOffset reads it back. ResetOffset moves
+// both; Backlogs counts both. Numbering of sequence numbers and offsets
+// goes on across restarts, also after every message expired.
+//
 // # Deliveries and receipt handles
 //
 // Consume returns up to Max (1..16) messages in publish order and makes

@@ -90,7 +90,7 @@ func (b *Broker) offerHalf(t *topicState, e *halfEntry, now int64) pick {
 	}
 	b.schedule(timer{at: e.nextOffer, kind: timerHalfCheck, topic: t, seq: e.seq})
 	h := handle{kind: handleHalf, scope: t.scope, seq: e.seq, nonce: e.nonce, expires: e.expires}
-	return pick{seq: e.seq, handle: h.String(), consumed: e.consumed, first: e.first, next: e.nextOffer}
+	return pick{seq: e.seq, qoff: -1, handle: h.String(), consumed: e.consumed, first: e.first, next: e.nextOffer}
 }
 
 func cmpUint(a, b uint64) int {
@@ -188,7 +188,7 @@ func (b *Broker) commitHalf(t *topicState, e *halfEntry, key []byte) error {
 	now := b.nowMs()
 	meta := e.meta
 	meta.born, meta.deliverAt = now, max(meta.deliverAt, now)
-	p := t.add(meta)
+	p := t.add(meta, e.queue, now)
 	b.mu.Unlock()
 	err := b.update("commit", func(w kv.Writer) error {
 		v := w.Get(bucketHalf, key)
@@ -200,6 +200,7 @@ func (b *Broker) commitHalf(t *topicState, e *halfEntry, key []byte) error {
 			return err
 		}
 		m.PublishTime = now
+		m.QueueID, m.QueueOffset = p.queue, queueOffset(p)
 		if err := w.Put(bucketMsg, seqKey(t.key, p.seq), encodeMessage(&m)); err != nil {
 			return err
 		}

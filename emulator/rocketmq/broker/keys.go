@@ -8,13 +8,15 @@ import (
 // Buckets of the store. Names are validated to exclude NUL, which
 // separates the parts of a key.
 const (
-	bucketTopic = "rocketmq.topic" // instance NUL topic → 1
-	bucketGroup = "rocketmq.group" // instance NUL group → 1
-	bucketSub   = "rocketmq.sub"   // instance NUL topic NUL group → 1
-	bucketMsg   = "rocketmq.msg"   // topic key NUL seq → message record
-	bucketAck   = "rocketmq.ack"   // sub key NUL seq → ackAcked or ackSkipped
-	bucketDead  = "rocketmq.dead"  // sub key NUL seq → dead-letter record
-	bucketHalf  = "rocketmq.half"  // topic key NUL seq → nonce + message record
+	bucketTopic = "rocketmq.topic"  // instance NUL topic → 1
+	bucketGroup = "rocketmq.group"  // instance NUL group → 1
+	bucketSub   = "rocketmq.sub"    // instance NUL topic NUL group → 1
+	bucketMsg   = "rocketmq.msg"    // topic key NUL seq → message record
+	bucketAck   = "rocketmq.ack"    // sub key NUL seq → ackAcked or ackSkipped
+	bucketDead  = "rocketmq.dead"   // sub key NUL seq → dead-letter record
+	bucketHalf  = "rocketmq.half"   // topic key NUL seq → nonce + message record
+	bucketQPos  = "rocketmq.qpos"   // topic key NUL seq → queue offset of a delayed message, once due
+	bucketOff   = "rocketmq.offset" // sub key NUL queue → committed offset
 )
 
 // Values of ack records.

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"time"
@@ -89,8 +90,10 @@ func (b *Broker) Subscribe(instance, topic, group string, start Position) (bool,
 // console's "reset consumer offset" does: the group is then done with
 // every message before p and with none from p on, so those are delivered
 // again, acknowledged, skipped or dead-lettered before or not. Deliveries
-// in flight end (their handles answer MessageNotExist). It returns the
-// number of retained messages the group now has to consume.
+// in flight end (their handles answer MessageNotExist). The committed
+// offsets of a group that consumes by pulling queues move to the same
+// place in each queue. It returns the number of retained messages the
+// group now has to consume.
 func (b *Broker) ResetOffset(instance, topic, group string, p Position) (int, error) {
 	if err := checkNames(instance, topic, &group); err != nil {
 		return 0, err
@@ -98,38 +101,61 @@ func (b *Broker) ResetOffset(instance, topic, group string, p Position) (int, er
 	if err := b.lockOpen(); err != nil {
 		return 0, err
 	}
-	t, _, err := b.lookupTopic(topicID{instance, topic}, false)
-	if err == nil && t == nil {
-		err = b.unknownTopic(topicID{instance, topic})
-	}
+	t, err := b.existingTopic(topicID{instance, topic})
 	var s *subState
+	pulls := false
 	if err == nil {
-		if s = t.subs[group]; s == nil {
-			err = fmt.Errorf("%w: group %q has not consumed topic %q of instance %q", ErrGroupNotExist, group, topic, instance)
+		s, pulls = t.subs[group], t.offsets[group] != nil
+		if s == nil && !pulls {
+			err = fmt.Errorf("%w: group %q has not consumed topic %q of instance %s", ErrGroupNotExist, group, topic, instanceName(instance))
 		}
 	}
+	b.mu.Unlock()
 	if err != nil {
-		b.mu.Unlock()
 		return 0, err
 	}
-	b.mu.Unlock()
 	// The reset happens within the store transaction that deletes the
 	// group's records, so acknowledgements written around it stay in
 	// line with memory.
 	pending := 0
 	err = b.update("reset offset", func(w kv.Writer) error {
 		b.mu.Lock()
-		s.low = t.seqAt(p)
-		clear(s.states)
-		s.advance()
-		for seq := s.low; seq < t.end(); seq++ {
-			if m := t.slot(seq); m != nil && m.ready {
-				pending++
+		var start uint64
+		if s != nil {
+			s.low = t.seqAt(p)
+			clear(s.states)
+			s.advance()
+			for seq := s.low; seq < t.end(); seq++ {
+				if m := t.slot(seq); m != nil && m.ready {
+					pending++
+				}
+			}
+			start = s.low
+		}
+		var offs []int64
+		if pulls {
+			offs = t.committed(group)
+			n := 0
+			for q := range t.queues {
+				off := t.queueAt(q, p)
+				offs[q] = int64(off)
+				n += t.queues[q].retainedFrom(off)
+			}
+			offs = slices.Clone(offs)
+			if s == nil {
+				pending = n
 			}
 		}
-		start := s.low
 		t.signal()
 		b.mu.Unlock()
+		for q, off := range offs {
+			if err := w.Put(bucketOff, offsetKey(t, group, q), binary.AppendUvarint(nil, uint64(off))); err != nil {
+				return err
+			}
+		}
+		if s == nil {
+			return nil
+		}
 		for _, bucket := range []string{bucketAck, bucketDead} {
 			if err := deletePrefix(w, bucket, s.key); err != nil {
 				return err
@@ -138,6 +164,28 @@ func (b *Broker) ResetOffset(instance, topic, group string, p Position) (int, er
 		return w.Put(bucketSub, []byte(s.key), subRecord(start))
 	})
 	return pending, err
+}
+
+// queueAt is the offset of p in queue q. b.mu is held.
+func (t *topicState) queueAt(q int, p Position) uint64 {
+	switch p.From {
+	case FromLatest:
+		return t.queues[q].next()
+	case FromTime:
+		return t.offsetAt(q, p.Time.UnixMilli())
+	}
+	return t.queues[q].base
+}
+
+// retainedFrom counts the messages of q at offset off or later.
+func (q *queueLog) retainedFrom(off uint64) int {
+	n := 0
+	for o := max(off, q.base); o < q.next(); o++ {
+		if q.at(o) != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // deletePrefix deletes the records of bucket keyed by seqKey(prefix, ...).
@@ -177,6 +225,30 @@ type Backlog struct {
 	Retained int
 }
 
+// pullBacklog is the backlog of a group that pulls queues: the messages
+// at or after its committed offsets (from the start of a queue it has
+// committed nothing for). b.mu is held.
+func (t *topicState) pullBacklog(group string, offs []int64) Backlog {
+	bl := Backlog{Instance: t.id.instance, Topic: t.id.topic, Group: group}
+	for q := range t.queues {
+		ql := &t.queues[q]
+		from := ql.base
+		if offs[q] >= 0 {
+			from = max(from, uint64(offs[q]))
+		}
+		bl.Ready += ql.retainedFrom(from)
+		for o := from; o < ql.next(); o++ {
+			if m := t.slot(ql.at(o)); m != nil {
+				if born := time.UnixMilli(m.deliverAt); bl.Oldest.IsZero() || born.Before(bl.Oldest) {
+					bl.Oldest = born
+				}
+				break
+			}
+		}
+	}
+	return bl
+}
+
 // Backlogs returns the backlog of every group of instance in every topic
 // it consumes, sorted by topic then group.
 func (b *Broker) Backlogs(instance string) ([]Backlog, error) {
@@ -201,6 +273,14 @@ func (b *Broker) Backlogs(instance string) ([]Backlog, error) {
 		}
 		for _, s := range t.subs {
 			bl := s.backlog()
+			bl.Retained = retained
+			out = append(out, bl)
+		}
+		for group, offs := range t.offsets {
+			if t.subs[group] != nil {
+				continue
+			}
+			bl := t.pullBacklog(group, offs)
 			bl.Retained = retained
 			out = append(out, bl)
 		}

@@ -28,6 +28,11 @@ type Message struct {
 	TransCheckImmunity int               // __TransCheckT, seconds; > 0 makes a half message
 	PublishTime        int64             // ms, set by Publish (by Commit for half messages)
 	BodyMD5            string            // uppercase hex MD5 of Body, set by Publish
+	// QueueID is the queue of the topic the message is in; QueueOffset its
+	// offset there, -1 while a delayed message is not due (it takes the
+	// next offset of its queue when it is) and for half messages.
+	QueueID     int
+	QueueOffset int64
 }
 
 // PublishResult is the answer to Publish.
@@ -37,11 +42,29 @@ type PublishResult struct {
 	// ReceiptHandle is set for half messages only: Commit or Rollback it
 	// until the immunity time has passed.
 	ReceiptHandle string
+	// QueueID and QueueOffset are where the message is, as in Message.
+	QueueID     int
+	QueueOffset int64
 }
 
 // Publish stores a message and returns once it is durable. A message with
 // TransCheckImmunity > 0 is a half message: invisible until committed.
+// The broker chooses the queue: the hash of ShardingKey when it is set,
+// else each queue in turn.
 func (b *Broker) Publish(ctx context.Context, m Message) (PublishResult, error) {
+	return b.publish(ctx, m, -1)
+}
+
+// PublishToQueue is Publish to a queue the producer chose, as the native
+// protocols' producers do; a half message goes to it when committed.
+func (b *Broker) PublishToQueue(ctx context.Context, m Message, queue int) (PublishResult, error) {
+	if queue < 0 || queue >= MaxQueues {
+		return PublishResult{}, invalid("queue %d is outside 0..%d", queue, MaxQueues-1)
+	}
+	return b.publish(ctx, m, queue)
+}
+
+func (b *Broker) publish(ctx context.Context, m Message, queue int) (PublishResult, error) {
 	if err := ctx.Err(); err != nil {
 		return PublishResult{}, err
 	}
@@ -51,16 +74,18 @@ func (b *Broker) Publish(ctx context.Context, m Message) (PublishResult, error) 
 	}
 	sum := md5.Sum(m.Body)
 	m.ID, m.PublishTime, m.BodyMD5 = newMessageID(), now, strings.ToUpper(hex.EncodeToString(sum[:]))
-	res := PublishResult{MessageID: m.ID, BodyMD5: m.BodyMD5}
+	m.QueueID, m.QueueOffset = queue, -1
 	var err error
+	var handle string
 	if m.TransCheckImmunity > 0 {
-		res.ReceiptHandle, err = b.publishHalf(&m, now)
+		handle, err = b.publishHalf(&m, now)
 	} else {
-		err = b.publishNormal(&m)
+		err = b.publishNormal(&m, queue, now)
 	}
 	if err != nil {
 		return PublishResult{}, err
 	}
+	res := PublishResult{MessageID: m.ID, BodyMD5: m.BodyMD5, ReceiptHandle: handle, QueueID: m.QueueID, QueueOffset: m.QueueOffset}
 	b.published.Add(1)
 	return res, nil
 }
@@ -133,13 +158,22 @@ func checkTimes(m *Message, now int64) error {
 	return nil
 }
 
+// queueOffset is m's queue offset as Message shows it.
+func queueOffset(m *msgMeta) int64 {
+	if m.qoff == noOffset {
+		return -1
+	}
+	return int64(m.qoff)
+}
+
 // metaOf is the in-memory summary of m.
 func metaOf(m *Message) msgMeta {
 	return msgMeta{id: m.ID, tag: m.Tag, shard: m.ShardingKey, born: m.PublishTime, deliverAt: max(m.StartDeliverTime, m.PublishTime)}
 }
 
-// publishNormal appends m to its topic.
-func (b *Broker) publishNormal(m *Message) error {
+// publishNormal appends m to its topic, in queue (-1: the broker's
+// choice), and sets its queue and offset.
+func (b *Broker) publishNormal(m *Message, queue int, now int64) error {
 	if err := b.lockOpen(); err != nil {
 		return err
 	}
@@ -148,12 +182,21 @@ func (b *Broker) publishNormal(m *Message) error {
 		b.mu.Unlock()
 		return err
 	}
-	meta := t.add(metaOf(m))
+	if queue >= len(t.queues) {
+		b.mu.Unlock()
+		return invalid("queue %d of topic %q: the topic has queues 0..%d", queue, m.Topic, len(t.queues)-1)
+	}
+	meta := t.add(metaOf(m), queue, now)
+	m.QueueID, m.QueueOffset = meta.queue, queueOffset(meta)
+	var topicRec []byte
+	if created {
+		topicRec = topicRecord(t)
+	}
 	b.mu.Unlock()
 	rec := encodeMessage(m)
 	err = b.update("publish", func(w kv.Writer) error {
 		if created {
-			if err := w.Put(bucketTopic, []byte(t.key), present); err != nil {
+			if err := w.Put(bucketTopic, []byte(t.key), topicRec); err != nil {
 				return err
 			}
 		}
@@ -174,9 +217,13 @@ func (b *Broker) settle(t *topicState, meta *msgMeta, err error) {
 	}
 	meta.ready = true
 	b.retain(meta)
-	if meta.deliverAt > b.nowMs() {
+	now := b.nowMs()
+	if meta.deliverAt > now {
 		b.schedule(timer{at: meta.deliverAt, kind: timerDue, topic: t})
 		return
+	}
+	if meta.qoff == noOffset {
+		b.enqueueDue(t, now) // due by the time it was written
 	}
 	t.signal()
 }
@@ -191,17 +238,25 @@ func (b *Broker) publishHalf(m *Message, now int64) (string, error) {
 		b.mu.Unlock()
 		return "", err
 	}
+	if m.QueueID >= len(t.queues) {
+		b.mu.Unlock()
+		return "", invalid("queue %d of topic %q: the topic has queues 0..%d", m.QueueID, m.Topic, len(t.queues)-1)
+	}
 	immune := now + int64(m.TransCheckImmunity)*1000
 	e := &halfEntry{seq: t.nextHalf, meta: metaOf(m), nonce: newNonce(), expires: immune,
-		nextOffer: immune, dropAt: now + b.cfg.HalfLifetime.Milliseconds()}
+		nextOffer: immune, dropAt: now + b.cfg.HalfLifetime.Milliseconds(), queue: m.QueueID}
 	t.nextHalf++
 	t.halves[e.seq] = e
+	var topicRec []byte
+	if created {
+		topicRec = topicRecord(t)
+	}
 	b.mu.Unlock()
 	rec := binary.BigEndian.AppendUint64(nil, e.nonce)
 	rec = append(rec, encodeMessage(m)...)
 	err = b.update("publish half message", func(w kv.Writer) error {
 		if created {
-			if err := w.Put(bucketTopic, []byte(t.key), present); err != nil {
+			if err := w.Put(bucketTopic, []byte(t.key), topicRec); err != nil {
 				return err
 			}
 		}

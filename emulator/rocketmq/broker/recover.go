@@ -3,6 +3,7 @@ package broker
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
@@ -11,6 +12,7 @@ import (
 type recovery struct {
 	b       *Broker
 	orphans []orphan // records of messages that no longer exist
+	marks   map[*topicState]topicMarks
 }
 
 // orphan is a record to delete.
@@ -24,10 +26,10 @@ type orphan struct {
 // Delivery bookkeeping is not stored: every unacknowledged message is
 // deliverable again.
 func (b *Broker) recover() error {
-	rc := &recovery{b: b}
+	rc := &recovery{b: b, marks: map[*topicState]topicMarks{}}
 	err := b.store.View(func(r kv.Reader) error {
 		for _, step := range []func(kv.Reader) error{
-			rc.topics, rc.groups, rc.messages, rc.subs, rc.acks, rc.deads, rc.halves,
+			rc.topics, rc.groups, rc.messages, rc.qpos, rc.subs, rc.acks, rc.deads, rc.halves, rc.offsets,
 		} {
 			if err := step(r); err != nil {
 				return err
@@ -39,6 +41,9 @@ func (b *Broker) recover() error {
 		return storeErr("recover", err)
 	}
 	b.mu.Lock()
+	for t := range b.topics {
+		rc.queues(b.topics[t])
+	}
 	b.settleRecovered()
 	b.mu.Unlock()
 	return b.update("recover", func(w kv.Writer) error {
@@ -51,7 +56,8 @@ func (b *Broker) recover() error {
 	})
 }
 
-// topic returns the topic named by key, creating it.
+// topic returns the topic named by key, creating it with the default
+// number of queues.
 func (rc *recovery) topic(key string) (*topicState, bool) {
 	parts, ok := splitKey(key, 2)
 	if !ok {
@@ -60,7 +66,7 @@ func (rc *recovery) topic(key string) (*topicState, bool) {
 	id := topicID{parts[0], parts[1]}
 	t := rc.b.topics[id]
 	if t == nil {
-		t = newTopicState(id)
+		t = newTopicState(id, rc.b.cfg.Queues)
 		rc.b.topics[id] = t
 	}
 	return t, true
@@ -81,10 +87,23 @@ func (rc *recovery) sub(key string, start uint64) (*subState, bool) {
 }
 
 func (rc *recovery) topics(r kv.Reader) error {
-	return r.Scan(bucketTopic, nil, nil, false, func(k, _ []byte) bool {
-		rc.topic(string(k))
+	var err error
+	scan := r.Scan(bucketTopic, nil, nil, false, func(k, v []byte) bool {
+		marks, perr := parseTopicRecord(v, rc.b.cfg.Queues)
+		parts, ok := splitKey(string(k), 2)
+		if perr != nil || !ok {
+			err = fmt.Errorf("broker: recover: topic record %q: %v", k, perr)
+			return false
+		}
+		t := newTopicState(topicID{parts[0], parts[1]}, marks.queues)
+		rc.b.topics[t.id] = t
+		rc.marks[t] = marks
 		return true
 	})
+	if scan != nil {
+		return scan
+	}
+	return err
 }
 
 func (rc *recovery) groups(r kv.Reader) error {
@@ -136,6 +155,14 @@ func (rc *recovery) messages(r kv.Reader) error {
 		}
 		meta := metaOf(&m)
 		meta.seq, meta.ready = seq, true
+		meta.queue, meta.qoff = m.QueueID, noOffset
+		if m.QueueOffset >= 0 {
+			meta.qoff = uint64(m.QueueOffset)
+		}
+		if meta.queue >= len(t.queues) {
+			err = fmt.Errorf("broker: recover: message %d of topic %q is in queue %d of %d", seq, t.id.topic, meta.queue, len(t.queues))
+			return false
+		}
 		t.msgs = append(t.msgs, &meta)
 		return true
 	})
@@ -143,6 +170,114 @@ func (rc *recovery) messages(r kv.Reader) error {
 		return scan
 	}
 	return err
+}
+
+// qpos restores the queue offsets delayed messages took when they were
+// due.
+func (rc *recovery) qpos(r kv.Reader) error {
+	return r.Scan(bucketQPos, nil, nil, false, func(k, v []byte) bool {
+		prefix, seq, ok := parseSeqKey(k)
+		var m *msgMeta
+		if t := rc.b.topics[topicOf(prefix)]; ok && t != nil {
+			m = t.slot(seq)
+		}
+		off, n := binary.Uvarint(v)
+		if m == nil || n <= 0 {
+			rc.orphans = append(rc.orphans, orphan{bucketQPos, append([]byte{}, k...)})
+			return true
+		}
+		m.qoff = off
+		return true
+	})
+}
+
+// topicOf is the ID of a topic key.
+func topicOf(key string) topicID {
+	parts, ok := splitKey(key, 2)
+	if !ok {
+		return topicID{}
+	}
+	return topicID{parts[0], parts[1]}
+}
+
+// offsets restores committed offsets.
+func (rc *recovery) offsets(r kv.Reader) error {
+	return r.Scan(bucketOff, nil, nil, false, func(k, v []byte) bool {
+		prefix, queue, ok := parseSeqKey(k)
+		parts, ok2 := splitKey(prefix, 3)
+		off, n := binary.Uvarint(v)
+		if !ok || !ok2 || n <= 0 {
+			rc.orphans = append(rc.orphans, orphan{bucketOff, append([]byte{}, k...)})
+			return true
+		}
+		t, _ := rc.topic(parts[0] + "\x00" + parts[1])
+		if queue >= uint64(len(t.queues)) {
+			rc.orphans = append(rc.orphans, orphan{bucketOff, append([]byte{}, k...)})
+			return true
+		}
+		t.committed(parts[2])[queue] = int64(off)
+		return true
+	})
+}
+
+// queues rebuilds the queues of t from its messages' offsets and the
+// marks of its topic record. Messages from before queues are spread over
+// the queues by sequence number, in order. b.mu is held.
+func (rc *recovery) queues(t *topicState) {
+	marks := rc.marks[t]
+	for t.end() < marks.nextSeq {
+		if len(t.msgs) == 0 {
+			t.base = marks.nextSeq
+			break
+		}
+		t.msgs = append(t.msgs, nil)
+	}
+	placed := make([][]*msgMeta, len(t.queues))
+	var legacy []*msgMeta
+	for _, m := range t.msgs {
+		switch {
+		case m == nil:
+		case m.queue < 0:
+			legacy = append(legacy, m)
+		case m.qoff == noOffset:
+			t.delayed = append(t.delayed, m)
+		default:
+			placed[m.queue] = append(placed[m.queue], m)
+		}
+	}
+	for i := range t.queues {
+		q := &t.queues[i]
+		ms := placed[i]
+		slices.SortFunc(ms, func(a, c *msgMeta) int { return cmpUint(a.qoff, c.qoff) })
+		if len(ms) > 0 {
+			q.base = ms[0].qoff
+		}
+		for _, m := range ms {
+			for q.next() < m.qoff {
+				q.seqs = append(q.seqs, 0)
+			}
+			if q.next() == m.qoff {
+				q.seqs = append(q.seqs, m.seq)
+			}
+		}
+		if i < len(marks.next) {
+			if len(q.seqs) == 0 {
+				q.base = max(q.base, marks.next[i])
+			}
+			for q.next() < marks.next[i] {
+				q.seqs = append(q.seqs, 0)
+			}
+		}
+	}
+	for _, m := range legacy {
+		m.queue = int(m.seq % uint64(len(t.queues)))
+		if m.deliverAt > rc.b.nowMs() {
+			m.qoff = noOffset
+			t.delayed = append(t.delayed, m)
+			continue
+		}
+		t.enqueue(m)
+	}
 }
 
 // acks marks acknowledged and skipped messages done.
@@ -199,7 +334,8 @@ func (rc *recovery) halves(r kv.Reader) error {
 		}
 		immune := m.PublishTime + int64(m.TransCheckImmunity)*1000
 		t.halves[seq] = &halfEntry{seq: seq, meta: metaOf(&m), nonce: binary.BigEndian.Uint64(v),
-			expires: immune, nextOffer: immune, dropAt: m.PublishTime + rc.b.cfg.HalfLifetime.Milliseconds()}
+			expires: immune, nextOffer: immune, dropAt: m.PublishTime + rc.b.cfg.HalfLifetime.Milliseconds(),
+			queue: m.QueueID}
 		t.nextHalf = max(t.nextHalf, seq+1)
 		return true
 	})
@@ -244,6 +380,7 @@ func (b *Broker) settleRecovered() {
 		for _, e := range t.halves {
 			b.readyHalf(t, e)
 		}
+		b.enqueueDue(t, now)
 	}
 	b.sweep(now)
 }

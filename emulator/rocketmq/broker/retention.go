@@ -63,6 +63,7 @@ func (b *Broker) sweep(now int64) {
 			b.dirty = append(b.dirty, dirtyItem{kind: dirtyRemoved, topic: t, seq: seq})
 		}
 		if len(gone) > 0 {
+			b.dirty = append(b.dirty, dirtyItem{kind: dirtyTopic, topic: t})
 			b.expired.Add(uint64(len(gone)))
 			slog.Debug("rocketmq: retention ended", "topic", t.id.topic, "instance", t.id.instance, "messages", len(gone))
 			t.signal() // an ordered partition may be free now

@@ -12,8 +12,12 @@ type topicState struct {
 	subs     map[string]*subState
 	halves   map[uint64]*halfEntry
 	nextHalf uint64
-	wake     chan struct{} // closed and replaced when consumers may find a message
-	halfWake chan struct{} // the same for ConsumeHalf
+	queues   []queueLog         // by queue ID
+	turn     uint64             // the queue of the next message without a sharding key
+	delayed  []*msgMeta         // retained messages not in their queue yet
+	offsets  map[string][]int64 // committed offsets by group, per queue (-1: none)
+	wake     chan struct{}      // closed and replaced when consumers may find a message
+	halfWake chan struct{}      // the same for ConsumeHalf
 }
 
 // msgMeta is what the broker keeps in memory about a retained message;
@@ -23,9 +27,11 @@ type msgMeta struct {
 	id        string
 	tag       string
 	shard     string
-	born      int64 // publish time, ms
-	deliverAt int64 // ms
-	ready     bool  // committed to the store
+	born      int64  // publish time, ms
+	deliverAt int64  // ms
+	ready     bool   // committed to the store
+	queue     int    // queue ID
+	qoff      uint64 // offset in the queue; noOffset until the message is due
 }
 
 // Phases of a message for one subscription; a message with no msgState
@@ -69,10 +75,13 @@ type halfEntry struct {
 	consumed  int     // offers so far
 	first     int64   // first offer, ms
 	ready     bool    // committed to the store
+	queue     int     // the producer's queue, or -1
 }
 
-func newTopicState(id topicID) *topicState {
+func newTopicState(id topicID, queues int) *topicState {
 	return &topicState{
+		queues:   make([]queueLog, queues),
+		offsets:  map[string][]int64{},
 		id:       id,
 		key:      id.key(),
 		scope:    scopeOf(id.key()),
@@ -96,11 +105,20 @@ func (t *topicState) slot(seq uint64) *msgMeta {
 	return t.msgs[seq-t.base]
 }
 
-// add appends m with the next sequence number, not yet ready.
-func (t *topicState) add(m msgMeta) *msgMeta {
+// add appends m with the next sequence number, not yet ready, to queue
+// (-1: the broker's choice). A message due by now takes the next offset of
+// its queue; a delayed one takes it when it is due.
+func (t *topicState) add(m msgMeta, queue int, now int64) *msgMeta {
 	m.seq = t.end()
+	m.queue = t.pickQueue(m.shard, queue)
+	m.qoff = noOffset
 	p := &m
 	t.msgs = append(t.msgs, p)
+	if m.deliverAt <= now {
+		t.enqueue(p)
+	} else {
+		t.delayed = append(t.delayed, p)
+	}
 	return p
 }
 
@@ -152,9 +170,11 @@ func (s *subState) advance() {
 // remove forgets message seq: every group is done with it, or its publish
 // failed.
 func (t *topicState) remove(seq uint64) {
-	if t.slot(seq) == nil {
+	m := t.slot(seq)
+	if m == nil {
 		return
 	}
+	t.dequeue(m)
 	t.msgs[seq-t.base] = nil
 	for _, s := range t.subs {
 		delete(s.states, seq)

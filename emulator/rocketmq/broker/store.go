@@ -13,6 +13,8 @@ const (
 	dirtyState   uint8 = iota + 1 // a message's phase for one subscription
 	dirtyRemoved                  // a message every group is done with
 	dirtyHalf                     // a half message that may be resolved
+	dirtyQueued                   // a delayed message that took its queue offset
+	dirtyTopic                    // a topic's queue marks, after messages expired
 )
 
 // dirtyItem names in-memory state that the store does not reflect yet.
@@ -63,6 +65,9 @@ func (b *Broker) writeItem(w kv.Writer, it dirtyItem) error {
 		if err := w.Delete(bucketMsg, seqKey(it.topic.key, it.seq)); err != nil {
 			return err
 		}
+		if err := w.Delete(bucketQPos, seqKey(it.topic.key, it.seq)); err != nil {
+			return err
+		}
 		for _, s := range it.topic.subs {
 			if err := deleteState(w, s, it.seq); err != nil {
 				return err
@@ -72,6 +77,12 @@ func (b *Broker) writeItem(w kv.Writer, it dirtyItem) error {
 		if it.topic.halves[it.seq] == nil {
 			return w.Delete(bucketHalf, seqKey(it.topic.key, it.seq))
 		}
+	case dirtyQueued:
+		if m := it.topic.slot(it.seq); m != nil && m.qoff != noOffset {
+			return w.Put(bucketQPos, seqKey(it.topic.key, it.seq), binary.AppendUvarint(nil, m.qoff))
+		}
+	case dirtyTopic:
+		return w.Put(bucketTopic, []byte(it.topic.key), topicRecord(it.topic))
 	}
 	return nil
 }

@@ -62,6 +62,7 @@ func (b *Broker) expire(now int64) {
 		case timerVisible:
 			b.expireDelivery(t, now)
 		case timerDue:
+			b.enqueueDue(t.topic, now)
 			t.topic.signal()
 		case timerHalfCheck:
 			t.topic.signalHalf()
