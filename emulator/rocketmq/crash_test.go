@@ -26,7 +26,8 @@ func crashClient(endpoint string) mq.MQClient {
 // TestCrashKeepsPublishedAndAcked kills a server process while producers
 // publish and a consumer acks: after a restart on the same data, every
 // message answered 201 is there, and none acked before the kill comes
-// back.
+// back, for each group: one that acked every early message, one that
+// acked some of them, and one that never consumed before the kill.
 func TestCrashKeepsPublishedAndAcked(t *testing.T) {
 	dir := t.TempDir()
 	child, endpoint := proctest.Start(t, crashChildEnv, dir)
@@ -49,6 +50,24 @@ func TestCrashKeepsPublishedAndAcked(t *testing.T) {
 		}
 		for _, m := range ms {
 			acked[m.MessageBody] = true
+		}
+	}
+	// GID_some acks only the first 25; the rest it takes and leaves.
+	ackedSome := map[string]bool{}
+	some := c.GetConsumer("", "crash", "GID_some", "")
+	for len(ackedSome) < 25 {
+		var hs []string
+		for _, m := range consume(t, some, 16, 1, false) {
+			var i int
+			if _, err := fmt.Sscanf(m.MessageBody, "early-%d", &i); err == nil && i < 25 {
+				hs = append(hs, m.ReceiptHandle)
+				ackedSome[m.MessageBody] = true
+			}
+		}
+		if len(hs) > 0 {
+			if err := some.AckMessage(hs); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
 	var wg sync.WaitGroup
@@ -87,7 +106,17 @@ func TestCrashKeepsPublishedAndAcked(t *testing.T) {
 	wg.Wait()
 
 	_, endpoint = proctest.Start(t, crashChildEnv, dir)
-	cons = crashClient(endpoint).GetConsumer("", "crash", "GID_crash", "")
+	c = crashClient(endpoint)
+	checkAfterCrash(t, c, "GID_crash", published, acked)
+	checkAfterCrash(t, c, "GID_some", published, ackedSome)
+	checkAfterCrash(t, c, "GID_late", published, nil)
+}
+
+// checkAfterCrash consumes everything group gets after the restart: each
+// published message it had not acked, and none it had.
+func checkAfterCrash(t *testing.T, c mq.MQClient, group string, published, acked map[string]bool) {
+	t.Helper()
+	cons := c.GetConsumer("", "crash", group, "")
 	got := map[string]bool{}
 	for {
 		ms := consume(t, cons, 16, 1, false)
@@ -96,7 +125,7 @@ func TestCrashKeepsPublishedAndAcked(t *testing.T) {
 		}
 		for _, m := range ms {
 			if acked[m.MessageBody] {
-				t.Fatalf("message %q was acked before the crash and came back", m.MessageBody)
+				t.Fatalf("%s: message %q was acked before the crash and came back", group, m.MessageBody)
 			}
 			got[m.MessageBody] = true
 		}
@@ -106,7 +135,7 @@ func TestCrashKeepsPublishedAndAcked(t *testing.T) {
 	}
 	for body := range published {
 		if !acked[body] && !got[body] {
-			t.Errorf("published message %q is lost", body)
+			t.Errorf("%s: published message %q is lost", group, body)
 		}
 	}
 }
