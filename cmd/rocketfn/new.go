@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 	"github.com/rocketfn/rocketfn/templates"
 )
 
@@ -84,7 +85,7 @@ func parseNewFlags(args []string, stderr io.Writer) (newFlags, error) {
 
 // checkNewFlags validates the names and fills the table's default.
 func checkNewFlags(f *newFlags) error {
-	tag, tagOK := tagExpr(f.tag)
+	tag, tagErr := tagExpr(f.tag)
 	switch {
 	case f.name == "":
 		return usagef("the function NAME is required: rocketfn new NAME --topic TOPIC")
@@ -94,8 +95,8 @@ func checkNewFlags(f *newFlags) error {
 		return usagef("--topic is required")
 	case !topicRE.MatchString(f.topic):
 		return usagef("--topic %q: want 1 to 64 letters, digits, _, - or %%", f.topic)
-	case !tagOK:
-		return usagef("--tag %q: want *, a tag, or tags joined by ||, without quotes", f.tag)
+	case tagErr != nil:
+		return usagef("--tag: %v; want *, a tag, or tags joined by ||", tagErr)
 	case !slices.Contains(templates.Names, f.template):
 		return usagef("--template %q: want one of %s", f.template, strings.Join(templates.Names, ", "))
 	case f.table != "" && f.template != "tablestore":
@@ -111,33 +112,29 @@ func checkNewFlags(f *newFlags) error {
 	return nil
 }
 
-// tagExpr returns expr with the spaces around its tags removed, and
-// whether it is a tag expression the generated YAML and Go can hold: "*",
-// or tags joined by "||".
-func tagExpr(expr string) (string, bool) {
-	expr = strings.TrimSpace(expr)
-	if expr == "*" {
-		return expr, true
+// tagExpr parses expr with package tagexpr and returns its canonical
+// form ("*", or the tags joined by "||" without spaces around them). Its
+// error names expr: one tagexpr refuses, or one holding a character the
+// generated YAML, Go and comments cannot (a quote, a backslash, a tab or
+// a line break).
+func tagExpr(expr string) (string, error) {
+	e, err := tagexpr.Parse(expr)
+	if err != nil {
+		return "", err
 	}
-	var tags []string
-	for tag := range strings.SplitSeq(expr, "||") {
-		t := strings.TrimSpace(tag)
-		if t == "" || t == "*" || strings.ContainsAny(t, "'\"\\\n\r\t") {
-			return expr, false
-		}
-		tags = append(tags, t)
+	if s := e.String(); !strings.ContainsAny(s, "'\"\\\n\r\t") {
+		return s, nil
 	}
-	return strings.Join(tags, "||"), true
+	return "", fmt.Errorf("tag expression %q: a tag holds a quote, a backslash, a tab or a line break, which the generated files cannot", expr)
 }
 
-// sampleTag is a tag the sample events carry: the first of expr, or
-// "sample" when expr takes every tag.
+// sampleTag is a tag the sample events carry: the first tag of the
+// expression expr, or "sample" when expr takes every tag.
 func sampleTag(expr string) string {
-	if expr == "*" {
-		return "sample"
+	if tags := tagexpr.MustParse(expr).Tags(); len(tags) > 0 {
+		return tags[0]
 	}
-	first, _, _ := strings.Cut(expr, "||")
-	return strings.TrimSpace(first)
+	return "sample"
 }
 
 // templateMode is the trigger mode of a template: batches for those that

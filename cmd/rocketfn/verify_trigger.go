@@ -74,9 +74,16 @@ func (v *verifier) payloadSize(t *syaml.Trigger, cfg string) {
 }
 
 // eventSize is the size of one event of the payload: a v.msgSize body in
-// t's schema, with its separating comma.
+// t's schema, with its separating comma. The message carries the longest
+// tag t's tag expression takes (syaml parsed it), none when it takes all.
 func (v *verifier) eventSize(t *syaml.Trigger) int {
-	spec := sampleSpec{Topic: t.Topic, Tag: t.Tag, Mode: eventbridge.ModeEventStreaming, Schema: t.Schema,
+	tag := ""
+	for _, x := range t.Tags {
+		if len(x) > len(tag) {
+			tag = x
+		}
+	}
+	spec := sampleSpec{Topic: t.Topic, Tag: tag, Mode: eventbridge.ModeEventStreaming, Schema: t.Schema,
 		Instance: t.Instance, Function: "f", Trigger: t.Name}
 	empty, err := samplePayload(spec, []sampleMessage{{}})
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 	"github.com/rocketfn/rocketfn/runtime/pattern"
 )
 
@@ -52,7 +53,8 @@ type Trigger struct {
 	Name, Function string
 	// Instance, Topic, Group and Tag are the RocketMQ source. Group
 	// defaults to "GID_<function>_<trigger>"; Tag is a tag expression
-	// ("A||B"; "" or "*" for all).
+	// ("A||B"; "" or "*" for all), by package tagexpr's rules: Add
+	// refuses one that package refuses.
 	Instance, Topic, Group, Tag string
 	// Ordered consumes the topic orderly (partitioned by sharding key),
 	// for ordered topics.
@@ -182,18 +184,13 @@ func (t *Trigger) checkPolicy() error {
 	return nil
 }
 
-// checkTag rejects tag expressions that name no tag, such as "||".
+// checkTag rejects a tag expression package tagexpr refuses ("||", "A||",
+// "A||*", ...); the error wraps the *tagexpr.Error.
 func (t *Trigger) checkTag() error {
-	expr := strings.TrimSpace(t.Tag)
-	if expr == "" || expr == "*" {
-		return nil
+	if _, err := tagexpr.Parse(t.Tag); err != nil {
+		return fmt.Errorf("eventbridge: trigger %s: %w", t.Name, err)
 	}
-	for part := range strings.SplitSeq(expr, "||") {
-		if strings.TrimSpace(part) != "" {
-			return nil
-		}
-	}
-	return fmt.Errorf("eventbridge: trigger %s: tag expression %q names no tag", t.Name, t.Tag)
+	return nil
 }
 
 // checkSource validates the instance, topic and group with the broker's

@@ -81,14 +81,12 @@ func sourceDir(code string) string {
 	return code
 }
 
-// trigger is the local EventBridge trigger of an s.yaml trigger.
+// trigger is the local EventBridge trigger of an s.yaml trigger. Its Tag
+// is passed as written: the bridge and the broker read it with package
+// tagexpr, as syaml did.
 func trigger(f *syaml.Function, t *syaml.Trigger, cfg Config) eventbridge.Trigger {
-	tag := t.Tag
-	if tag == "*" {
-		tag = ""
-	}
 	return eventbridge.Trigger{
-		Name: t.Name, Function: f.Name, Instance: t.Instance, Topic: t.Topic, Group: t.Group, Tag: tag,
+		Name: t.Name, Function: f.Name, Instance: t.Instance, Topic: t.Topic, Group: t.Group, Tag: t.Tag,
 		Pattern: t.Pattern, Mode: t.Mode, Schema: t.Schema, BatchCount: t.BatchCount, BatchWindow: t.BatchWindow,
 		Async: t.Async, RetryPolicy: t.RetryPolicy, ErrorsTolerance: t.ErrorsTolerance,
 		DeadLetter: t.DeadLetterQueue != "", Region: cfg.Region, AccountID: cfg.AccountID,

@@ -83,5 +83,8 @@
 // or a Warning. Unknown top-level keys, unknown keys in the EventBridge
 // blocks (key names are case-sensitive) and unresolved references are
 // warnings; wrong types (timeout: "60"), values outside their documented
-// range or enumeration and missing required keys are errors.
+// range or enumeration and missing required keys are errors. So is a Tag
+// that package tagexpr refuses ("||", "A||", "A||*", a tag over 128
+// bytes): the error at its line quotes the expression and says what is
+// wrong with it.
 package syaml

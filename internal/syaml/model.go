@@ -96,7 +96,7 @@ type Trigger struct {
 	Instance     string   // InstanceId
 	Topic        string   // Topic
 	Tag          string   // Tag, as written ("created||paid")
-	Tags         []string // Tag split on "||"; nil means every tag
+	Tags         []string // Tag's tags, as package tagexpr parses it; nil means every tag (or an invalid Tag, an error)
 	Group        string   // GroupID
 	Offset       string   // Offset
 	Timestamp    int64    // Timestamp, in milliseconds

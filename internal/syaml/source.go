@@ -2,7 +2,8 @@ package syaml
 
 import (
 	"math"
-	"strings"
+
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 )
 
 // eventSourceTypes are the values of eventSourceConfig.eventSourceType
@@ -78,9 +79,21 @@ func (p *parser) rocketMQ(t *Trigger, rm, src *fieldMap, fn *Function) {
 	}
 	t.InstanceType, _ = p.optString(rm, "InstanceType")
 	t.FilterType, _ = p.optString(rm, "FilterType")
-	t.Tag, _ = p.optString(rm, "Tag")
-	t.Tags = splitTags(t.Tag)
+	p.tag(t, rm)
 	p.offset(t, rm)
+}
+
+// tag reads Tag, a tag expression that package tagexpr parses: an
+// invalid one is an error at its line, and leaves Tags nil.
+func (p *parser) tag(t *Trigger, rm *fieldMap) {
+	v, _ := rm.get("Tag")
+	t.Tag, _ = p.asString(v)
+	e, err := tagexpr.Parse(t.Tag)
+	if err != nil {
+		p.errorf(v.line(), v.path, "%v", err)
+		return
+	}
+	t.Tags = e.Tags()
 }
 
 // offset reads Offset and Timestamp (milliseconds, used with
@@ -100,20 +113,4 @@ func (p *parser) offset(t *Trigger, rm *fieldMap) {
 	case t.Offset != "" && t.Offset != OffsetTimestamp && t.Timestamp != 0:
 		p.warnf(rm.lineOf("Timestamp"), join(rm.path, "Timestamp"), "used only with Offset %s", OffsetTimestamp)
 	}
-}
-
-// splitTags splits a RocketMQ tag expression "a||b" into its tags; nil
-// for "" and "*", which select every message.
-func splitTags(expr string) []string {
-	var tags []string
-	for _, s := range strings.Split(expr, "||") {
-		s = strings.TrimSpace(s)
-		if s == "*" {
-			return nil
-		}
-		if s != "" {
-			tags = append(tags, s)
-		}
-	}
-	return tags
 }

@@ -101,6 +101,12 @@ func (a *App) Use(mw ...Middleware) {
 // tags ("*", "created", "created||paid") to h, one message per call. A
 // topic of "*" matches every topic. Routes are tried in the order they
 // were registered; the first that matches takes the message.
+//
+// Handle panics when tags is not a valid tag expression: one that names
+// no tag ("||"), has an empty tag ("A||", "||A"), mixes "*" with tags
+// ("A||*"), or has a tag no message can carry (holding '|', or over 128
+// bytes). The panic value is an error naming the expression and what is
+// wrong with it.
 func (a *App) Handle(topic, tags string, h Handler, opts ...RouteOption) {
 	a.mustNotBeSealed()
 	r := newRoute(topic, tags, opts)
@@ -109,7 +115,8 @@ func (a *App) Handle(topic, tags string, h Handler, opts ...RouteOption) {
 }
 
 // HandleBatch is Handle for a BatchHandler: it receives all the matching
-// messages of an invocation in one call.
+// messages of an invocation in one call. It panics on an invalid tag
+// expression, as Handle does.
 func (a *App) HandleBatch(topic, tags string, h BatchHandler, opts ...RouteOption) {
 	a.mustNotBeSealed()
 	r := newRoute(topic, tags, opts)

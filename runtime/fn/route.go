@@ -1,16 +1,18 @@
 package fn
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 	"github.com/rocketfn/rocketfn/runtime/event"
 	"github.com/rocketfn/rocketfn/runtime/pattern"
 )
 
 // route is one registered handler and the messages it takes.
 type route struct {
-	topic   string   // "" or "*" for any
-	tags    []string // nil for any
+	topic   string       // "" or "*" for any
+	tags    tagexpr.Expr // the tag expression
 	pattern *pattern.Pattern
 	handler Handler      // per message, wrapped in middleware at freeze
 	batch   BatchHandler // or the whole matching batch
@@ -30,8 +32,16 @@ func Where(p *pattern.Pattern) RouteOption {
 	return func(r *route) { r.pattern = p }
 }
 
+// newRoute makes the route of Handle or HandleBatch. It panics when tags
+// is not a valid tag expression, with an error that wraps the
+// *tagexpr.Error: a route that matched every message, or none, in place
+// of the one meant would fail quietly at run time instead.
 func newRoute(topic, tags string, opts []RouteOption) route {
-	r := route{topic: strings.TrimSpace(topic), tags: parseTags(tags), desc: "topic " + topic + " tags " + tags}
+	expr, err := tagexpr.Parse(tags)
+	if err != nil {
+		panic(fmt.Errorf("fn: route for topic %q: %w", topic, err))
+	}
+	r := route{topic: strings.TrimSpace(topic), tags: expr, desc: "topic " + topic + " tags " + tags}
 	if r.topic == "*" {
 		r.topic = ""
 	}
@@ -41,45 +51,22 @@ func newRoute(topic, tags string, opts []RouteOption) route {
 	return r
 }
 
-// parseTags parses a RocketMQ tag expression: "*" (or "") for every
-// message, else tags separated by "||", spaces allowed around them.
-func parseTags(expr string) []string {
-	expr = strings.TrimSpace(expr)
-	if expr == "" || expr == "*" {
-		return nil
-	}
-	var tags []string
-	for _, t := range strings.Split(expr, "||") {
-		if t = strings.TrimSpace(t); t != "" {
-			tags = append(tags, t)
-		}
-	}
-	return tags
-}
-
 // MatchTag reports whether a message tag matches a RocketMQ tag expression
-// such as "*", "created" or "created || paid".
+// such as "*", "created" or "created || paid": "" or "*" match every tag,
+// else the tag must equal one of those separated by "||" (trimmed of the
+// spaces around them). An invalid expression ("||", "A||", "A||*", a tag
+// holding '|' or over 128 bytes) matches no tag; Handle and HandleBatch
+// panic on one.
 func MatchTag(expr, tag string) bool {
-	return matchTags(parseTags(expr), tag)
-}
-
-func matchTags(tags []string, tag string) bool {
-	if tags == nil {
-		return true
-	}
-	for _, t := range tags {
-		if t == tag {
-			return true
-		}
-	}
-	return false
+	e, err := tagexpr.Parse(expr)
+	return err == nil && e.Match(tag)
 }
 
 func (r *route) match(m *event.Message) bool {
 	if r.topic != "" && r.topic != m.Topic {
 		return false
 	}
-	if !matchTags(r.tags, m.Tag) {
+	if !r.tags.Match(m.Tag) {
 		return false
 	}
 	return r.pattern == nil || r.pattern.Match(m)

@@ -73,6 +73,9 @@ func TestNoRouteFailsTheMessage(t *testing.T) {
 	}
 }
 
+// long is a 129-byte tag, one over the limit on message tags.
+var long = strings.Repeat("x", 129)
+
 func TestMatchTag(t *testing.T) {
 	tests := []struct {
 		expr, tag string
@@ -80,18 +83,87 @@ func TestMatchTag(t *testing.T) {
 	}{
 		{"*", "", true},
 		{"*", "a", true},
+		{" * ", "a", true},
 		{"", "a", true},
+		{"", "", true},
 		{"a", "a", true},
 		{"a", "b", false},
 		{"a", "", false},
+		{"a", "A", false},
 		{"a||b", "b", true},
-		{" a || b ", "b", true},
+		{" A || B ", "B", true},
+		{" A || B ", " B ", false},
 		{"a||b", "c", false},
-		{"a||", "a", true},
+		{"order created", "order created", true},
+		{long[:128], long[:128], true},
+		// Invalid expressions match nothing, not even the tags they name.
+		{"||", "", false},
+		{"||", "a", false},
+		{"a||", "a", false},
+		{"||a", "a", false},
+		{"a||||b", "a", false},
+		{"a||*", "a", false},
+		{"a||*", "b", false},
+		{"a|b", "a|b", false},
+		{long, long, false},
 	}
 	for _, tt := range tests {
 		if got := fn.MatchTag(tt.expr, tt.tag); got != tt.want {
 			t.Errorf("MatchTag(%q, %q) = %v, want %v", tt.expr, tt.tag, got, tt.want)
+		}
+	}
+}
+
+// TestHandleRefusesInvalidTags registers a route for each expression: the
+// valid ones register and take the messages they name, the invalid ones
+// panic with an error naming the expression, from Handle and HandleBatch.
+func TestHandleRefusesInvalidTags(t *testing.T) {
+	tests := []struct {
+		expr   string
+		takes  string // a tag the route takes; "" for none checked
+		reason string // in the panic; "" when the expression is valid
+	}{
+		{"*", "any", ""},
+		{"", "any", ""},
+		{" A || B ", "B", ""},
+		{"||", "", "names no tag"},
+		{" || ", "", "names no tag"},
+		{"A||", "", "tag 2 of 2 is empty"},
+		{"||A", "", "tag 1 of 2 is empty"},
+		{"A||||B", "", "tag 2 of 3 is empty"},
+		{"A||*", "", `"*" matches every tag on its own only`},
+		{"A|B", "", "holds '|'"},
+		{long, "", "is 129 bytes, over the limit of 128"},
+	}
+	h := recorder("r", new([]string))
+	bh := fn.BatchFunc(func(context.Context, []*event.Message) (any, error) { return nil, nil })
+	register := map[string]func(app *fn.App, expr string){
+		"Handle":      func(app *fn.App, expr string) { app.Handle("orders", expr, h) },
+		"HandleBatch": func(app *fn.App, expr string) { app.HandleBatch("orders", expr, bh) },
+	}
+	for name, reg := range register {
+		for _, tt := range tests {
+			app := fn.New()
+			panicked := func() (v any) {
+				defer func() { v = recover() }()
+				reg(app, tt.expr)
+				return nil
+			}()
+			if tt.reason == "" {
+				if panicked != nil {
+					t.Errorf("%s(%q) panicked: %v", name, tt.expr, panicked)
+					continue
+				}
+				if _, err := app.Invoke(context.Background(), batch(mq("1", "orders", tt.takes, ""))); err != nil {
+					t.Errorf("%s(%q): a message tagged %q: %v", name, tt.expr, tt.takes, err)
+				}
+				continue
+			}
+			err, _ := panicked.(error)
+			want := fmt.Sprintf(`fn: route for topic "orders": tag expression %q: `, tt.expr)
+			if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), tt.reason) {
+				t.Errorf("%s(%q) panicked with %v, want an error %q...%q", name, tt.expr, panicked, want, tt.reason)
+			}
 		}
 	}
 }
