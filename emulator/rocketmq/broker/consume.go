@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 )
 
 // Delivery is a message handed to a consumer.
@@ -41,15 +43,15 @@ type pick struct {
 }
 
 // check validates a ConsumeRequest and parses its tag filter.
-func (r *ConsumeRequest) check() (tagFilter, error) {
+func (r *ConsumeRequest) check() (tagexpr.Expr, error) {
 	if err := checkNames(r.Instance, r.Topic, &r.Group); err != nil {
-		return nil, err
+		return tagexpr.Expr{}, err
 	}
 	if r.Max < 1 || r.Max > MaxBatch {
-		return nil, invalid("Max %d is outside 1..%d", r.Max, MaxBatch)
+		return tagexpr.Expr{}, invalid("Max %d is outside 1..%d", r.Max, MaxBatch)
 	}
 	if r.Wait < 0 || r.Wait > MaxWait {
-		return nil, invalid("Wait %s is outside 0..%s", r.Wait, MaxWait)
+		return tagexpr.Expr{}, invalid("Wait %s is outside 0..%s", r.Wait, MaxWait)
 	}
 	return parseTagFilter(r.Tag)
 }
@@ -115,7 +117,7 @@ func (b *Broker) poll(ctx context.Context, wait time.Duration, try func() ([]Del
 
 // tryConsume delivers what is deliverable now and returns the channel that
 // signals a change otherwise.
-func (b *Broker) tryConsume(s *subState, r ConsumeRequest, filter tagFilter) ([]Delivery, <-chan struct{}, error) {
+func (b *Broker) tryConsume(s *subState, r ConsumeRequest, filter tagexpr.Expr) ([]Delivery, <-chan struct{}, error) {
 	if err := b.lockOpen(); err != nil {
 		return nil, nil, err
 	}

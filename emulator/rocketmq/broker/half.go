@@ -6,6 +6,8 @@ import (
 	"slices"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
+
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 )
 
 // ConsumeHalf returns up to r.Max unresolved half messages of the topic
@@ -38,7 +40,7 @@ func (b *Broker) ConsumeHalf(ctx context.Context, r ConsumeRequest) ([]Delivery,
 }
 
 // tryHalf offers the half messages due now.
-func (b *Broker) tryHalf(t *topicState, limit int, filter tagFilter) ([]Delivery, <-chan struct{}, error) {
+func (b *Broker) tryHalf(t *topicState, limit int, filter tagexpr.Expr) ([]Delivery, <-chan struct{}, error) {
 	if err := b.lockOpen(); err != nil {
 		return nil, nil, err
 	}
@@ -46,7 +48,7 @@ func (b *Broker) tryHalf(t *topicState, limit int, filter tagFilter) ([]Delivery
 	b.expire(now)
 	var due []*halfEntry
 	for _, e := range t.halves {
-		if e.ready && e.nextOffer <= now && now < e.dropAt && filter.match(e.meta.tag) {
+		if e.ready && e.nextOffer <= now && now < e.dropAt && filter.Match(e.meta.tag) {
 			due = append(due, e)
 		}
 	}

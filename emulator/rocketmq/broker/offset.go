@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
+
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 )
 
 // committed returns group's committed offsets in t, per queue (-1: none),
@@ -186,7 +188,7 @@ func (b *Broker) Pull(ctx context.Context, r PullRequest) (PullResult, error) {
 // tryPull picks what a Pull returns now: the result without messages, the
 // sequence numbers and offsets to load, and the channel that signals a
 // change.
-func (b *Broker) tryPull(r PullRequest, filter tagFilter) (res PullResult, seqs []uint64, offs []int64, t *topicState, wake <-chan struct{}, err error) {
+func (b *Broker) tryPull(r PullRequest, filter tagexpr.Expr) (res PullResult, seqs []uint64, offs []int64, t *topicState, wake <-chan struct{}, err error) {
 	if err := b.lockOpen(); err != nil {
 		return res, nil, nil, nil, nil, err
 	}
@@ -220,7 +222,7 @@ func (b *Broker) tryPull(r PullRequest, filter tagFilter) (res PullResult, seqs 
 		if !m.ready {
 			break // being written: not skipped
 		}
-		if filter.match(m.tag) {
+		if filter.Match(m.tag) {
 			seqs = append(seqs, seq)
 			offs = append(offs, int64(off))
 		}

@@ -1,5 +1,7 @@
 package broker
 
+import "github.com/rocketfn/rocketfn/internal/tagexpr"
+
 // Partition states of an ordered pick.
 const (
 	partFresh     uint8 = iota + 1 // delivering messages never delivered
@@ -12,7 +14,7 @@ const (
 type picker struct {
 	b      *Broker
 	s      *subState
-	filter tagFilter
+	filter tagexpr.Expr
 	max    int
 	now    int64 // ms
 	inv    int64 // invisibility of a delivery, ms
@@ -32,7 +34,7 @@ func (p *picker) normal() {
 		if st != nil && (st.phase != phaseDelivered || st.next > p.now) {
 			continue // done, dead or invisible
 		}
-		if !p.filter.match(m.tag) {
+		if !p.filter.Match(m.tag) {
 			p.b.markDone(p.s, seq)
 			continue
 		}
@@ -61,7 +63,7 @@ func (p *picker) ordered() {
 			// done or dead: no longer holds the partition
 		case !m.ready || st != nil && st.next > p.now:
 			parts[m.shard] = partBlocked
-		case !p.filter.match(m.tag):
+		case !p.filter.Match(m.tag):
 			p.b.markDone(p.s, seq)
 		case st != nil:
 			p.redeliver(m, st, parts)

@@ -16,7 +16,7 @@ import (
 
 // Message is a message as published and as delivered.
 type Message struct {
-	ID                 string            // set by Publish: 32 uppercase hex characters
+	ID                 string            // 32 uppercase hex characters set by Publish, or the producer's (see Publish)
 	Instance           string            // instance ID ("ns"); "" is the default instance
 	Topic              string            // topic name
 	Tag                string            // message tag; "" for none
@@ -50,7 +50,10 @@ type PublishResult struct {
 // Publish stores a message and returns once it is durable. A message with
 // TransCheckImmunity > 0 is a half message: invisible until committed.
 // The broker chooses the queue: the hash of ShardingKey when it is set,
-// else each queue in turn.
+// else each queue in turn. A message with an ID keeps it (the native
+// protocols' clients make their own, UNIQ_KEY): 1 to 64 hex digits, so
+// that one message has one ID across protocols; otherwise Publish gives
+// it one.
 func (b *Broker) Publish(ctx context.Context, m Message) (PublishResult, error) {
 	return b.publish(ctx, m, -1)
 }
@@ -73,7 +76,10 @@ func (b *Broker) publish(ctx context.Context, m Message, queue int) (PublishResu
 		return PublishResult{}, err
 	}
 	sum := md5.Sum(m.Body)
-	m.ID, m.PublishTime, m.BodyMD5 = newMessageID(), now, strings.ToUpper(hex.EncodeToString(sum[:]))
+	if m.ID == "" {
+		m.ID = newMessageID()
+	}
+	m.PublishTime, m.BodyMD5 = now, strings.ToUpper(hex.EncodeToString(sum[:]))
 	m.QueueID, m.QueueOffset = queue, -1
 	var err error
 	var handle string
@@ -93,6 +99,9 @@ func (b *Broker) publish(ctx context.Context, m Message, queue int) (PublishResu
 // checkMessage validates a message to publish.
 func (b *Broker) checkMessage(m *Message, now int64) error {
 	if err := checkNames(m.Instance, m.Topic, nil); err != nil {
+		return err
+	}
+	if err := checkMessageID(m.ID); err != nil {
 		return err
 	}
 	if limit := b.cfg.MaxBodySize; len(m.Body) > limit {
@@ -126,6 +135,19 @@ func (b *Broker) checkMessage(m *Message, now int64) error {
 		return invalid("properties are %d bytes as sent (key:value| each, Keys and ShardingKey included), limit %d", n, MaxPropertiesSize)
 	}
 	return checkTimes(m, now)
+}
+
+// checkMessageID validates a producer's message ID; "" is none.
+func checkMessageID(id string) error {
+	if len(id) > 64 {
+		return invalid("message ID of %d characters, limit 64", len(id))
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; !(c >= '0' && c <= '9' || c >= 'A' && c <= 'F' || c >= 'a' && c <= 'f') {
+			return invalid("message ID %q: character %q is not a hex digit", id, c)
+		}
+	}
+	return nil
 }
 
 // propertiesSize is the size of m's properties in the SDK's encoding.

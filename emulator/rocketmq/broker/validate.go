@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/tagexpr"
 )
 
 // Limits checked by the broker: the 4.x series' limits (see the package
@@ -132,33 +134,19 @@ func checkTag(tag string) error {
 	return nil
 }
 
-// tagFilter selects messages by tag; nil selects all.
-type tagFilter map[string]bool
+// MaxTagExprLen bounds a consumer's tag expression: the 4.x series' limit
+// on subscription filter expressions.
+const MaxTagExprLen = 1024
 
-// parseTagFilter parses "", "*" (all) or "A||B||C".
-func parseTagFilter(expr string) (tagFilter, error) {
-	expr = strings.TrimSpace(expr)
-	if expr == "" || expr == "*" {
-		return nil, nil
+// parseTagFilter parses a consumer's tag expression (package tagexpr has
+// the rules: "" or "*" for all, "A||B"); errors wrap ErrInvalidArgument.
+func parseTagFilter(expr string) (tagexpr.Expr, error) {
+	if len(expr) > MaxTagExprLen {
+		return tagexpr.Expr{}, invalid("tag expression of %d characters, limit %d", len(expr), MaxTagExprLen)
 	}
-	f := tagFilter{}
-	for part := range strings.SplitSeq(expr, "||") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		if err := checkTag(part); err != nil {
-			return nil, fmt.Errorf("tag expression %q: %w", expr, err)
-		}
-		f[part] = true
+	e, err := tagexpr.Parse(expr)
+	if err != nil {
+		return tagexpr.Expr{}, fmt.Errorf("%w: %w", ErrInvalidArgument, err)
 	}
-	if len(f) == 0 {
-		return nil, invalid("tag expression %q names no tag", expr)
-	}
-	return f, nil
-}
-
-// match reports whether the filter selects tag.
-func (f tagFilter) match(tag string) bool {
-	return f == nil || f[tag]
+	return e, nil
 }

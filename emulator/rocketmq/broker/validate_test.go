@@ -170,3 +170,37 @@ func TestServiceLimits(t *testing.T) {
 		t.Errorf("properties one key over the limit: %v", err)
 	}
 }
+
+// TestTagExpressions checks that consumers' tag expressions follow the
+// one set of rules (package tagexpr), with the 4.x limit on their length.
+func TestTagExpressions(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	mustPublish(t, b, Message{Topic: "T", Tag: "A", Body: []byte("a")})
+	for _, expr := range []string{"||", "A||", "||A", "A||*", "A|B", strings.Repeat("a", MaxTagLen+1), strings.Repeat("A||", MaxTagExprLen/3+1) + "A"} {
+		if _, err := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: "GID-x", Tag: expr, Max: 1}); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Consume with %.20q: %v", expr, err)
+		}
+		if _, err := b.Pull(ctx, PullRequest{Topic: "T", Tag: expr, Max: 1}); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("Pull with %.20q: %v", expr, err)
+		}
+	}
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Topic: "T", Group: "GID-y", Tag: " B || A "}), "a")
+}
+
+// TestProducerMessageID checks that a producer's own message ID is kept
+// and delivered, and that a malformed one is refused.
+func TestProducerMessageID(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	const id = "7F00000100002A9F0000000000000001"
+	if res := mustPublish(t, b, Message{Topic: "T", ID: id}); res.MessageID != id {
+		t.Fatalf("published as %s, want %s", res.MessageID, id)
+	}
+	if ds := mustConsume(t, b, ConsumeRequest{Topic: "T"}); len(ds) != 1 || ds[0].ID != id {
+		t.Fatalf("delivered %+v", ds)
+	}
+	for _, bad := range []string{"xyz", strings.Repeat("A", 65)} {
+		if _, err := b.Publish(ctx, Message{Topic: "T", ID: bad}); !errors.Is(err, ErrInvalidArgument) {
+			t.Errorf("ID %.10q: %v", bad, err)
+		}
+	}
+}
