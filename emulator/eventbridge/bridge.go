@@ -75,7 +75,10 @@ func New(cfg Config) (*Bridge, error) {
 	return b, nil
 }
 
-// Add validates a trigger and adds it with its sink. The trigger resumes
+// Add validates a trigger and adds it with its sink. It subscribes the
+// trigger's group to its topic at the trigger's Offset unless the group
+// is subscribed already (then it keeps its position); on a strict broker
+// the topic and the group must have been created. The trigger resumes
 // what the Store holds for it: events accepted and not yet delivered, the
 // retry schedule of a failed batch, a block and the dead letters. Added
 // while Run runs, the trigger starts at once.
@@ -84,6 +87,10 @@ func (b *Bridge) Add(t Trigger, sink Sink) error {
 		return fmt.Errorf("eventbridge: trigger %s: sink is nil", t.Name)
 	}
 	pat, err := t.normalize(b.broker)
+	if err != nil {
+		return err
+	}
+	start, err := t.position()
 	if err != nil {
 		return err
 	}
@@ -96,6 +103,9 @@ func (b *Bridge) Add(t Trigger, sink Sink) error {
 	defer b.mu.Unlock()
 	if b.triggers[t.Name] != nil {
 		return fmt.Errorf("eventbridge: trigger %s is already added", t.Name)
+	}
+	if err := b.subscribe(&t, start); err != nil {
+		return err
 	}
 	s, err := load(b.store, t.Name)
 	if err != nil {

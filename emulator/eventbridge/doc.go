@@ -13,10 +13,21 @@
 //
 // Each trigger consumes its topic as its own group (Group, by default
 // GID_<function>_<trigger>) with its tag expression, in long polls of up
-// to 20 s and 16 messages, orderly when Trigger.Ordered is set. Every
-// message is turned into its event at once; the pattern is applied; the
-// accepted events are written to the Store under per-trigger sequence
-// numbers and then acknowledged on the broker. From then on the bridge
+// to 20 s and 16 messages, orderly when Trigger.Ordered is set.
+//
+// Add subscribes the group to the topic before anything is consumed, at
+// the trigger's Offset: CONSUME_FROM_LAST_OFFSET (the default, as s.yaml
+// assumes) skips what the topic holds, CONSUME_FROM_FIRST_OFFSET starts
+// at the earliest retained message, CONSUME_FROM_TIMESTAMP at the first
+// published at or after Timestamp. The Offset applies to a new group
+// only: a group that exists, from an earlier run on the same data or
+// another consumer, keeps its position (broker.Subscribe), so a
+// trigger's progress survives restarts; broker.ResetOffset moves it. On
+// a strict broker the topic and the group must have been created.
+//
+// Every message is turned into its event at once; the pattern is
+// applied; the accepted events are written to the Store under
+// per-trigger sequence numbers and then acknowledged on the broker. From then on the bridge
 // owns them, as an EventBridge event stream does: the retry schedule is
 // the bridge's and the broker's redelivery and dead letters no longer
 // apply. Messages the pattern drops are acknowledged without being kept.

@@ -59,6 +59,15 @@ type Trigger struct {
 	// Ordered consumes the topic orderly (partitioned by sharding key),
 	// for ordered topics.
 	Ordered bool
+	// Offset is where the group starts in the topic when Add finds it
+	// new (sourceRocketMQParameters.Offset): OffsetLast (the default,
+	// only messages published from then on), OffsetFirst (the earliest
+	// the topic retains) or OffsetTimestamp (the first published at or
+	// after Timestamp). A group that exists keeps its position.
+	Offset string
+	// Timestamp is where OffsetTimestamp starts (s.yaml's Timestamp, in
+	// ms); other offsets ignore it.
+	Timestamp time.Time
 	// Pattern is the eventRuleFilterPattern JSON; nil or {} passes all.
 	Pattern []byte
 	// Mode is ModeEventStreaming (the default) or ModeEventDriven.
@@ -125,7 +134,8 @@ func (t *Trigger) setDefaults() {
 	t.ErrorsTolerance = orDefault(t.ErrorsTolerance, ToleranceNone)
 	t.Region = orDefault(t.Region, DefaultRegion)
 	t.AccountID = orDefault(t.AccountID, DefaultAccountID)
-	t.Group = orDefault(t.Group, "GID_"+t.Function+"_"+t.Name)
+	t.Group = orDefault(t.Group, DefaultGroup(t.Function, t.Name))
+	t.Offset = orDefault(t.Offset, OffsetLast)
 	if t.BatchCount == 0 {
 		t.BatchCount = 1
 	}
