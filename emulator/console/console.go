@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -26,6 +27,10 @@ type Services struct {
 	Logs func(function, requestID string) []byte
 	// Tables lists tables and reads rows of the local Tablestore.
 	Tables TableReader
+	// Instances are RocketMQ instances whose backlogs the console shows
+	// besides those of the bridge's triggers and the default instance
+	// (the instances of topics declared beyond s.yaml's).
+	Instances []string
 }
 
 // TableReader reads the local Tablestore for the table browser.
@@ -61,6 +66,10 @@ type invocation struct {
 // New returns the console for svc. Run feeds its live view.
 func New(svc Services) *Console {
 	c := &Console{svc: svc, mux: http.NewServeMux()}
+	admin := NewAdmin(svc.Broker, c.instances)
+	for _, p := range AdminPaths {
+		c.mux.Handle(p, admin)
+	}
 	c.mux.HandleFunc("GET /{$}", c.index)
 	c.mux.HandleFunc("POST /api/send", c.send)
 	c.mux.HandleFunc("GET /api/invocations", c.invocations)
@@ -128,6 +137,14 @@ func (c *Console) send(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, fmt.Errorf("the form is not JSON: %w", err))
 		return
 	}
+	if req.Instance == "" {
+		inst, err := c.instanceOf(req.Topic)
+		if err != nil {
+			fail(w, http.StatusBadRequest, err)
+			return
+		}
+		req.Instance = inst
+	}
 	m := broker.Message{Instance: req.Instance, Topic: req.Topic, Tag: req.Tag, Keys: req.Keys, Body: []byte(req.Body),
 		Properties: req.Properties, ShardingKey: req.ShardingKey}
 	if req.DelaySeconds > 0 {
@@ -139,6 +156,41 @@ func (c *Console) send(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	reply(w, map[string]string{"messageId": res.MessageID, "bodyMD5": res.BodyMD5})
+}
+
+// instanceOf is the instance of the triggers that consume topic, for a
+// message sent without one: "" when no trigger consumes it, an error when
+// triggers consume it from different instances.
+func (c *Console) instanceOf(topic string) (string, error) {
+	var instances, triggers []string
+	for _, name := range c.svc.Bridge.Triggers() {
+		t, _ := c.svc.Bridge.Trigger(name)
+		if t.Topic != topic {
+			continue
+		}
+		if !slices.Contains(instances, t.Instance) {
+			instances = append(instances, t.Instance)
+			triggers = append(triggers, fmt.Sprintf("%q (trigger %s)", t.Instance, name))
+		}
+	}
+	switch len(instances) {
+	case 0:
+		return "", nil
+	case 1:
+		return instances[0], nil
+	}
+	return "", fmt.Errorf("topic %q is consumed from several instances: %s; choose the instance", topic, strings.Join(triggers, ", "))
+}
+
+// instances are the instances of the triggers and Services.Instances.
+func (c *Console) instances() []string {
+	out := slices.Clone(c.svc.Instances)
+	for _, name := range c.svc.Bridge.Triggers() {
+		if t, ok := c.svc.Bridge.Trigger(name); ok {
+			out = append(out, t.Instance)
+		}
+	}
+	return out
 }
 
 func (c *Console) invocations(w http.ResponseWriter, r *http.Request) {
