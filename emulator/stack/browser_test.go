@@ -14,9 +14,12 @@ import (
 )
 
 // TestConsoleInBrowser drives the web console in headless Chromium as a
-// user would: a message sent from its form reaches the players function,
-// the invocation shows in the live view, and the row it wrote shows in the
-// table browser. .ci/setup installs Chromium.
+// user would: a message sent from its form without an instance reaches
+// the players function (the instance is the trigger's), the invocation
+// shows in the live view, and the row it wrote shows in the table
+// browser; the backlog lists the trigger's group, and resetting its
+// offset to the earliest message delivers the message again. .ci/setup
+// installs Chromium.
 func TestConsoleInBrowser(t *testing.T) {
 	browser, err := exec.LookPath("chromium")
 	if err != nil {
@@ -54,7 +57,6 @@ func TestConsoleInBrowser(t *testing.T) {
 		chromedp.WaitVisible(`#send-form`),
 		chromedp.SendKeys(`#topic`, "players"),
 		chromedp.SendKeys(`#tag`, "register"),
-		chromedp.SendKeys(`#instance`, "MQ_INST_test"),
 		chromedp.SendKeys(`#body`, `{"id":"2001","name":"zed","job":"rogue","hero":"Akali"}`),
 		chromedp.Click(`#send-button`),
 	)
@@ -77,5 +79,29 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if !strings.Contains(rows, "2001") || !strings.Contains(rows, "zed") {
 		t.Errorf("table browser = %q, want the row of player 2001", rows)
+	}
+
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('#backlog tr.backlog')].some(r => r.textContent.includes('GID_players_fc'))`)); err != nil {
+		t.Fatalf("browser: no backlog row of GID_players_fc (%q): %v", text(`#backlog`), err)
+	}
+	backlog := text(`#backlog`)
+	if !strings.Contains(backlog, "MQ_INST_test") || !strings.Contains(backlog, "players") {
+		t.Errorf("backlog = %q, want MQ_INST_test/players", backlog)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(`#backlog tr.backlog`), // fills instance, topic and group
+		chromedp.Click(`#reset-button`),
+	)
+	if err != nil {
+		t.Fatalf("browser: reset offset: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('reset-result').textContent !== ''`)); err != nil {
+		t.Fatalf("browser: no reset result: %v", err)
+	}
+	if got := text(`#reset-result`); got != "reset to earliest: 1 message to consume" {
+		t.Fatalf("reset result = %q", got)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('tr.invocation').length >= 2`)); err != nil {
+		t.Fatalf("browser: the reset did not deliver the message again (%q): %v", text(`#invocations`), err)
 	}
 }

@@ -23,7 +23,8 @@ func (s *Stack) startConsole(ctx context.Context, addr string) error {
 			}
 			return nil
 		},
-		Tables: console.SDKTables{Client: ots.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), cred.AccessKeyID, cred.AccessKeySecret)},
+		Tables:    console.SDKTables{Client: ots.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), cred.AccessKeyID, cred.AccessKeySecret)},
+		Instances: s.Instances(),
 	})
 	srv := new(httpserve.Server)
 	url, err := srv.Start(addr, c)

@@ -9,4 +9,24 @@
 // local services and ROCKETFN_LOCAL is true; each invocation carries STS
 // credentials that the local Tablestore issued, as FC passes the function
 // role's.
+//
+// The local RocketMQ is strict, as the cloud is: it has the topics and
+// consumer groups that s.yaml's RocketMQ triggers name (in their
+// instances, every trigger of the file, whether its function runs or
+// not) and those of Config.Topics and Config.Groups, and nothing else.
+// Publishing to another topic answers TopicNotExist, consuming as another
+// group SubscriptionNotExist, so a name that works locally exists in
+// the cloud too (provided it was created there). Config.Retention is how
+// long it keeps messages.
+//
+// Each trigger's group starts at the trigger's Offset
+// (CONSUME_FROM_LAST_OFFSET unless s.yaml says otherwise, with Timestamp
+// for CONSUME_FROM_TIMESTAMP) the first time the stack runs it on a data
+// directory; afterwards it keeps its progress across restarts, whatever
+// the Offset (package eventbridge).
+//
+// The RocketMQ endpoint also serves the backlog and reset-offset API of
+// console.Admin (GET /api/backlog, POST /api/reset-offset) to loopback
+// clients, for `rocketfn mq backlog` and `rocketfn mq reset-offset`; the
+// web console serves it too.
 package stack

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
@@ -90,7 +91,16 @@ func trigger(f *syaml.Function, t *syaml.Trigger, cfg Config) eventbridge.Trigge
 		Pattern: t.Pattern, Mode: t.Mode, Schema: t.Schema, BatchCount: t.BatchCount, BatchWindow: t.BatchWindow,
 		Async: t.Async, RetryPolicy: t.RetryPolicy, ErrorsTolerance: t.ErrorsTolerance,
 		DeadLetter: t.DeadLetterQueue != "", Region: cfg.Region, AccountID: cfg.AccountID,
+		Offset: t.Offset, Timestamp: millis(t.Timestamp),
 	}
+}
+
+// millis is the time of ms milliseconds since the epoch; zero for 0.
+func millis(ms int64) time.Time {
+	if ms == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(ms)
 }
 
 // sink delivers to a function process.

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	mq "github.com/aliyunmq/mq-http-go-sdk"
+
+	"github.com/rocketfn/rocketfn/emulator/stack"
 )
 
 // newFakeClock is a fake clock at the current millisecond.
@@ -51,7 +53,11 @@ func TestPipelineDelayed(t *testing.T) {
 func TestPipelineTransactions(t *testing.T) {
 	t.Parallel()
 	clock := newFakeClock()
-	p := startPipeline(t, "pipeline-transactions.yaml", clock, "")
+	// The producer group of the check-back is declared, as it is created
+	// in the cloud.
+	p := startPipelineConfig(t, "pipeline-transactions.yaml", clock, func(cfg *stack.Config) {
+		cfg.Groups = []stack.Name{{Name: "GID_payments_producer"}}
+	})
 	tp := p.client.GetTransProducer("", "payments", "GID_payments_producer")
 	half := func(body string) mq.PublishMessageResponse {
 		resp, err := tp.PublishMessage(mq.PublishMessageRequest{MessageBody: body, TransCheckImmunityTime: 10})

@@ -53,14 +53,23 @@ type pipeline struct {
 // is nil, capturing payloads in capture unless it is "".
 func startPipeline(t *testing.T, file string, clock *fakeClock, capture string) *pipeline {
 	t.Helper()
+	return startPipelineConfig(t, file, clock, func(cfg *stack.Config) { cfg.Capture = capture })
+}
+
+// startPipelineConfig is startPipeline with the Config edit makes.
+func startPipelineConfig(t *testing.T, file string, clock *fakeClock, edit func(*stack.Config)) *pipeline {
+	t.Helper()
 	dir := t.TempDir()
 	proj, err := syaml.Load(writePipelineYAML(t, file, dir))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := stack.Config{Project: proj, Capture: capture}
+	cfg := stack.Config{Project: proj}
 	if clock != nil {
 		cfg.Clock = clock.Now
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
+	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/tablestore"
@@ -43,6 +44,14 @@ type Config struct {
 	// retry schedules); nil uses time.Now. Tests move a fake one and call
 	// Stack.Tick. Function timeouts always use the wall clock.
 	Clock func() time.Time
+	// Topics and Groups are created in the local RocketMQ besides those
+	// s.yaml's triggers name. The local RocketMQ is strict, as the cloud
+	// is: publishing to another topic answers TopicNotExist, consuming as
+	// another group SubscriptionNotExist.
+	Topics, Groups []Name
+	// Retention is how long the local RocketMQ keeps a message, consumed
+	// or not (broker.DefaultRetention, 72 h, when 0).
+	Retention time.Duration
 }
 
 // Stack is a running local cloud.
@@ -58,8 +67,9 @@ type Stack struct {
 	log     *slog.Logger
 	cancel  context.CancelFunc
 	done    chan error
-	creds   stsCache
-	closers []func(context.Context) error
+	creds     stsCache
+	closers   []func(context.Context) error
+	instances []string // of the declared topics and groups
 }
 
 // Start starts the services, builds and starts the functions, and
@@ -114,14 +124,21 @@ func (s *Stack) startServices(cfg Config) error {
 		return fmt.Errorf("local tablestore: %w", err)
 	}
 	mqc := rocketmq.Config{Dir: dir("rocketmq"), Logger: s.log}
-	mqc.Broker.Clock = cfg.Clock
+	mqc.Broker.Clock, mqc.Broker.Strict, mqc.Broker.Retention = cfg.Clock, true, cfg.Retention
 	if s.MQ, err = rocketmq.New(mqc); err != nil {
 		return fmt.Errorf("local rocketmq: %w", err)
 	}
 	s.closers = append(s.closers, func(context.Context) error { return s.MQ.Close() })
-	if s.MQEndpoint, err = s.MQ.Start(cfg.MQListen); err != nil {
+	if err := s.declare(cfg); err != nil {
 		return fmt.Errorf("local rocketmq: %w", err)
 	}
+	// MQ HTTP, with the backlog and reset-offset API beside it; the
+	// listener is shut down before the broker closes.
+	mqSrv := new(httpserve.Server)
+	if s.MQEndpoint, err = mqSrv.Start(cfg.MQListen, mqHandler(s.MQ, s.MQ.Broker(), s.Instances)); err != nil {
+		return fmt.Errorf("local rocketmq: %w", err)
+	}
+	s.closers = append(s.closers, func(context.Context) error { mqSrv.Shutdown(5 * time.Second); return nil })
 	store := kv.Store(kv.NewMemory())
 	if cfg.DataDir != "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
