@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
@@ -21,6 +22,8 @@ type devFlags struct {
 	file, data, mqListen, tsListen, capture, functions, logLevel string
 	console                                                      string
 	memory                                                       bool
+	retention                                                    time.Duration
+	topics, groups                                               nameList
 }
 
 var devExamples = map[string]string{
@@ -33,6 +36,9 @@ var devExamples = map[string]string{
 	"functions":         "--functions players,orders",
 	"log-level":         "--log-level debug",
 	"console":           "--console 127.0.0.1:9090, or --console '' for none",
+	"retention":         "--retention 168h (keep messages a week)",
+	"topic":             "--topic MQ_INST_rocketfn/audit, or --topic audit for the default instance (repeatable)",
+	"group":             "--group MQ_INST_rocketfn/GID_reports (repeatable)",
 }
 
 // runDev is the "dev" command: the local stack from s.yaml until SIGINT or
@@ -57,14 +63,7 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	for _, w := range proj.Warnings {
 		log.Warn("s.yaml", "line", w.Line, "key", w.Key, "warning", w.Message)
 	}
-	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture,
-		ConsoleListen: f.console, Logger: log}
-	if !f.memory {
-		cfg.DataDir = f.data
-	}
-	if f.functions != "" {
-		cfg.Functions = strings.Split(f.functions, ",")
-	}
+	cfg := devConfig(f, proj, log)
 	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
 	s, err := stack.Start(ctx, cfg)
 	if err != nil {
@@ -95,6 +94,9 @@ func parseDevFlags(args []string, stderr io.Writer) (devFlags, error) {
 	fs.StringVar(&f.functions, "functions", "", "run only these comma-separated function `names`")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info or warn")
 	fs.StringVar(&f.console, "console", "127.0.0.1:8090", "`address` of the web console; empty for none")
+	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long the local RocketMQ keeps a message, consumed or not (`duration`)")
+	fs.Var(&f.topics, "topic", "a topic `INSTANCE/TOPIC` (or TOPIC in the default instance) to create besides those s.yaml's triggers name; repeatable")
+	fs.Var(&f.groups, "group", "a consumer group `INSTANCE/GROUP` (or GROUP) to create besides the triggers' groups; repeatable")
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn dev [flags]
 
@@ -103,12 +105,20 @@ the local EventBridge with the file's RocketMQ triggers, and each function
 built from its source and run as Function Compute runs it. Publish with
 rocketfn send (or any MQ HTTP SDK) and read the rows with any Tablestore SDK.
 Ctrl-C stops the functions (pre-stop first) and closes the data cleanly.
+
+As in the cloud, the local RocketMQ has only the topics and groups that
+exist: those s.yaml's triggers name (InstanceId, Topic, GroupID) and those
+of --topic and --group. Publishing to another topic answers TopicNotExist,
+consuming as another group SubscriptionNotExist. A trigger's group starts at
+its Offset the first time it runs on --data, and keeps its progress across
+restarts; rocketfn mq backlog and rocketfn mq reset-offset show and move it.
 `, devExamples, `
 Examples:
 
   rocketfn dev
   rocketfn dev --memory --capture testdata/captured
   rocketfn dev --file s.yaml --functions players --log-level debug
+  rocketfn dev --topic MQ_INST_rocketfn/audit --group MQ_INST_rocketfn/GID_audit --retention 24h
 `)
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -117,7 +127,23 @@ Examples:
 	if _, ok := logLevels[f.logLevel]; !ok {
 		return f, usagef("--log-level %q: want debug, info or warn", f.logLevel)
 	}
+	if err := checkRetention(f.retention); err != nil {
+		return f, err
+	}
 	return f, nil
+}
+
+// devConfig is the stack configuration of the flags.
+func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
+	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture,
+		ConsoleListen: f.console, Logger: log, Topics: f.topics, Groups: f.groups, Retention: f.retention}
+	if !f.memory {
+		cfg.DataDir = f.data
+	}
+	if f.functions != "" {
+		cfg.Functions = strings.Split(f.functions, ",")
+	}
+	return cfg
 }
 
 // mqInstance is the RocketMQ instance of the project's triggers when they
@@ -155,5 +181,6 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, data strin
 		{envTablestoreInstance, s.Tablestore.Instance()}, {envAccessKeyID, tsc.AccessKeyID}, {envAccessKeySecret, tsc.AccessKeySecret}} {
 		fmt.Fprintf(w, "  export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
+	fmt.Fprintf(w, "\nGroups' backlogs (with those exported): rocketfn mq backlog; move a group: rocketfn mq reset-offset\n")
 	fmt.Fprintf(w, "\nTry (with those exported): rocketfn send --topic players --tag register --body '{\"id\":\"1001\",\"name\":\"ann\",\"job\":\"mage\",\"hero\":\"Lux\"}'\n\nPress Ctrl-C to stop.\n")
 }

@@ -20,12 +20,34 @@
 //	verify          check s.yaml against the code and the platform's limits
 //	build           cross-compile the functions for FC (linux/amd64)
 //	tables          list tables and rows of a Tablestore instance
-//	mq              serve a local RocketMQ alone
+//	mq              serve a local RocketMQ alone; mq backlog, mq reset-offset
 //	tablestore      serve a local Tablestore alone
 //
 // For example, the local stack on its defaults:
 //
 //	rocketfn dev
+//
+// Under dev the local RocketMQ is strict, as the cloud is: it has the
+// topics and groups s.yaml's triggers name plus those of the repeatable
+// --topic INSTANCE/TOPIC and --group INSTANCE/GROUP flags (TOPIC alone is
+// in the default instance); publishing elsewhere answers TopicNotExist.
+// mq creates topics and groups on first use unless --strict, and takes
+// the same --topic and --group flags. Both take --retention DURATION (72h
+// by default), how long messages are kept.
+//
+// "rocketfn mq backlog" prints each consumer group's ready, in-flight and
+// dead messages per topic with the age of the oldest unconsumed one, and
+// "rocketfn mq reset-offset --topic T --group G --to
+// earliest|latest|RFC3339" moves a group and prints how many messages it
+// then has to consume. Both call the running dev's or mq's RocketMQ
+// endpoint (--endpoint, else $MQ_ENDPOINT, else http://127.0.0.1:8080),
+// which serves /api/backlog and /api/reset-offset to loopback clients
+// beside MQ HTTP; they need it running, as the data directory is the
+// running process's.
+//
+// send, and mq reset-offset, take the instance from --instance, else
+// $MQ_INSTANCE, else the s.yaml (--file) trigger on the topic, so that a
+// message reaches the trigger.
 //
 // Each command lives in a file of its own and is listed in the command
 // table in main.go. Exit status: 0 on success (and for help), 1 when a

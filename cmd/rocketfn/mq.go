@@ -6,11 +6,16 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"syscall"
+	"time"
 
+	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -22,6 +27,8 @@ type mqFlags struct {
 	memory, noSync   bool
 	strict           bool
 	logLevel         string
+	retention        time.Duration
+	topics, groups   nameList
 }
 
 var mqExamples = map[string]string{
@@ -33,10 +40,22 @@ var mqExamples = map[string]string{
 	"no-sync":           "--no-sync (for throwaway data)",
 	"strict":            "--strict (publishing to an unknown topic fails as in the cloud)",
 	"log-level":         "--log-level debug (one line per request)",
+	"retention":         "--retention 168h (keep messages a week)",
+	"topic":             "--topic MQ_INST_rocketfn/orders, or --topic orders for the default instance (repeatable)",
+	"group":             "--group MQ_INST_rocketfn/GID_orders (repeatable)",
 }
 
-// runMQ is the "mq" command: it serves until SIGINT or SIGTERM.
+// runMQ is the "mq" command: it serves until SIGINT or SIGTERM, or runs
+// the subcommand backlog or reset-offset against a running one.
 func runMQ(args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "backlog":
+			return mqBacklog(args[1:], os.Stdout, os.Stderr, os.Getenv)
+		case "reset-offset":
+			return mqResetOffset(args[1:], os.Stdout, os.Stderr, os.Getenv)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop)
@@ -51,16 +70,15 @@ func serveMQ(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevels[f.logLevel]}))
-	cfg := rocketmq.Config{AccessKeyID: f.keyID, AccessKeySecret: f.keySecret, NoSync: f.noSync,
-		Broker: broker.Config{Strict: f.strict}, Logger: log}
-	if !f.memory {
-		cfg.Dir = f.data
-	}
-	srv, err := rocketmq.New(cfg)
+	srv, err := rocketmq.New(mqConfig(f, log))
 	if err != nil {
 		return fmt.Errorf("open data %s: %w", dataDir(f.memory, f.data), err)
 	}
-	endpoint, err := srv.Start(f.listen)
+	if err := declare(srv.Broker(), f.topics, f.groups); err != nil {
+		srv.Close()
+		return err
+	}
+	hs, endpoint, err := serveWithAdmin(f.listen, srv, append(f.topics.instances(), f.groups.instances()...))
 	if err != nil {
 		srv.Close()
 		return fmt.Errorf("serve on %s: %w", f.listen, err)
@@ -73,6 +91,9 @@ func serveMQ(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	log.Info("rocketmq ready", "endpoint", endpoint, "data", dataDir(f.memory, f.data))
 	<-ctx.Done()
 	log.Info("rocketmq shutting down", "cause", context.Cause(ctx))
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	hs.Shutdown(shutdown)
+	cancel()
 	if err := srv.Close(); err != nil {
 		return fmt.Errorf("close rocketmq data %s: %w", dataDir(f.memory, f.data), err)
 	}
@@ -90,22 +111,35 @@ func parseMQFlags(args []string, stderr io.Writer) (mqFlags, error) {
 	fs.StringVar(&f.keySecret, "access-key-secret", rocketmq.DefaultAccessKeySecret, "access key `secret` clients sign with")
 	fs.BoolVar(&f.memory, "memory", false, "keep the messages in memory instead of --data")
 	fs.BoolVar(&f.noSync, "no-sync", false, "acknowledge publishes before they reach the disk (a machine crash can lose them)")
-	fs.BoolVar(&f.strict, "strict", false, "answer TopicNotExist for topics and groups not created first, as the cloud does")
+	fs.BoolVar(&f.strict, "strict", false, "answer TopicNotExist for topics and groups not created first (--topic, --group), as the cloud does")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info or warn")
+	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long a message is kept, consumed or not (`duration`)")
+	fs.Var(&f.topics, "topic", "create this `INSTANCE/TOPIC` (or TOPIC in the default instance); repeatable, for --strict")
+	fs.Var(&f.groups, "group", "create this consumer `INSTANCE/GROUP` (or GROUP); repeatable, for --strict")
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn mq [flags]
+       rocketfn mq backlog [flags]
+       rocketfn mq reset-offset --topic T --group G --to earliest|latest|TIME [flags]
 
 Serves a local RocketMQ instance speaking the MQ HTTP protocol, which the
 official MQ HTTP SDKs publish to and consume from unchanged, with its
 messages in a directory (or in memory with --memory). It prints the endpoint
 and access key to give clients, then serves until interrupted (Ctrl-C,
-SIGINT or SIGTERM).
+SIGINT or SIGTERM). Topics and groups are created on first use, unless
+--strict: then only those of --topic and --group (and those the data
+directory holds) exist.
+
+"rocketfn mq backlog" and "rocketfn mq reset-offset" act on a running
+rocketfn mq or rocketfn dev, through its endpoint (which answers them for
+clients on this machine only): 'rocketfn mq backlog -h' and 'rocketfn mq
+reset-offset -h' show their flags.
 `, mqExamples, `
 Examples:
 
   rocketfn mq
   rocketfn mq --listen 127.0.0.1:9080 --data /tmp/mq --log-level debug
-  rocketfn mq --memory --strict
+  rocketfn mq --memory --strict --topic MQ_INST_rocketfn/orders --group MQ_INST_rocketfn/GID_orders
+  rocketfn mq --retention 168h
 `)
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -124,7 +158,55 @@ Examples:
 	if f.memory && dataSet {
 		return f, usagef("--memory and --data exclude each other")
 	}
+	if err := checkRetention(f.retention); err != nil {
+		return f, err
+	}
 	return f, nil
+}
+
+// mqConfig is the server configuration of the flags.
+func mqConfig(f mqFlags, log *slog.Logger) rocketmq.Config {
+	cfg := rocketmq.Config{AccessKeyID: f.keyID, AccessKeySecret: f.keySecret, NoSync: f.noSync,
+		Broker: broker.Config{Strict: f.strict, Retention: f.retention}, Logger: log}
+	if !f.memory {
+		cfg.Dir = f.data
+	}
+	return cfg
+}
+
+// declare creates the --topic and --group names.
+func declare(b *broker.Broker, topics, groups nameList) error {
+	for _, n := range topics {
+		if err := b.CreateTopic(n.Instance, n.Name); err != nil {
+			return usagef("--topic %s: %v", n, err)
+		}
+	}
+	for _, n := range groups {
+		if err := b.CreateGroup(n.Instance, n.Name); err != nil {
+			return usagef("--group %s: %v", n, err)
+		}
+	}
+	return nil
+}
+
+// serveWithAdmin serves MQ HTTP on addr with, on console.AdminPaths, the
+// backlog and reset-offset API for loopback clients (rocketfn mq backlog
+// and reset-offset). It returns the server and its endpoint.
+func serveWithAdmin(addr string, srv *rocketmq.Server, instances []string) (*http.Server, string, error) {
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	admin := console.NewAdmin(srv.Broker(), func() []string { return instances })
+	hs := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if slices.Contains(console.AdminPaths, r.URL.Path) {
+			admin.ServeHTTP(w, r)
+			return
+		}
+		srv.ServeHTTP(w, r)
+	})}
+	go hs.Serve(l)
+	return hs, "http://" + l.Addr().String(), nil
 }
 
 // dataDir names where the data lives, for messages.
@@ -157,5 +239,6 @@ func printMQBanner(w io.Writer, srv *rocketmq.Server, endpoint, data string) {
 	}
 	fmt.Fprintf(w, "\nGo (import mq_http_sdk \"github.com/aliyunmq/mq-http-go-sdk\"):\n\n")
 	fmt.Fprintf(w, "  client := mq_http_sdk.NewAliyunMQClient(%q, %q, %q, \"\")\n\n", endpoint, cred.AccessKeyID, cred.AccessKeySecret)
+	fmt.Fprintf(w, "Groups' backlogs: rocketfn mq backlog; move a group: rocketfn mq reset-offset (with those exported).\n\n")
 	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
 }

@@ -18,7 +18,8 @@ import (
 type sendFlags struct {
 	endpoint, instance, topic, tag, keys string
 	body, shardingKey, keyID, keySecret  string
-	token                                string
+	token, file                          string
+	fileSet                              bool
 	props                                propertyFlag
 	delay                                time.Duration
 	at                                   string
@@ -50,6 +51,7 @@ var sendExamples = map[string]string{
 	"at":           "--at 2026-12-01T08:00:00Z (deliver then)",
 	"sharding-key": "--sharding-key o1 (ordered topics)",
 	"instance":     "--instance MQ_INST_123_abc",
+	"file":         "--file deploy/s.yaml",
 }
 
 // runSend is the "send" command: it publishes one message with the
@@ -70,6 +72,11 @@ func send(args []string, stdout, stderr io.Writer, getenv func(string) string) e
 	if req.StartDeliverTime, err = deliverTime(f); err != nil {
 		return err
 	}
+	if f.instance == "" {
+		if f.instance, err = triggerInstance(f.file, f.fileSet, f.topic); err != nil {
+			return err
+		}
+	}
 	client := mq.NewAliyunMQClient(f.endpoint, f.keyID, f.keySecret, f.token)
 	resp, err := client.GetProducer(f.instance, f.topic).PublishMessage(req)
 	if err != nil {
@@ -87,7 +94,8 @@ func parseSendFlags(args []string, stderr io.Writer, getenv func(string) string)
 	fs := flag.NewFlagSet("rocketfn send", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.endpoint, "endpoint", orDefault(getenv("MQ_ENDPOINT"), "http://127.0.0.1:8080"), "MQ HTTP `url` of the instance")
-	fs.StringVar(&f.instance, "instance", getenv(envMQInstance), "instance `id` (the ns, or $MQ_INSTANCE); empty for the default instance")
+	fs.StringVar(&f.instance, "instance", getenv(envMQInstance), "instance `id` (the ns, or $MQ_INSTANCE); when both are empty, the instance of --file's triggers on the topic, else the default instance")
+	fs.StringVar(&f.file, "file", "s.yaml", "the s.yaml `file` whose triggers give the topic's instance when --instance and $MQ_INSTANCE are empty (ignored when the default is missing)")
 	fs.StringVar(&f.topic, "topic", "", "`topic` to publish to (required)")
 	fs.StringVar(&f.tag, "tag", "", "message `tag`")
 	fs.StringVar(&f.keys, "keys", "", "message `keys`, separated by spaces")
@@ -116,6 +124,7 @@ Examples:
 	if err := parseFlags(fs, args); err != nil {
 		return f, err
 	}
+	fs.Visit(func(fl *flag.Flag) { f.fileSet = f.fileSet || fl.Name == "file" })
 	switch {
 	case f.topic == "":
 		return f, usagef("--topic is required")
