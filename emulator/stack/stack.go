@@ -64,9 +64,9 @@ type Stack struct {
 	TablestoreEndpoint string
 	ConsoleURL         string // the web console, when Config.ConsoleListen is set
 
-	log     *slog.Logger
-	cancel  context.CancelFunc
-	done    chan error
+	log       *slog.Logger
+	cancel    context.CancelFunc
+	done      chan error
 	creds     stsCache
 	closers   []func(context.Context) error
 	instances []string // of the declared topics and groups
