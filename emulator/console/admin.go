@@ -78,11 +78,15 @@ type Backlog struct {
 	Retained int `json:"retained"`
 }
 
-// allInstances is "" and the instances of a.instances, sorted, once each.
+// allInstances is "", the instances of a.instances and those the broker
+// has topics in, sorted, once each.
 func (a *Admin) allInstances() []string {
 	out := []string{""}
 	if a.instances != nil {
 		out = append(out, a.instances()...)
+	}
+	if known, err := a.broker.Instances(); err == nil {
+		out = append(out, known...) // topics created on first use too
 	}
 	slices.Sort(out)
 	return slices.Compact(out)

@@ -252,3 +252,19 @@ func TestAdminOnlyOnLoopback(t *testing.T) {
 		}
 	}
 }
+
+// TestBacklogListsUndeclaredInstances: groups in an instance nobody
+// declared (a lenient broker creates it on first use) are in the backlog.
+func TestBacklogListsUndeclaredInstances(t *testing.T) {
+	e := newAdminEnv(t)
+	if _, err := e.b.Publish(context.Background(), broker.Message{Instance: "MQ_INST_9", Topic: "misc", Body: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.b.Subscribe("MQ_INST_9", "misc", "GID_misc", broker.Position{}); err != nil {
+		t.Fatal(err)
+	}
+	bl, ok := e.backlog("")["MQ_INST_9/misc/GID_misc"]
+	if !ok || bl.Ready != 1 {
+		t.Fatalf("backlog of MQ_INST_9/misc/GID_misc: %+v, %v", bl, ok)
+	}
+}

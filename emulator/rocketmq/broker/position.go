@@ -347,3 +347,18 @@ func cmpString(a, b string) int {
 	}
 	return 0
 }
+
+// Instances returns the instances that have topics, sorted; "" is the
+// default instance.
+func (b *Broker) Instances() ([]string, error) {
+	if err := b.lockOpen(); err != nil {
+		return nil, err
+	}
+	defer b.mu.Unlock()
+	var out []string
+	for id := range b.topics {
+		out = append(out, id.instance)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
+}

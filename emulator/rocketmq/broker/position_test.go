@@ -178,3 +178,13 @@ func backlogOf(t *testing.T, b *Broker, topic, group string) Backlog {
 	t.Fatalf("no backlog for %s/%s in %+v", topic, group, all)
 	return Backlog{}
 }
+
+func TestInstances(t *testing.T) {
+	b, _ := newTestBroker(t, Config{})
+	mustPublish(t, b, Message{Instance: "MQ_INST_b", Topic: "T"})
+	mustPublish(t, b, Message{Instance: "MQ_INST_a", Topic: "T"})
+	mustPublish(t, b, Message{Instance: "MQ_INST_a", Topic: "U"})
+	if got, err := b.Instances(); err != nil || fmt.Sprint(got) != "[MQ_INST_a MQ_INST_b]" {
+		t.Fatalf("Instances = %v, %v", got, err)
+	}
+}
