@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"slices"
@@ -59,9 +60,9 @@ func deadRefs(s *subState) []deadRef {
 	}
 	slices.SortFunc(refs, func(a, c deadRef) int {
 		if a.st.deadAt != c.st.deadAt {
-			return cmpUint(uint64(a.st.deadAt), uint64(c.st.deadAt))
+			return cmp.Compare(a.st.deadAt, c.st.deadAt)
 		}
-		return cmpUint(a.seq, c.seq)
+		return cmp.Compare(a.seq, c.seq)
 	})
 	return refs
 }

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -52,7 +53,7 @@ func (b *Broker) tryHalf(t *topicState, limit int, filter tagexpr.Expr) ([]Deliv
 			due = append(due, e)
 		}
 	}
-	slices.SortFunc(due, func(a, c *halfEntry) int { return cmpUint(a.seq, c.seq) })
+	slices.SortFunc(due, func(a, c *halfEntry) int { return cmp.Compare(a.seq, c.seq) })
 	picks := make([]pick, 0, min(len(due), limit))
 	for _, e := range due[:min(len(due), limit)] {
 		picks = append(picks, b.offerHalf(t, e, now))
@@ -93,16 +94,6 @@ func (b *Broker) offerHalf(t *topicState, e *halfEntry, now int64) pick {
 	b.schedule(timer{at: e.nextOffer, kind: timerHalfCheck, topic: t, seq: e.seq})
 	h := handle{kind: handleHalf, scope: t.scope, seq: e.seq, nonce: e.nonce, expires: e.expires}
 	return pick{seq: e.seq, qoff: -1, handle: h.String(), consumed: e.consumed, first: e.first, next: e.nextOffer}
-}
-
-func cmpUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // dropHalf discards an unresolved half message whose lifetime ended.

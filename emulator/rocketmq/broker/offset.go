@@ -43,7 +43,7 @@ func (b *Broker) CommitOffset(instance, topic, group string, queue int, offset i
 	}
 	t, err := b.existingTopic(topicID{instance, topic})
 	if err == nil && (queue < 0 || queue >= len(t.queues)) {
-		err = invalid("queue %d of topic %q: the topic has queues 0..%d", queue, topic, len(t.queues)-1)
+		err = t.badQueue(queue)
 	}
 	if err == nil {
 		_, err = b.lookupGroup(groupID{instance, group}, false)
@@ -79,7 +79,7 @@ func (b *Broker) CommittedOffset(instance, topic, group string, queue int) (int6
 		return 0, err
 	}
 	if queue < 0 || queue >= len(t.queues) {
-		return 0, invalid("queue %d of topic %q: the topic has queues 0..%d", queue, topic, len(t.queues)-1)
+		return 0, t.badQueue(queue)
 	}
 	if offs := t.offsets[group]; offs != nil {
 		return offs[queue], nil
@@ -198,7 +198,7 @@ func (b *Broker) tryPull(r PullRequest, filter tagexpr.Expr) (res PullResult, se
 		return res, nil, nil, nil, nil, err
 	}
 	if r.Queue < 0 || r.Queue >= len(t.queues) {
-		return res, nil, nil, nil, nil, invalid("queue %d of topic %q: the topic has queues 0..%d", r.Queue, r.Topic, len(t.queues)-1)
+		return res, nil, nil, nil, nil, t.badQueue(r.Queue)
 	}
 	now := b.nowMs()
 	b.expire(now)

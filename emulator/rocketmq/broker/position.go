@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -287,9 +288,9 @@ func (b *Broker) Backlogs(instance string) ([]Backlog, error) {
 	}
 	slices.SortFunc(out, func(a, c Backlog) int {
 		if a.Topic != c.Topic {
-			return cmpString(a.Topic, c.Topic)
+			return cmp.Compare(a.Topic, c.Topic)
 		}
-		return cmpString(a.Group, c.Group)
+		return cmp.Compare(a.Group, c.Group)
 	})
 	return out, nil
 }
@@ -336,16 +337,6 @@ func (b *Broker) Topics(instance string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Instances returns the instances that have topics, sorted; "" is the

@@ -206,7 +206,7 @@ func (b *Broker) publishNormal(m *Message, queue int, now int64) error {
 	}
 	if queue >= len(t.queues) {
 		b.mu.Unlock()
-		return invalid("queue %d of topic %q: the topic has queues 0..%d", queue, m.Topic, len(t.queues)-1)
+		return t.badQueue(queue)
 	}
 	meta := t.add(metaOf(m), queue, now)
 	m.QueueID, m.QueueOffset = meta.queue, queueOffset(meta)
@@ -262,7 +262,7 @@ func (b *Broker) publishHalf(m *Message, now int64) (string, error) {
 	}
 	if m.QueueID >= len(t.queues) {
 		b.mu.Unlock()
-		return "", invalid("queue %d of topic %q: the topic has queues 0..%d", m.QueueID, m.Topic, len(t.queues)-1)
+		return "", t.badQueue(m.QueueID)
 	}
 	immune := now + int64(m.TransCheckImmunity)*1000
 	e := &halfEntry{seq: t.nextHalf, meta: metaOf(m), nonce: newNonce(), expires: immune,

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"hash/fnv"
@@ -104,24 +105,14 @@ func (b *Broker) enqueueDue(t *topicState, now int64) {
 	t.delayed = kept
 	slices.SortFunc(due, func(a, c *msgMeta) int {
 		if a.deliverAt != c.deliverAt {
-			return cmpInt(a.deliverAt, c.deliverAt)
+			return cmp.Compare(a.deliverAt, c.deliverAt)
 		}
-		return cmpUint(a.seq, c.seq)
+		return cmp.Compare(a.seq, c.seq)
 	})
 	for _, m := range due {
 		t.enqueue(m)
 		b.dirty = append(b.dirty, dirtyItem{kind: dirtyQueued, topic: t, seq: m.seq})
 	}
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // topicRecordVersion marks topic records that carry queue state. A record
@@ -228,7 +219,7 @@ func (b *Broker) OffsetAt(instance, topic string, queue int, at int64) (int64, e
 		return 0, err
 	}
 	if queue < 0 || queue >= len(t.queues) {
-		return 0, invalid("queue %d of topic %q: the topic has queues 0..%d", queue, topic, len(t.queues)-1)
+		return 0, t.badQueue(queue)
 	}
 	return int64(t.offsetAt(queue, at)), nil
 }
@@ -242,4 +233,9 @@ func (t *topicState) offsetAt(q int, at int64) uint64 {
 		}
 	}
 	return ql.next()
+}
+
+// badQueue is the error for a queue ID t does not have.
+func (t *topicState) badQueue(q int) error {
+	return invalid("queue %d of topic %q: the topic has queues 0..%d", q, t.id.topic, len(t.queues)-1)
 }

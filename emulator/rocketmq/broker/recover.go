@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"slices"
@@ -41,8 +42,8 @@ func (b *Broker) recover() error {
 		return storeErr("recover", err)
 	}
 	b.mu.Lock()
-	for t := range b.topics {
-		rc.queues(b.topics[t])
+	for _, t := range b.topics {
+		rc.queues(t)
 	}
 	b.settleRecovered()
 	b.mu.Unlock()
@@ -248,7 +249,7 @@ func (rc *recovery) queues(t *topicState) {
 	for i := range t.queues {
 		q := &t.queues[i]
 		ms := placed[i]
-		slices.SortFunc(ms, func(a, c *msgMeta) int { return cmpUint(a.qoff, c.qoff) })
+		slices.SortFunc(ms, func(a, c *msgMeta) int { return cmp.Compare(a.qoff, c.qoff) })
 		if len(ms) > 0 {
 			q.base = ms[0].qoff
 		}
