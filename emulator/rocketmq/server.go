@@ -213,3 +213,7 @@ func topicOf(path string) (string, bool) {
 	}
 	return topic, true
 }
+
+// Keys is the server's access keys, its long-lived key and the STS
+// credentials it issued, for the other protocols' servers on its broker.
+func (s *Server) Keys() *keys.Ring { return &s.keys }

@@ -87,6 +87,9 @@ func parseProperties(s string, m *broker.Message) *Error {
 		if !ok || k == "" || strings.Contains(v, ":") {
 			return errorf(CodeInvalidArgument, fmt.Sprintf("Property %q is not \"key:value\".", kv))
 		}
+		if i := strings.IndexAny(kv, sdkForbidden); i >= 0 {
+			return errorf(CodeInvalidArgument, fmt.Sprintf("Property %q: character %q is not allowed.", kv, kv[i]))
+		}
 		switch k {
 		case propKeys:
 			m.Keys = v
@@ -114,12 +117,18 @@ func parseProperties(s string, m *broker.Message) *Error {
 	return nil
 }
 
+// sdkForbidden are the characters the MQ HTTP SDK refuses in property
+// keys and values.
+const sdkForbidden = `'"<>&`
+
 // formatProperties writes a delivered message's properties, the special
-// ones included, in the "k:v|" form.
+// ones included, in the "k:v|" form. A property the form cannot carry (a
+// ':' or '|' in it, possible in a message published over the remoting
+// protocol) is left out, as the package documentation says.
 func formatProperties(m *broker.Message) string {
 	var b strings.Builder
 	add := func(k, v string) {
-		if v != "" {
+		if v != "" && !strings.ContainsAny(k, ":|") && !strings.ContainsAny(v, ":|") {
 			b.WriteString(k + ":" + v + "|")
 		}
 	}

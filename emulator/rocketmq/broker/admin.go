@@ -62,6 +62,47 @@ func (b *Broker) CreateGroup(instance, group string) error {
 	})
 }
 
+// EnsureGroup checks that a group may be used: it exists, or the broker
+// is lenient and creates it. A strict broker answers ErrGroupNotExist for
+// an unknown group.
+func (b *Broker) EnsureGroup(instance, group string) error {
+	if err := checkInstance(instance); err != nil {
+		return err
+	}
+	if err := checkName("group", group); err != nil {
+		return err
+	}
+	id := groupID{instance, group}
+	if err := b.lockOpen(); err != nil {
+		return err
+	}
+	created, err := b.lookupGroup(id, true)
+	b.mu.Unlock()
+	if err != nil || !created {
+		return err
+	}
+	return b.update("create group", func(w kv.Writer) error {
+		return w.Put(bucketGroup, []byte(id.key()), present)
+	})
+}
+
+// EnsureTopic is EnsureGroup for a topic: it exists, or the broker is
+// lenient and creates it.
+func (b *Broker) EnsureTopic(instance, topic string) error {
+	if err := checkNames(instance, topic, nil); err != nil {
+		return err
+	}
+	if err := b.lockOpen(); err != nil {
+		return err
+	}
+	if _, _, err := b.lookupTopic(topicID{instance, topic}, false); err != nil {
+		b.mu.Unlock()
+		return err
+	}
+	b.mu.Unlock()
+	return b.CreateTopic(instance, topic)
+}
+
 // lookupTopic returns the topic. An unknown topic is an error when the
 // broker is strict, is created when create is set and is nil otherwise.
 // b.mu is held.

@@ -194,8 +194,9 @@
 // instance IDs up to 128 of [A-Za-z0-9_%.-] or empty. Config.MaxBodySize
 // lowers the body limits; an empty body is accepted. Tags are at most 128
 // characters without '|'. Property keys and values, Keys and ShardingKey
-// must not contain ' " < > & : | (the SDK's rule), property keys must not
-// be empty, and the SDK's special keys (KEYS, __STARTDELIVERTIME,
+// must not contain the remoting protocol's separators "\x01" and "\x02"
+// (the MQ HTTP SDK's stricter rule, no ' " < > & : |, is the HTTP
+// layer's), property keys must not be empty, and the SDK's special keys (KEYS, __STARTDELIVERTIME,
 // __TransCheckT, __SHARDINGKEY) must be given as Message fields, not
 // Properties. Errors wrap ErrInvalidArgument and name what was wrong.
 // ErrTopicNotExist names the topics the instance has or, when it has

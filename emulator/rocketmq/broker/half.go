@@ -15,9 +15,15 @@ import (
 // whose check time has come (trans=pop: the producer's check-back). Each
 // gets a handle valid for Config.HalfCheckInterval and is offered again
 // after it until resolved or discarded. r.Group is the producer's group;
-// any group may check any half message of the topic. r.Ordered is ignored;
-// r.Tag filters without skipping. Waiting is as for Consume.
+// any group may check any half message of the topic, and an empty group
+// (the remoting protocol's broker-initiated check, which has none) creates
+// no group. r.Ordered is ignored; r.Tag filters without skipping. Waiting
+// is as for Consume.
 func (b *Broker) ConsumeHalf(ctx context.Context, r ConsumeRequest) ([]Delivery, error) {
+	noGroup := r.Group == ""
+	if noGroup {
+		r.Group = "--" // valid for check; not used
+	}
 	filter, err := r.check()
 	if err != nil {
 		return nil, err
@@ -25,7 +31,13 @@ func (b *Broker) ConsumeHalf(ctx context.Context, r ConsumeRequest) ([]Delivery,
 	if err := b.lockOpen(); err != nil {
 		return nil, err
 	}
-	t, _, recs, err := b.join(r.Instance, r.Topic, r.Group, false)
+	var t *topicState
+	var recs records
+	if noGroup {
+		t, err = b.existingTopic(topicID{r.Instance, r.Topic})
+	} else {
+		t, _, recs, err = b.join(r.Instance, r.Topic, r.Group, false)
+	}
 	b.mu.Unlock()
 	if err != nil {
 		return nil, err

@@ -96,6 +96,12 @@ func (b *Broker) publish(ctx context.Context, m Message, queue int) (PublishResu
 	return res, nil
 }
 
+// Validate checks a message as Publish would, without publishing it, so a
+// batch can be refused whole before any of it is stored.
+func (b *Broker) Validate(m Message) error {
+	return b.checkMessage(&m, b.nowMs())
+}
+
 // checkMessage validates a message to publish.
 func (b *Broker) checkMessage(m *Message, now int64) error {
 	if err := checkNames(m.Instance, m.Topic, nil); err != nil {

@@ -108,15 +108,18 @@ func nameChar(c byte) bool {
 		c == '_' || c == '%' || c == '-'
 }
 
-// checkProperty rejects what the SDK rejects in property keys and values.
+// checkProperty rejects property keys and values that no protocol can
+// carry: an empty key, and the separators of the remoting protocol's
+// properties ("\x01", "\x02"). The MQ HTTP SDK's stricter rule (no ' " < >
+// & : |) is the HTTP layer's.
 func checkProperty(key, value string) error {
 	if key == "" {
 		return invalid("property with value %q has an empty key", value)
 	}
-	if i := strings.IndexAny(key, `'"<>&:|`); i >= 0 {
+	if i := strings.IndexAny(key, "\x01\x02"); i >= 0 {
 		return invalid("property key %q: character %q not allowed", key, key[i])
 	}
-	if i := strings.IndexAny(value, `'"<>&:|`); i >= 0 {
+	if i := strings.IndexAny(value, "\x01\x02"); i >= 0 {
 		return invalid("property %q: value %q: character %q not allowed", key, value, value[i])
 	}
 	return nil

@@ -1,0 +1,427 @@
+package remoting
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/netip"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/rocketfn/rocketfn/emulator/internal/keys"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+)
+
+// Defaults of a Config's empty fields.
+const (
+	DefaultBrokerName         = "rocketfn-broker"
+	DefaultCluster            = "DefaultCluster"
+	DefaultTransactionTimeout = 10 * time.Second
+	DefaultCheckInterval      = time.Second
+	// DefaultMaxInFlight bounds the bytes of requests being served at
+	// once, over all connections.
+	DefaultMaxInFlight = 256 << 20
+	// maxRequestsPerConn bounds the requests of one connection served at
+	// once; more wait for one to finish (long polls count).
+	maxRequestsPerConn = 1024
+	// clientTimeout ends a client's registration without heartbeats, as a
+	// broker's channelExpiredTimeout.
+	clientTimeout = 120 * time.Second
+	// lockLifetime is how long a queue lock lasts unless renewed
+	// (REBALANCE_LOCK_MAX_LIVE_TIME).
+	lockLifetime = 60 * time.Second
+)
+
+// Config configures a Server.
+type Config struct {
+	// Broker is the broker the server serves; required.
+	Broker *broker.Broker
+	// BrokerName and Cluster are the names route data gives.
+	BrokerName, Cluster string
+	// Keys holds the access keys signed requests are verified against.
+	Keys *keys.Ring
+	// ACL refuses unsigned requests; signed ones are always verified.
+	ACL bool
+	// DelayLevels are the delays of levels 1, 2, ... (DefaultDelayLevels
+	// when empty); retries of consumer send-back use them too.
+	DelayLevels []time.Duration
+	// TransactionTimeout is how long after sending a half message its
+	// producer is first asked for its state, unless the message sets
+	// CHECK_IMMUNITY_TIME_IN_SECONDS (DefaultTransactionTimeout when 0;
+	// at least broker.MinTransCheckImmunity seconds).
+	TransactionTimeout time.Duration
+	// CheckInterval is how often unresolved half messages are looked for
+	// (DefaultCheckInterval when 0); the broker's HalfCheckInterval is
+	// how often one message is checked again.
+	CheckInterval time.Duration
+	// MaxInFlight bounds the bytes of requests served at once
+	// (DefaultMaxInFlight when 0).
+	MaxInFlight int
+	// Logger receives failures at warn and requests at debug; nil
+	// discards them.
+	Logger *slog.Logger
+}
+
+// Server serves the remoting protocol: a name server and a broker, each
+// on its own listener, on one broker.Broker.
+type Server struct {
+	cfg    Config
+	b      *broker.Broker
+	log    *slog.Logger
+	levels []time.Duration
+
+	brokerAddr string // advertised in routes
+	storeIP    [4]byte
+	storePort  uint32
+
+	topicNums topicNumbers
+	clients   registry
+	budget    budget
+
+	mu        sync.Mutex
+	listeners []net.Listener
+	conns     map[*conn]struct{}
+	closed    bool
+	done      chan struct{}
+	wg        sync.WaitGroup
+}
+
+// New returns a Server for cfg.Broker; Start serves it.
+func New(cfg Config) (*Server, error) {
+	if cfg.Broker == nil {
+		return nil, errors.New("remoting: Config.Broker is required")
+	}
+	if cfg.BrokerName == "" {
+		cfg.BrokerName = DefaultBrokerName
+	}
+	if cfg.Cluster == "" {
+		cfg.Cluster = DefaultCluster
+	}
+	if cfg.Keys == nil {
+		cfg.Keys = &keys.Ring{}
+	}
+	if cfg.TransactionTimeout <= 0 {
+		cfg.TransactionTimeout = DefaultTransactionTimeout
+	}
+	cfg.TransactionTimeout = max(cfg.TransactionTimeout, broker.MinTransCheckImmunity*time.Second)
+	if cfg.CheckInterval <= 0 {
+		cfg.CheckInterval = DefaultCheckInterval
+	}
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = DefaultMaxInFlight
+	}
+	levels := cfg.DelayLevels
+	if len(levels) == 0 {
+		levels = DefaultDelayLevels
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: cfg, b: cfg.Broker, log: log, levels: levels,
+		conns: map[*conn]struct{}{}, done: make(chan struct{})}
+	s.budget.init(cfg.MaxInFlight)
+	s.clients.init()
+	return s, nil
+}
+
+// Start listens on nameAddr for the name server and on brokerAddr for the
+// broker ("" or a port 0 picks a free port on 127.0.0.1), and returns the
+// addresses to give clients (host:port).
+func (s *Server) Start(nameAddr, brokerAddr string) (nameServer, brokerEndpoint string, err error) {
+	bl, err := listen(brokerAddr)
+	if err != nil {
+		return "", "", fmt.Errorf("remoting: broker: %w", err)
+	}
+	nl, err := listen(nameAddr)
+	if err != nil {
+		bl.Close()
+		return "", "", fmt.Errorf("remoting: name server: %w", err)
+	}
+	ap, err := netip.ParseAddrPort(bl.Addr().String())
+	if err != nil || !ap.Addr().Is4() {
+		bl.Close()
+		nl.Close()
+		return "", "", fmt.Errorf("remoting: broker address %s is not IPv4", bl.Addr())
+	}
+	s.mu.Lock()
+	s.brokerAddr, s.storeIP, s.storePort = bl.Addr().String(), ap.Addr().As4(), uint32(ap.Port())
+	s.listeners = append(s.listeners, bl, nl)
+	s.mu.Unlock()
+	s.wg.Add(3)
+	go s.accept(bl)
+	go s.accept(nl)
+	go s.background()
+	return nl.Addr().String(), bl.Addr().String(), nil
+}
+
+func listen(addr string) (net.Listener, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	return net.Listen("tcp", addr)
+}
+
+// BrokerAddr is the broker's address once Start has run.
+func (s *Server) BrokerAddr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.brokerAddr
+}
+
+// Close stops listening, closes the connections and waits for requests
+// in flight. It does not close the broker.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.done)
+	for _, l := range s.listeners {
+		l.Close()
+	}
+	for c := range s.conns {
+		c.nc.Close()
+	}
+	s.mu.Unlock()
+	s.budget.close()
+	s.wg.Wait()
+	return nil
+}
+
+func (s *Server) accept(l net.Listener) {
+	defer s.wg.Done()
+	for {
+		nc, err := l.Accept()
+		if err != nil {
+			return
+		}
+		c := &conn{s: s, nc: nc, w: bufio.NewWriter(nc), slots: make(chan struct{}, maxRequestsPerConn),
+			ctx: context.Background()}
+		c.ctx, c.cancel = context.WithCancel(context.Background())
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			nc.Close()
+			return
+		}
+		s.conns[c] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go c.serve()
+	}
+}
+
+// background runs the transaction checks and expires silent clients.
+func (s *Server) background() {
+	defer s.wg.Done()
+	tick := time.NewTicker(s.cfg.CheckInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.done:
+			return
+		case <-tick.C:
+			s.checkTransactions()
+			s.clients.expire(time.Now(), s)
+		}
+	}
+}
+
+// conn is one client connection.
+type conn struct {
+	s      *Server
+	nc     net.Conn
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	wmu sync.Mutex
+	w   *bufio.Writer
+
+	slots  chan struct{}
+	reqs   sync.WaitGroup
+	opaque int32 // of requests the server sends
+}
+
+func (c *conn) serve() {
+	s := c.s
+	defer s.wg.Done()
+	defer func() {
+		c.cancel()
+		c.nc.Close()
+		c.reqs.Wait()
+		s.clients.dropConn(c, s)
+		s.mu.Lock()
+		delete(s.conns, c)
+		s.mu.Unlock()
+	}()
+	r := bufio.NewReaderSize(c.nc, 64<<10)
+	for {
+		var size int
+		cmd, err := ReadCommand(r, MaxFrame, func(n int) error {
+			size = n
+			return s.budget.acquire(n)
+		})
+		if err != nil {
+			if size > 0 && !errors.Is(err, errBudgetClosed) {
+				s.budget.release(size)
+			}
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, errBudgetClosed) {
+				s.log.Warn("remoting: closing connection", "remote", c.nc.RemoteAddr().String(), "error", err)
+			}
+			return
+		}
+		if cmd.IsResponse() {
+			s.budget.release(size) // to a check or notification: nothing waits for it
+			continue
+		}
+		select {
+		case c.slots <- struct{}{}:
+		case <-c.ctx.Done():
+			s.budget.release(size)
+			return
+		}
+		c.reqs.Add(1)
+		go func() {
+			defer func() {
+				<-c.slots
+				s.budget.release(size)
+				c.reqs.Done()
+			}()
+			c.handle(cmd)
+		}()
+	}
+}
+
+// handle serves one request and writes its response.
+func (c *conn) handle(req *Command) {
+	start := time.Now()
+	resp := c.s.dispatch(c, req)
+	if resp == nil || req.IsOneway() {
+		return
+	}
+	resp.Opaque, resp.Flag, resp.Serialize = req.Opaque, flagResponse, req.Serialize
+	if resp.Language == "" {
+		resp.Language = "JAVA"
+	}
+	resp.Version = req.Version
+	if err := c.write(resp); err != nil {
+		c.s.log.Debug("remoting: writing a response", "code", req.Code, "error", err)
+	}
+	c.s.log.Debug("remoting request", "code", req.Code, "response", resp.Code, "duration", time.Since(start))
+}
+
+// write sends a command on the connection.
+func (c *conn) write(cmd *Command) error {
+	frame, err := AppendFrame(nil, cmd)
+	if err != nil {
+		return err
+	}
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if _, err := c.w.Write(frame); err != nil {
+		return err
+	}
+	return c.w.Flush()
+}
+
+// send writes a request of the server's (a transaction check, a
+// notification); the client's response is not awaited.
+func (c *conn) send(code int16, ext map[string]string, body []byte, serialize byte) error {
+	c.wmu.Lock()
+	c.opaque++
+	op := c.opaque
+	c.wmu.Unlock()
+	return c.write(&Command{Code: code, Language: "JAVA", Version: 317, Opaque: op, Flag: flagOneway,
+		ExtFields: ext, Body: body, Serialize: serialize})
+}
+
+// response builds a response with a code and a remark.
+func response(code int16, remark string) *Command {
+	return &Command{Code: code, Remark: remark}
+}
+
+func ok() *Command { return &Command{Code: codeSuccess} }
+
+// budget bounds the bytes of requests in flight.
+type budget struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	used   int
+	limit  int
+	closed bool
+}
+
+var errBudgetClosed = errors.New("remoting: server closed")
+
+func (b *budget) init(limit int) {
+	b.limit = limit
+	b.cond = sync.NewCond(&b.mu)
+}
+
+// acquire waits until n more bytes fit (a request larger than the limit
+// runs alone).
+func (b *budget) acquire(n int) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for !b.closed && b.used > 0 && b.used+n > b.limit {
+		b.cond.Wait()
+	}
+	if b.closed {
+		return errBudgetClosed
+	}
+	b.used += n
+	return nil
+}
+
+func (b *budget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+func (b *budget) close() {
+	b.mu.Lock()
+	b.closed = true
+	b.mu.Unlock()
+	b.cond.Broadcast()
+}
+
+// ext reads request header fields.
+type ext map[string]string
+
+func (e ext) int(k string) (int64, error) {
+	v, ok := e[k]
+	if !ok {
+		return 0, fmt.Errorf("header field %s is missing", k)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("header field %s=%q is not a number", k, v)
+	}
+	return n, nil
+}
+
+// intOr reads an optional number.
+func (e ext) intOr(k string, def int64) (int64, error) {
+	if _, ok := e[k]; !ok {
+		return def, nil
+	}
+	return e.int(k)
+}
+
+func (e ext) need(k string) (string, error) {
+	v := e[k]
+	if v == "" {
+		return "", fmt.Errorf("header field %s is missing", k)
+	}
+	return v, nil
+}
