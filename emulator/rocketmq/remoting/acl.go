@@ -20,7 +20,9 @@ const (
 // authenticate verifies a request as an Apache broker with ACL does: the
 // Signature is the base64 HMAC-SHA1, keyed by the secret of AccessKey, of
 // the values of every other extField (AccessKey and SecurityToken
-// included) sorted by key, then the body. STS credentials need their
+// included) sorted by key, then the body. Java clients sign the
+// SecurityToken's value too and rocketmq-client-go does not; both forms
+// are accepted. STS credentials need their
 // SecurityToken and expire. An unsigned request is accepted unless the
 // server requires ACL. It returns nil or the refusal.
 func (s *Server) authenticate(req *Command) *Command {
@@ -44,16 +46,22 @@ func (s *Server) authenticate(req *Command) *Command {
 			return response(codeNoPermission, "the STS credentials of access key "+ak+" have expired")
 		}
 	}
-	mac := hmac.New(sha1.New, []byte(cred.AccessKeySecret))
+	if !signatureMatches(req, sig, cred.AccessKeySecret, true) && !signatureMatches(req, sig, cred.AccessKeySecret, false) {
+		return response(codeNoPermission, "Check signature failed for accessKey="+ak)
+	}
+	return nil
+}
+
+// signatureMatches checks sig over req's fields, with or without the
+// SecurityToken's value.
+func signatureMatches(req *Command, sig, secret string, withToken bool) bool {
+	mac := hmac.New(sha1.New, []byte(secret))
 	for _, k := range slices.Sorted(maps.Keys(req.ExtFields)) {
-		if k != fieldSignature {
+		if k != fieldSignature && (withToken || k != fieldSecurityToken) {
 			mac.Write([]byte(req.ExtFields[k]))
 		}
 	}
 	mac.Write(req.Body)
 	want := base64.StdEncoding.EncodeToString(mac.Sum(nil))
-	if subtle.ConstantTimeCompare([]byte(sig), []byte(want)) != 1 {
-		return response(codeNoPermission, "Check signature failed for accessKey="+ak)
-	}
-	return nil
+	return subtle.ConstantTimeCompare([]byte(sig), []byte(want)) == 1
 }

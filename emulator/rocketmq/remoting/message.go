@@ -22,9 +22,9 @@ const (
 	propTags          = "TAGS"
 	propKeys          = "KEYS"
 	propUniqKey       = "UNIQ_KEY"
-	propShardingKey   = "SHARDING_KEY"   // rocketmq-client-go
-	propShardingKeyV4 = "__SHARDINGKEY"  // the 4.x series' TCP clients
-	propDelay         = "DELAY"          // delay level
+	propShardingKey   = "SHARDING_KEY"  // rocketmq-client-go
+	propShardingKeyV4 = "__SHARDINGKEY" // the 4.x series' TCP clients
+	propDelay         = "DELAY"         // delay level
 	propTimerDeliver  = "TIMER_DELIVER_MS"
 	propStartDeliver  = "__STARTDELIVERTIME"
 	propTranMsg       = "TRAN_MSG"

@@ -89,7 +89,7 @@ func (s *Server) appendDelivered(dst []byte, m *broker.Message, fullTopic string
 	reconsume, _ := strconv.Atoi(m.Properties[propReconsume])
 	o := outbound{topic: fullTopic, queueOff: m.QueueOffset, reconsume: int32(reconsume),
 		commitLog: s.physicalOffset(m.Instance, m.Topic, m.QueueID, m.QueueOffset),
-		store: s.storeIP, storePort: s.storePort}
+		store:     s.storeIP, storePort: s.storePort}
 	return appendMessageExt(dst, m, o)
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -83,7 +82,7 @@ func (s *Server) sendMessage(ctx context.Context, req *Command) *Command {
 		}
 		ins = []inbound{{body: body, props: props, sysFlag: int(sysFlag)}}
 	}
-	now := time.Now()
+	now := s.cfg.Clock()
 	msgs := make([]broker.Message, len(ins))
 	for i, in := range ins {
 		if reconsume > 0 {

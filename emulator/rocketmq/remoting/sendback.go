@@ -3,7 +3,6 @@ package remoting
 import (
 	"context"
 	"strconv"
-	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -73,7 +72,7 @@ func (s *Server) sendBack(ctx context.Context, req *Command) *Command {
 		level = min(level, int64(len(s.levels)))
 		back.Topic = retryPrefix + gname
 		props[propDelay] = strconv.FormatInt(level, 10)
-		back.StartDeliverTime = time.Now().Add(s.levels[level-1]).UnixMilli()
+		back.StartDeliverTime = s.cfg.Clock().Add(s.levels[level-1]).UnixMilli()
 		if err := s.b.CreateTopic(ginst, back.Topic); err != nil {
 			return errorResponse(err, codeSystemError)
 		}

@@ -62,6 +62,9 @@ type Config struct {
 	// MaxInFlight bounds the bytes of requests served at once
 	// (DefaultMaxInFlight when 0).
 	MaxInFlight int
+	// Clock is the broker's clock (broker.Config.Clock), for the times
+	// of delay levels; nil means time.Now.
+	Clock func() time.Time
 	// Logger receives failures at warn and requests at debug; nil
 	// discards them.
 	Logger *slog.Logger
@@ -122,6 +125,9 @@ func New(cfg Config) (*Server, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	s := &Server{cfg: cfg, b: cfg.Broker, log: log, levels: levels,
 		conns: map[*conn]struct{}{}, done: make(chan struct{})}
