@@ -33,6 +33,10 @@ type Message struct {
 	// next offset of its queue when it is) and for half messages.
 	QueueID     int
 	QueueOffset int64
+	// Retry marks a message a consumer gave back to be delivered again
+	// later (the remoting protocol's send-back): the body limit of delayed
+	// messages does not apply to it. It is not stored.
+	Retry bool
 }
 
 // PublishResult is the answer to Publish.
@@ -113,7 +117,7 @@ func (b *Broker) checkMessage(m *Message, now int64) error {
 	if limit := b.cfg.MaxBodySize; len(m.Body) > limit {
 		return fmt.Errorf("%w: %d bytes, limit %d", ErrBodyTooLarge, len(m.Body), limit)
 	}
-	if limit := min(b.cfg.MaxBodySize, MaxTimedBodySize); len(m.Body) > limit && (m.StartDeliverTime > 0 || m.TransCheckImmunity > 0) {
+	if limit := min(b.cfg.MaxBodySize, MaxTimedBodySize); len(m.Body) > limit && (m.StartDeliverTime > 0 && !m.Retry || m.TransCheckImmunity > 0) {
 		kind := "delayed"
 		if m.TransCheckImmunity > 0 {
 			kind = "transactional"

@@ -98,10 +98,8 @@
 // group's %RETRY% topic after the delay of its level (0: 3 + the times it
 // was reconsumed), with RETRY_TOPIC, ORIGIN_MESSAGE_ID and its reconsume
 // count, under the same ID; after maxReconsumeTimes, or with a negative
-// level, it goes to the group's %DLQ% topic (write-only in routes). A
-// retry keeps the broker's 64 KB limit for delayed messages, which Apache
-// brokers do not have: a larger message is refused and the consumer
-// retries it itself.
+// level, it goes to the group's %DLQ% topic (write-only in routes). The
+// 64 KB limit of delayed messages does not apply to retries.
 //
 // # Transactions
 //

@@ -312,3 +312,23 @@ func TestACL(t *testing.T) {
 		t.Fatalf("%d messages stored, want the two signed ones", n)
 	}
 }
+
+// TestRetryOfLargeMessage checks that a retry is not held to the 64 KB
+// limit of delayed messages.
+func TestRetryOfLargeMessage(t *testing.T) {
+	e := start(t, shortDelays())
+	c := e.client(t)
+	body := strings.Repeat("x", 100<<10)
+	res := c.Send(t, "p", "large", wire.Message{Body: body})
+	c.Must(t, wire.Request{Op: "consumer", Name: "c", NameServer: []string{e.nameServer}, Group: "GID_large",
+		Topic: "large", MaxReconsume: 1, Fail: true})
+	for want := range 2 {
+		m := c.Next(t, "message").Message
+		if m.MsgID != res.MsgID || len(m.Body) != len(body) || m.ReconsumeTimes != want {
+			t.Fatalf("delivery %d: %s, %d bytes, reconsumed %d", want, m.MsgID, len(m.Body), m.ReconsumeTimes)
+		}
+	}
+	if n := stored(t, e.b, "", "%RETRY%GID_large"); n != 1 {
+		t.Fatalf("retry topic has %d messages", n)
+	}
+}

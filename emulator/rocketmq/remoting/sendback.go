@@ -77,7 +77,7 @@ func (s *Server) sendBack(ctx context.Context, req *Command) *Command {
 			return errorResponse(err, codeSystemError)
 		}
 	}
-	back.Properties = props
+	back.Properties, back.Retry = props, true
 	if _, err := s.b.Publish(ctx, back); err != nil {
 		return errorResponse(err, codeSystemError)
 	}
