@@ -215,6 +215,9 @@ func (b *Broker) publishNormal(m *Message, queue int, now int64) error {
 		return err
 	}
 	if queue >= len(t.queues) {
+		if created {
+			delete(b.topics, t.id) // not stored: the refused message creates nothing
+		}
 		b.mu.Unlock()
 		return t.badQueue(queue)
 	}
@@ -271,6 +274,9 @@ func (b *Broker) publishHalf(m *Message, now int64) (string, error) {
 		return "", err
 	}
 	if m.QueueID >= len(t.queues) {
+		if created {
+			delete(b.topics, t.id)
+		}
 		b.mu.Unlock()
 		return "", t.badQueue(m.QueueID)
 	}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Header serializations: the type byte in front of the header length.
@@ -82,11 +83,18 @@ type jsonHeader struct {
 	SerializeType string `json:"serializeTypeCurrentRPC,omitempty"`
 }
 
+// readChunk is the most ReadCommand reads of a frame per reserve call.
+const readChunk = 64 << 10
+
 // ReadCommand reads one frame. A frame longer than limit (at most
 // MaxFrame), or one that does not decode, gives an error wrapping
-// ErrFrame; the connection should then be closed. reserve is called with
-// the frame's length before its bytes are read, so the caller can bound
-// the memory of frames in flight; its error is returned as is.
+// ErrFrame; the connection should then be closed. reserve, when not nil,
+// is called before each part of the frame is read, with its length (at
+// most 64 KiB; the parts add up to the frame's length), so the caller can
+// bound the memory of frames in flight by the bytes that arrived: a
+// client that announces a long frame and stalls holds one part. Its error
+// is returned as is, and the parts reserved before it are the caller's
+// to release.
 func ReadCommand(r *bufio.Reader, limit int, reserve func(n int) error) (*Command, error) {
 	var prefix [4]byte
 	if _, err := io.ReadFull(r, prefix[:]); err != nil {
@@ -96,17 +104,22 @@ func ReadCommand(r *bufio.Reader, limit int, reserve func(n int) error) (*Comman
 	if n < 4 || n > limit {
 		return nil, fmt.Errorf("%w: length %d outside 4..%d", ErrFrame, n, limit)
 	}
-	if reserve != nil {
-		if err := reserve(n); err != nil {
+	frame := make([]byte, 0, min(n, readChunk))
+	for len(frame) < n {
+		part := min(n-len(frame), readChunk)
+		if reserve != nil {
+			if err := reserve(part); err != nil {
+				return nil, err
+			}
+		}
+		frame = slices.Grow(frame, part)
+		if _, err := io.ReadFull(r, frame[len(frame):len(frame)+part]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
 			return nil, err
 		}
-	}
-	frame := make([]byte, n)
-	if _, err := io.ReadFull(r, frame); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
-		}
-		return nil, err
+		frame = frame[:len(frame)+part]
 	}
 	return DecodeFrame(frame)
 }
@@ -198,7 +211,7 @@ func AppendFrame(dst []byte, c *Command) ([]byte, error) {
 	case SerializeJSON:
 		dst, err = appendJSONHeader(dst, c)
 	case SerializeRocketMQ:
-		dst = appendBinaryHeader(dst, c)
+		dst, err = appendBinaryHeader(dst, c)
 	default:
 		return dst[:start], fmt.Errorf("remoting: unknown header serialization %d", c.Serialize)
 	}
@@ -225,7 +238,12 @@ func appendJSONHeader(dst []byte, c *Command) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-func appendBinaryHeader(dst []byte, c *Command) []byte {
+func appendBinaryHeader(dst []byte, c *Command) ([]byte, error) {
+	for k := range c.ExtFields {
+		if len(k) > 0xFFFF {
+			return dst, fmt.Errorf("remoting: extFields key of %d bytes does not fit the binary header's 65535", len(k))
+		}
+	}
 	dst = binary.BigEndian.AppendUint16(dst, uint16(c.Code))
 	dst = append(dst, languageCode(c.Language))
 	dst = binary.BigEndian.AppendUint16(dst, uint16(c.Version))
@@ -242,7 +260,7 @@ func appendBinaryHeader(dst []byte, c *Command) []byte {
 		dst = append(dst, v...)
 	}
 	binary.BigEndian.PutUint32(dst[at:], uint32(len(dst)-at-4))
-	return dst
+	return dst, nil
 }
 
 // reader reads big-endian fields, remembering the first shortage.

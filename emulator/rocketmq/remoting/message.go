@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash/crc32"
@@ -283,4 +284,105 @@ func appendMessageExt(dst []byte, m *broker.Message, o outbound) ([]byte, error)
 	dst = append(dst, props...)
 	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start))
 	return dst, nil
+}
+
+// Stored is a message as a broker's pull response carries it.
+type Stored struct {
+	// Message has the broker's fields from the special properties (as
+	// toBroker maps them); Topic is the topic as the broker named it
+	// ("ns%topic" for a namespace), Instance is empty.
+	Message         broker.Message
+	CommitLogOffset int64
+	// OffsetMsgID is the broker's ID of the message (store host and
+	// physical offset), the message's ID when it has no UNIQ_KEY.
+	OffsetMsgID    string
+	ReconsumeTimes int
+	BornTimestamp  int64
+}
+
+// DecodeMessages reads the messages of a pull response body (the
+// broker's stored layout), inflating compressed bodies up to maxBody.
+func DecodeMessages(b []byte, maxBody int) ([]Stored, error) {
+	var out []Stored
+	for len(b) > 0 {
+		r := reader{b: b}
+		size := int(r.u32())
+		if r.err != nil || size < 4 || size > len(b) {
+			return out, fmt.Errorf("remoting: message %d: size %d with %d bytes left", len(out)+1, size, len(b))
+		}
+		r = reader{b: b[4:size]}
+		var st Stored
+		m := &st.Message
+		r.u32() // magic
+		r.u32() // body CRC
+		m.QueueID = int(int32(r.u32()))
+		r.u32() // flag
+		m.QueueOffset = int64(r.u64())
+		st.CommitLogOffset = int64(r.u64())
+		sysFlag := r.u32()
+		st.BornTimestamp = int64(r.u64())
+		hostLen := 4
+		if sysFlag&sysBornHostV6 != 0 {
+			hostLen = 16
+		}
+		r.bytes(hostLen + 4)
+		m.PublishTime = int64(r.u64())
+		hostLen = 4
+		if sysFlag&sysStoreHostV6 != 0 {
+			hostLen = 16
+		}
+		store := r.bytes(hostLen + 4)
+		st.ReconsumeTimes = int(int32(r.u32()))
+		r.u64() // prepared transaction offset
+		body := r.bytes(int(r.u32()))
+		m.Topic = string(r.bytes(int(r.u8())))
+		props := string(r.bytes(int(r.u16())))
+		if r.err != nil {
+			return out, fmt.Errorf("remoting: message %d: %v", len(out)+1, r.err)
+		}
+		if sysFlag&sysCompressed != 0 {
+			var err error
+			if body, err = inflate(body, maxBody); err != nil {
+				return out, fmt.Errorf("remoting: message %d: body: %v", len(out)+1, err)
+			}
+		}
+		m.Body = slices.Clone(body)
+		p, err := parseProperties(props)
+		if err != nil {
+			return out, fmt.Errorf("remoting: message %d: %w", len(out)+1, err)
+		}
+		fromProperties(m, p)
+		st.OffsetMsgID = strings.ToUpper(hex.EncodeToString(binary.BigEndian.AppendUint64(slices.Clone(store), uint64(st.CommitLogOffset))))
+		if m.ID == "" {
+			m.ID = st.OffsetMsgID
+		}
+		out = append(out, st)
+		b = b[size:]
+	}
+	return out, nil
+}
+
+// fromProperties moves a delivered message's special properties to its
+// fields: the inverse of deliveredProperties.
+func fromProperties(m *broker.Message, p map[string]string) {
+	take := func(k string) string {
+		v := p[k]
+		delete(p, k)
+		return v
+	}
+	m.Tag, m.Keys, m.ID = take(propTags), take(propKeys), take(propUniqKey)
+	m.ShardingKey = take(propShardingKey)
+	if v := take(propShardingKeyV4); m.ShardingKey == "" {
+		m.ShardingKey = v
+	}
+	for _, k := range []string{propTimerDeliver, propStartDeliver} {
+		if at, err := strconv.ParseInt(take(k), 10, 64); err == nil {
+			m.StartDeliverTime = at
+		}
+	}
+	take(propCheckImmunity)
+	take(propTransCheckT)
+	if len(p) > 0 {
+		m.Properties = p
+	}
 }

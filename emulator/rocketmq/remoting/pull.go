@@ -14,6 +14,11 @@ const (
 	pullSuspend      = 1 << 1
 )
 
+// maxPullBytes bounds the bodies of one pull response, which holds at
+// least one message, as an Apache broker's
+// maxTransferBytesOnMessageInMemory (256 KiB) does.
+const maxPullBytes = 256 << 10
+
 // pullMessage serves PULL_MESSAGE: up to maxMsgNums messages of a queue
 // from queueOffset, suspended up to suspendTimeoutMillis when there are
 // none, committing commitOffset first when the flag asks.
@@ -49,7 +54,7 @@ func (s *Server) pullMessage(ctx context.Context, req *Command) *Command {
 	}
 	var wait time.Duration
 	if sysFlag&pullSuspend != 0 && suspend > 0 {
-		wait = min(time.Duration(suspend)*time.Millisecond, broker.MaxWait)
+		wait = time.Duration(min(suspend, broker.MaxWait.Milliseconds())) * time.Millisecond
 	}
 	res, err := s.b.Pull(ctx, broker.PullRequest{Instance: instance, Topic: topic, Queue: int(queue),
 		Offset: offset, Max: int(min(max(maxNums, 1), broker.MaxPull)), Tag: h["subscription"], Wait: wait})
@@ -63,6 +68,10 @@ func (s *Server) pullMessage(ctx context.Context, req *Command) *Command {
 		var body []byte
 		for i := range res.Messages {
 			m := &res.Messages[i]
+			if i > 0 && len(body)+len(m.Body) > maxPullBytes {
+				res.Next = m.QueueOffset // the rest with the next pull
+				break
+			}
 			if body, err = s.appendDelivered(body, m, full); err != nil {
 				return response(codeSystemError, err.Error())
 			}

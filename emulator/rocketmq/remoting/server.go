@@ -29,6 +29,10 @@ const (
 	// maxRequestsPerConn bounds the requests of one connection served at
 	// once; more wait for one to finish (long polls count).
 	maxRequestsPerConn = 1024
+	// idleTimeout closes a connection without a request for that long.
+	idleTimeout = 120 * time.Second
+	// frameTimeout bounds the time a frame takes to arrive once begun.
+	frameTimeout = 60 * time.Second
 	// clientTimeout ends a client's registration without heartbeats, as a
 	// broker's channelExpiredTimeout.
 	clientTimeout = 120 * time.Second
@@ -270,15 +274,25 @@ func (c *conn) serve() {
 	}()
 	r := bufio.NewReaderSize(c.nc, 64<<10)
 	for {
-		var size int
+		// An idle connection ends after idleTimeout (clients heartbeat
+		// every 30 s); a frame must arrive whole within frameTimeout of
+		// its first part, so a stalled client gives its budget back.
+		c.nc.SetReadDeadline(time.Now().Add(idleTimeout))
+		size := 0
+		var frameDeadline time.Time
 		cmd, err := ReadCommand(r, MaxFrame, func(n int) error {
-			size = n
-			return s.budget.acquire(n)
+			if size == 0 {
+				frameDeadline = time.Now().Add(frameTimeout)
+				c.nc.SetReadDeadline(frameDeadline)
+			}
+			if err := s.budget.acquire(n, frameDeadline); err != nil {
+				return err
+			}
+			size += n
+			return nil
 		})
 		if err != nil {
-			if size > 0 && !errors.Is(err, errBudgetClosed) {
-				s.budget.release(size)
-			}
+			s.budget.release(size)
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, errBudgetClosed) {
 				s.log.Warn("remoting: closing connection", "remote", c.nc.RemoteAddr().String(), "error", err)
 			}
@@ -365,7 +379,10 @@ type budget struct {
 	closed bool
 }
 
-var errBudgetClosed = errors.New("remoting: server closed")
+var (
+	errBudgetClosed  = errors.New("remoting: server closed")
+	errBudgetTimeout = errors.New("remoting: a frame waited too long for the bytes of other requests to be served")
+)
 
 func (b *budget) init(limit int) {
 	b.limit = limit
@@ -373,21 +390,35 @@ func (b *budget) init(limit int) {
 }
 
 // acquire waits until n more bytes fit (a request larger than the limit
-// runs alone).
-func (b *budget) acquire(n int) error {
+// runs alone), or until deadline.
+func (b *budget) acquire(n int, deadline time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for !b.closed && b.used > 0 && b.used+n > b.limit {
-		b.cond.Wait()
+	if !b.closed && b.used > 0 && b.used+n > b.limit {
+		t := time.AfterFunc(time.Until(deadline), func() {
+			b.mu.Lock()
+			b.mu.Unlock()
+			b.cond.Broadcast()
+		})
+		defer t.Stop()
+		for !b.closed && b.used > 0 && b.used+n > b.limit && time.Now().Before(deadline) {
+			b.cond.Wait()
+		}
 	}
 	if b.closed {
 		return errBudgetClosed
+	}
+	if b.used > 0 && b.used+n > b.limit {
+		return errBudgetTimeout
 	}
 	b.used += n
 	return nil
 }
 
 func (b *budget) release(n int) {
+	if n == 0 {
+		return
+	}
 	b.mu.Lock()
 	b.used -= n
 	b.mu.Unlock()
