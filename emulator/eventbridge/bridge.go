@@ -1,6 +1,7 @@
 package eventbridge
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -11,10 +12,24 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
 
+// Source is what triggers consume from, with the semantics of package
+// broker: receipt handles, acknowledgements, redelivery after an
+// invisibility time, and per-group positions.
+type Source interface {
+	Consume(ctx context.Context, r broker.ConsumeRequest) ([]broker.Delivery, error)
+	Ack(ctx context.Context, instance, topic, group string, handles []string) ([]broker.HandleError, error)
+	Subscribe(instance, topic, group string, start broker.Position) (bool, error)
+	// DeadLetters validates names (an invalid one wraps
+	// broker.ErrInvalidArgument) and creates nothing.
+	DeadLetters(instance, topic, group string) ([]broker.DeadLetter, error)
+}
+
 // Config configures a Bridge.
 type Config struct {
-	// Broker is the RocketMQ broker the triggers consume from. Required.
-	Broker *broker.Broker
+	// Broker is where the triggers consume from: the local RocketMQ
+	// broker (*broker.Broker), or a RocketMQ cluster reached over the
+	// remoting protocol (package cluster). Required.
+	Broker Source
 	// Store keeps the bridge's durable state: events accepted and not yet
 	// done, retry schedules, blocks and dead letters. nil: in memory. The
 	// caller owns it and closes it after Run has returned.
@@ -33,7 +48,7 @@ type Config struct {
 // triggers and delivers them to their sinks as EventBridge delivers them
 // to Function Compute. It is safe for concurrent use.
 type Bridge struct {
-	broker   *broker.Broker
+	broker   Source
 	store    kv.Store
 	clock    func() time.Time
 	wall     bool // the clock is time.Now: the dispatchers use timers

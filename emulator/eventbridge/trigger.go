@@ -103,7 +103,7 @@ const (
 
 // normalize fills the defaults of t and validates it against the broker's
 // naming rules. It returns the compiled pattern, nil when it passes all.
-func (t *Trigger) normalize(b *broker.Broker) (*pattern.Pattern, error) {
+func (t *Trigger) normalize(b Source) (*pattern.Pattern, error) {
 	if err := checkName("trigger", t.Name); err != nil {
 		return nil, err
 	}
@@ -205,7 +205,7 @@ func (t *Trigger) checkTag() error {
 
 // checkSource validates the instance, topic and group with the broker's
 // rules. DeadLetters creates nothing, so asking it is free of effects.
-func checkSource(b *broker.Broker, t *Trigger) error {
+func checkSource(b Source, t *Trigger) error {
 	if t.Topic == "" {
 		return fmt.Errorf("eventbridge: trigger %s: no topic", t.Name)
 	}
