@@ -9,6 +9,7 @@ import (
 	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/apache/rocketmq-client-go/v2/producer"
 )
 
 // TestDev runs "rocketfn dev" on the repository's s.yaml in memory, sends
@@ -17,18 +18,30 @@ import (
 // without MQ_INSTANCE goes to the players trigger's instance and is
 // delivered; the local RocketMQ refuses a topic neither s.yaml nor
 // --topic declares; "rocketfn mq backlog" and "rocketfn mq reset-offset"
-// act on it.
+// act on it. A player sent with rocketmq-client-go through the name
+// server the banner printed, in the trigger's instance as namespace, is
+// delivered too.
 func TestDev(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- dev(ctx, []string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", "127.0.0.1:0",
-			"--topic", "MQ_INST_rocketfn/audit", "--retention", "24h"}, w, io.Discard)
+		done <- dev(ctx, append([]string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", "127.0.0.1:0",
+			"--topic", "MQ_INST_rocketfn/audit", "--group", "MQ_INST_rocketfn/GID_audit", "--retention", "24h"}, freeRemoting...), w, io.Discard)
 		w.Close()
 	}()
-	env := readBanner(t, out, envMQEndpoint, envMQInstance, envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret)
+	var banner lockedBuffer
+	env := readBanner(t, io.TeeReader(out, &banner), envMQEndpoint, envMQInstance, envNameServer, envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret)
+	ns := env[envNameServer]
+	for _, want := range []string{"  RocketMQ (remoting): name server " + ns + "  broker 127.0.0.1:",
+		`p, err := rocketmq.NewProducer(producer.WithNameServer([]string{"` + ns + `"}),` + "\n      " + `producer.WithNamespace("MQ_INST_rocketfn"))`,
+		`c, err := rocketmq.NewPushConsumer(consumer.WithNameServer([]string{"` + ns + `"}),`,
+		`consumer.WithNamespace("MQ_INST_rocketfn"), consumer.WithGroupName("GID_audit"))`} {
+		if !strings.Contains(banner.String(), want) {
+			t.Errorf("the banner lacks %q:\n%s", want, banner.String())
+		}
+	}
 	var buf bytes.Buffer
 	getenv := func(name string) string { return env[name] }
 	if err := send([]string{"--topic", "players", "--tag", "register", "--body", `{"id":"1001","name":"ann","job":"mage","hero":"Lux"}`}, &buf, &buf, getenv); err != nil {
@@ -48,6 +61,10 @@ func TestDev(t *testing.T) {
 		t.Fatalf("send without MQ_INSTANCE: %v (%s)", err, buf.String())
 	}
 	waitPlayer(t, c, "1002", "bo")
+	if err := sendThrough(t, ns, "players", `{"id":"1003","name":"cy","job":"mage","hero":"Lux"}`, producer.WithNamespace(env[envMQInstance])); err != nil {
+		t.Fatalf("send with rocketmq-client-go: %v", err)
+	}
+	waitPlayer(t, c, "1003", "cy")
 	if err := send([]string{"--topic", "nosuch", "--body", "x"}, &buf, &buf, getenv); err == nil || !strings.Contains(err.Error(), "TopicNotExist") {
 		t.Errorf("send to an undeclared topic: %v, want TopicNotExist", err)
 	}
@@ -66,7 +83,7 @@ func TestDev(t *testing.T) {
 	if err := mqResetOffset([]string{"--file", "../../s.yaml", "--topic", "players", "--group", "GID_players_fc", "--to", "earliest"}, &buf, &buf, noInstance); err != nil {
 		t.Fatalf("mq reset-offset: %v", err)
 	}
-	if got := strings.TrimSpace(buf.String()); got != "group GID_players_fc of topic players (instance MQ_INST_rocketfn) reset to earliest: 2 messages to consume" {
+	if got := strings.TrimSpace(buf.String()); got != "group GID_players_fc of topic players (instance MQ_INST_rocketfn) reset to earliest: 3 messages to consume" {
 		t.Errorf("mq reset-offset printed %q", got)
 	}
 	cancel()
@@ -77,6 +94,42 @@ func TestDev(t *testing.T) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("dev did not stop")
+	}
+}
+
+// TestDevNoRemoting: "rocketfn dev --no-remoting" serves no name server
+// and its banner offers none; without --group the consumer snippet says
+// to create one.
+func TestDevNoRemoting(t *testing.T) {
+	args := []string{"--file", "../../s.yaml", "--memory", "--functions", "none", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", ""}
+	serve := func(args []string) func(ctx context.Context, stdout io.Writer) error {
+		return func(ctx context.Context, stdout io.Writer) error { return dev(ctx, args, stdout, io.Discard) }
+	}
+	banner, _ := startBanner(t, 10*time.Second, serve(append(args, freeRemoting...)), envNameServer)
+	if !strings.Contains(banner, `consumer.WithGroupName("GID_NAME"))`) || !strings.Contains(banner, "create the group with --group MQ_INST_rocketfn/GID_NAME;") {
+		t.Errorf("without --group, the banner's consumer:\n%s", banner)
+	}
+	banner, env := startBanner(t, 10*time.Second, serve(append(args, "--no-remoting")), envMQEndpoint)
+	if env[envNameServer] != "" || strings.Contains(banner, "remoting") || strings.Contains(banner, "WithNameServer") {
+		t.Errorf("--no-remoting: the banner offers a name server:\n%s", banner)
+	}
+	for _, args := range [][]string{{"--no-remoting", "--nameserver-listen", "127.0.0.1:0"}, {"--no-remoting", "--acl"}} {
+		if err := dev(t.Context(), args, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "exclude each other") {
+			t.Errorf("dev %q: %v, want a usage error", args, err)
+		}
+	}
+	f, err := parseDevFlags(nil, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg := devConfig(f, nil, nil); cfg.NameServerListen != "127.0.0.1:9876" || cfg.RemotingListen != "127.0.0.1:10911" || cfg.NoRemoting || cfg.ACL {
+		t.Errorf("default remoting config: %q %q no %v acl %v", cfg.NameServerListen, cfg.RemotingListen, cfg.NoRemoting, cfg.ACL)
+	}
+	if f, err = parseDevFlags([]string{"--no-remoting"}, io.Discard); err != nil || !devConfig(f, nil, nil).NoRemoting {
+		t.Errorf("--no-remoting: %v", err)
+	}
+	if f, err = parseDevFlags([]string{"--acl"}, io.Discard); err != nil || !devConfig(f, nil, nil).ACL {
+		t.Errorf("--acl: %v", err)
 	}
 }
 

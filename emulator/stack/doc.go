@@ -5,10 +5,10 @@
 // start it.
 //
 // Functions run with the environment s.yaml gives them, except that
-// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and MQ_ENDPOINT point at the
-// local services and ROCKETFN_LOCAL is true; each invocation carries STS
-// credentials that the local Tablestore issued, as FC passes the function
-// role's.
+// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE, MQ_ENDPOINT and (unless
+// Config.NoRemoting) NAMESRV_ADDR point at the local services and
+// ROCKETFN_LOCAL is true; each invocation carries STS credentials that the
+// local Tablestore issued, as FC passes the function role's.
 //
 // The local RocketMQ is strict, as the cloud is: it has the topics and
 // consumer groups that s.yaml's RocketMQ triggers name (in their
@@ -24,6 +24,15 @@
 // for CONSUME_FROM_TIMESTAMP) the first time the stack runs it on a data
 // directory; afterwards it keeps its progress across restarts, whatever
 // the Offset (package eventbridge).
+//
+// The local RocketMQ speaks MQ HTTP (Stack.MQEndpoint) and, unless
+// Config.NoRemoting, the RocketMQ remoting protocol of
+// github.com/apache/rocketmq-client-go (package remoting): a name server
+// (Stack.NameServer) routing to a broker (Stack.BrokerAddr) on the same
+// messages, topics and groups, so a message sent either way reaches the
+// triggers. A client namespace (WithNamespace) is the instance. With
+// Config.ACL the broker refuses unsigned requests; signed ones are
+// verified against the MQ access key and the STS credentials it issued.
 //
 // The RocketMQ endpoint also serves the backlog and reset-offset API of
 // console.Admin (GET /api/backlog, POST /api/reset-offset) to loopback

@@ -60,14 +60,20 @@ func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
 	return fn
 }
 
-// localEnv points functions at the local services.
+// localEnv points functions at the local services; NAMESRV_ADDR, the
+// name server Apache RocketMQ clients fall back on, is set when the
+// remoting protocol is served.
 func (s *Stack) localEnv() map[string]string {
-	return map[string]string{
+	env := map[string]string{
 		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
 		"TABLESTORE_INSTANCE": s.Tablestore.Instance(),
 		"MQ_ENDPOINT":         s.MQEndpoint,
 		"ROCKETFN_LOCAL":      "true",
 	}
+	if s.NameServer != "" {
+		env["NAMESRV_ADDR"] = s.NameServer
+	}
+	return env
 }
 
 // sourceDir is the Go package a function is built from: its code

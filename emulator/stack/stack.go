@@ -15,6 +15,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
@@ -28,6 +29,16 @@ type Config struct {
 	// MQListen and TablestoreListen are the services' loopback addresses;
 	// empty picks free ports.
 	MQListen, TablestoreListen string
+	// NameServerListen and RemotingListen are the loopback addresses of
+	// the local RocketMQ's name server and broker in the RocketMQ remoting
+	// protocol (what github.com/apache/rocketmq-client-go dials); empty
+	// picks free ports. NoRemoting leaves the protocol off.
+	NameServerListen, RemotingListen string
+	NoRemoting                       bool
+	// ACL makes the remoting broker refuse unsigned requests. Signed ones
+	// are verified whatever ACL says, against the local RocketMQ's access
+	// key and the STS credentials it issued.
+	ACL bool
 	// Capture records every delivered payload in this directory when set.
 	Capture string
 	// ConsoleListen serves the web console on this loopback address when
@@ -57,10 +68,13 @@ type Config struct {
 // Stack is a running local cloud.
 type Stack struct {
 	MQ                 *rocketmq.Server
+	Remoting           *remoting.Server // nil with Config.NoRemoting
 	Tablestore         *tablestore.Server
 	Bridge             *eventbridge.Bridge
 	Invokers           map[string]*fcinvoker.Invoker // by function name
 	MQEndpoint         string
+	NameServer         string // the remoting name server (host:port); "" with Config.NoRemoting
+	BrokerAddr         string // the remoting broker (host:port) the name server routes to
 	TablestoreEndpoint string
 	ConsoleURL         string // the web console, when Config.ConsoleListen is set
 
@@ -139,6 +153,11 @@ func (s *Stack) startServices(cfg Config) error {
 		return fmt.Errorf("local rocketmq: %w", err)
 	}
 	s.closers = append(s.closers, func(context.Context) error { mqSrv.Shutdown(5 * time.Second); return nil })
+	if !cfg.NoRemoting {
+		if err := s.startRemoting(cfg); err != nil {
+			return fmt.Errorf("local rocketmq: %w", err)
+		}
+	}
 	store := kv.Store(kv.NewMemory())
 	if cfg.DataDir != "" {
 		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
@@ -154,6 +173,22 @@ func (s *Stack) startServices(cfg Config) error {
 		return fmt.Errorf("local eventbridge: %w", err)
 	}
 	s.creds = stsCache{issue: s.Tablestore.IssueSTS}
+	return nil
+}
+
+// startRemoting serves the RocketMQ remoting protocol (a name server and
+// a broker) on the local RocketMQ's broker, once its topics and groups are
+// declared; the server is closed before the broker.
+func (s *Stack) startRemoting(cfg Config) error {
+	srv, err := remoting.New(remoting.Config{Broker: s.MQ.Broker(), Keys: s.MQ.Keys(), ACL: cfg.ACL, Clock: cfg.Clock, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	if s.NameServer, s.BrokerAddr, err = srv.Start(cfg.NameServerListen, cfg.RemotingListen); err != nil {
+		return err
+	}
+	s.Remoting = srv
+	s.closers = append(s.closers, func(context.Context) error { return srv.Close() })
 	return nil
 }
 
