@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 )
 
@@ -82,5 +83,27 @@ func TestBadQueueCreatesNoTopic(t *testing.T) {
 	}
 	if list := c.call(rawRequest(206, remoting.SerializeJSON, nil, nil)); bytes.Contains(list.Body, []byte("ghost")) {
 		t.Fatalf("topic list after a refused send: %s", list.Body)
+	}
+}
+
+// TestUnspecifiedListenAdvertisesLoopback: a broker on 0.0.0.0 gives
+// clients an address they can dial.
+func TestUnspecifiedListenAdvertisesLoopback(t *testing.T) {
+	b, err := broker.Open(broker.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	srv, err := remoting.New(remoting.Config{Broker: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	_, addr, err := srv.Start("127.0.0.1:0", "0.0.0.0:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(addr, "127.0.0.1:") || srv.BrokerAddr() != addr {
+		t.Fatalf("advertised %s (%s)", srv.BrokerAddr(), addr)
 	}
 }

@@ -47,6 +47,9 @@ type Config struct {
 	Broker *broker.Broker
 	// BrokerName and Cluster are the names route data gives.
 	BrokerName, Cluster string
+	// AdvertiseHost is the IPv4 address routes give for the broker when
+	// it listens on every address (0.0.0.0); 127.0.0.1 when empty.
+	AdvertiseHost string
 	// Keys holds the access keys signed requests are verified against.
 	Keys *keys.Ring
 	// ACL refuses unsigned requests; signed ones are always verified.
@@ -142,7 +145,8 @@ func New(cfg Config) (*Server, error) {
 
 // Start listens on nameAddr for the name server and on brokerAddr for the
 // broker ("" or a port 0 picks a free port on 127.0.0.1), and returns the
-// addresses to give clients (host:port).
+// addresses to give clients (host:port; for an unspecified address such
+// as 0.0.0.0, the advertised host).
 func (s *Server) Start(nameAddr, brokerAddr string) (nameServer, brokerEndpoint string, err error) {
 	bl, err := listen(brokerAddr)
 	if err != nil {
@@ -154,20 +158,34 @@ func (s *Server) Start(nameAddr, brokerAddr string) (nameServer, brokerEndpoint 
 		return "", "", fmt.Errorf("remoting: name server: %w", err)
 	}
 	ap, err := netip.ParseAddrPort(bl.Addr().String())
-	if err != nil || !ap.Addr().Is4() {
+	if err == nil && ap.Addr().IsUnspecified() {
+		// Listening on every address: routes name loopback, unless
+		// Config.AdvertiseHost names the address others reach.
+		host := netip.AddrFrom4([4]byte{127, 0, 0, 1})
+		if s.cfg.AdvertiseHost != "" {
+			host, err = netip.ParseAddr(s.cfg.AdvertiseHost)
+		}
+		ap = netip.AddrPortFrom(host, ap.Port())
+	}
+	if err != nil || !ap.Addr().Unmap().Is4() {
 		bl.Close()
 		nl.Close()
 		return "", "", fmt.Errorf("remoting: broker address %s is not IPv4", bl.Addr())
 	}
+	ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
 	s.mu.Lock()
-	s.brokerAddr, s.storeIP, s.storePort = bl.Addr().String(), ap.Addr().As4(), uint32(ap.Port())
+	s.brokerAddr, s.storeIP, s.storePort = ap.String(), ap.Addr().As4(), uint32(ap.Port())
 	s.listeners = append(s.listeners, bl, nl)
 	s.mu.Unlock()
 	s.wg.Add(3)
 	go s.accept(bl)
 	go s.accept(nl)
 	go s.background()
-	return nl.Addr().String(), bl.Addr().String(), nil
+	nameServer = nl.Addr().String()
+	if np, err := netip.ParseAddrPort(nameServer); err == nil && np.Addr().IsUnspecified() {
+		nameServer = netip.AddrPortFrom(ap.Addr(), np.Port()).String()
+	}
+	return nameServer, s.brokerAddr, nil
 }
 
 func listen(addr string) (net.Listener, error) {
