@@ -41,31 +41,19 @@ func (b *Broker) CreateTopic(instance, topic string) error {
 // CreateGroup creates a consumer group; creating an existing one is not an
 // error. A group consumes any topic of its instance.
 func (b *Broker) CreateGroup(instance, group string) error {
-	if err := checkInstance(instance); err != nil {
-		return err
-	}
-	if err := checkName("group", group); err != nil {
-		return err
-	}
-	id := groupID{instance, group}
-	if err := b.lockOpen(); err != nil {
-		return err
-	}
-	exists := b.groups[id]
-	b.groups[id] = true
-	b.mu.Unlock()
-	if exists {
-		return nil
-	}
-	return b.update("create group", func(w kv.Writer) error {
-		return w.Put(bucketGroup, []byte(id.key()), present)
-	})
+	return b.addGroup(instance, group, true)
 }
 
 // EnsureGroup checks that a group may be used: it exists, or the broker
 // is lenient and creates it. A strict broker answers ErrGroupNotExist for
 // an unknown group.
 func (b *Broker) EnsureGroup(instance, group string) error {
+	return b.addGroup(instance, group, false)
+}
+
+// addGroup creates a group when it is new: always for an admin call,
+// else as lookupGroup allows.
+func (b *Broker) addGroup(instance, group string, admin bool) error {
 	if err := checkInstance(instance); err != nil {
 		return err
 	}
@@ -76,7 +64,14 @@ func (b *Broker) EnsureGroup(instance, group string) error {
 	if err := b.lockOpen(); err != nil {
 		return err
 	}
-	created, err := b.lookupGroup(id, true)
+	var created bool
+	var err error
+	if admin {
+		created = !b.groups[id]
+		b.groups[id] = true
+	} else {
+		created, err = b.lookupGroup(id, true)
+	}
 	b.mu.Unlock()
 	if err != nil || !created {
 		return err

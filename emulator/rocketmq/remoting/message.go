@@ -112,16 +112,7 @@ type inbound struct {
 func (s *Server) toBroker(in inbound, instance, topic string, now time.Time) (broker.Message, error) {
 	m := broker.Message{Instance: instance, Topic: topic, Body: in.body}
 	p := in.props
-	take := func(k string) string {
-		v := p[k]
-		delete(p, k)
-		return v
-	}
-	m.Tag, m.Keys, m.ID = take(propTags), take(propKeys), take(propUniqKey)
-	m.ShardingKey = take(propShardingKey)
-	if v := take(propShardingKeyV4); v != "" && m.ShardingKey == "" {
-		m.ShardingKey = v
-	}
+	take := takeFields(&m, p)
 	if v := p[propDelay]; v != "" {
 		level, err := strconv.Atoi(v)
 		if err != nil || level < 0 {
@@ -365,16 +356,7 @@ func DecodeMessages(b []byte, maxBody int) ([]Stored, error) {
 // fromProperties moves a delivered message's special properties to its
 // fields: the inverse of deliveredProperties.
 func fromProperties(m *broker.Message, p map[string]string) {
-	take := func(k string) string {
-		v := p[k]
-		delete(p, k)
-		return v
-	}
-	m.Tag, m.Keys, m.ID = take(propTags), take(propKeys), take(propUniqKey)
-	m.ShardingKey = take(propShardingKey)
-	if v := take(propShardingKeyV4); m.ShardingKey == "" {
-		m.ShardingKey = v
-	}
+	take := takeFields(m, p)
 	for _, k := range []string{propTimerDeliver, propStartDeliver} {
 		if at, err := strconv.ParseInt(take(k), 10, 64); err == nil {
 			m.StartDeliverTime = at
@@ -385,4 +367,20 @@ func fromProperties(m *broker.Message, p map[string]string) {
 	if len(p) > 0 {
 		m.Properties = p
 	}
+}
+
+// takeFields moves TAGS, KEYS, UNIQ_KEY and the sharding key from p to
+// m's fields, and returns a function that removes and returns others.
+func takeFields(m *broker.Message, p map[string]string) func(string) string {
+	take := func(k string) string {
+		v := p[k]
+		delete(p, k)
+		return v
+	}
+	m.Tag, m.Keys, m.ID = take(propTags), take(propKeys), take(propUniqKey)
+	m.ShardingKey = take(propShardingKey)
+	if v := take(propShardingKeyV4); m.ShardingKey == "" {
+		m.ShardingKey = v
+	}
+	return take
 }
