@@ -1,0 +1,337 @@
+package remoting_test
+
+// Side-by-side benchmarks of the two protocols on one broker: a durable
+// broker (fsync on, as in package rocketmq's benchmarks) served over MQ
+// HTTP and over remoting at once, driven over loopback by each protocol's
+// official client. Sub-benchmarks are named proto=http and proto=remoting
+// so that benchstat sets them side by side.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	mq "github.com/aliyunmq/mq-http-go-sdk"
+	"github.com/apache/rocketmq-client-go/v2"
+	"github.com/apache/rocketmq-client-go/v2/consumer"
+	"github.com/apache/rocketmq-client-go/v2/primitive"
+	"github.com/apache/rocketmq-client-go/v2/producer"
+
+	localmq "github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
+)
+
+// benchEnv is one broker served over both protocols.
+type benchEnv struct {
+	http       mq.MQClient
+	nameServer string
+}
+
+// benchStore picks the benchmarks' broker store: "durable" (the default,
+// fsync on), "nosync" (a data directory acknowledged before the disk) or
+// "memory", for telling the protocols' costs from the disk's:
+//
+//	go test -run '^$' -bench . ./emulator/rocketmq/remoting/ -args -store=memory
+var benchStore = flag.String("store", "durable", "benchmark broker store: durable, nosync or memory")
+
+// startB opens a broker (in a temporary directory unless -store=memory)
+// and serves it over MQ HTTP and remoting on free loopback ports until tb
+// ends.
+func startB(tb testing.TB) *benchEnv {
+	tb.Helper()
+	var cfg localmq.Config
+	switch *benchStore {
+	case "durable":
+		cfg.Dir = tb.TempDir()
+	case "nosync":
+		cfg.Dir, cfg.NoSync = tb.TempDir(), true
+	case "memory":
+	default:
+		tb.Fatalf("-store=%q: want durable, nosync or memory", *benchStore)
+	}
+	httpSrv, err := localmq.New(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	endpoint, err := httpSrv.Start("")
+	if err != nil {
+		httpSrv.Close()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { httpSrv.Close() }) // closes the broker too
+	srv, err := remoting.New(remoting.Config{Broker: httpSrv.Broker(), Keys: httpSrv.Keys()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ns, _, err := srv.Start("", "")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { srv.Close() }) // before the broker closes
+	cred := httpSrv.Credentials()
+	return &benchEnv{
+		http:       mq.NewAliyunMQClient(endpoint, cred.AccessKeyID, cred.AccessKeySecret, ""),
+		nameServer: ns,
+	}
+}
+
+// benchClients numbers client instances: the client library shares one
+// client among producers and consumers of the same instance name.
+var benchClients atomic.Int64
+
+func benchInstance(tb testing.TB) string {
+	return fmt.Sprintf("bench-%d", benchClients.Add(1))
+}
+
+// startProducer starts a remoting producer with the library's defaults.
+func (e *benchEnv) startProducer(tb testing.TB) rocketmq.Producer {
+	tb.Helper()
+	p, err := rocketmq.NewProducer(producer.WithNameServer([]string{e.nameServer}),
+		producer.WithGroupName("GID_bench"), producer.WithInstanceName(benchInstance(tb)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := p.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { p.Shutdown() })
+	return p
+}
+
+const benchTopic = "bench"
+
+// BenchmarkPublish publishes 200-byte messages from one goroutine, then
+// from 32 at once, over each protocol: over MQ HTTP with the SDK's
+// PublishMessage, over remoting with SendSync on one shared producer.
+// Each publish returns once the broker has made the message durable.
+func BenchmarkPublish(b *testing.B) {
+	body := strings.Repeat("x", 200)
+	for _, proto := range []string{"http", "remoting"} {
+		for _, producers := range []int{1, 32} {
+			b.Run(fmt.Sprintf("proto=%s/producers=%d", proto, producers), func(b *testing.B) {
+				e := startB(b)
+				var send func() error
+				switch proto {
+				case "http":
+					p := e.http.GetProducer("", benchTopic)
+					send = func() error {
+						_, err := p.PublishMessage(mq.PublishMessageRequest{MessageBody: body})
+						return err
+					}
+				case "remoting":
+					p := e.startProducer(b)
+					send = func() error {
+						res, err := p.SendSync(context.Background(), primitive.NewMessage(benchTopic, []byte(body)))
+						if err == nil && res.Status != primitive.SendOK {
+							err = fmt.Errorf("send status %v", res.Status)
+						}
+						return err
+					}
+				}
+				if err := send(); err != nil { // creates the topic, finds the route
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				if err := parallel(b.N, producers, send); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+			})
+		}
+	}
+}
+
+// parallel calls f n times from g goroutines and returns the first error.
+func parallel(n, g int, f func() error) error {
+	var next atomic.Int64
+	var first atomic.Pointer[error]
+	var wg sync.WaitGroup
+	for range g {
+		wg.Go(func() {
+			for next.Add(1) <= int64(n) && first.Load() == nil {
+				if err := f(); err != nil {
+					first.CompareAndSwap(nil, &err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if err := first.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// BenchmarkDelivery publishes one message at a time to a consumer that
+// waits for it, and measures from the publish call to the consumer
+// holding the message: over MQ HTTP a consumer in a loop of long polls
+// (ConsumeMessage, 16 at most, 30 s), acking each batch without waiting
+// for the ack; over remoting a push consumer. The body carries the time
+// of the publish call. Between messages the producer pauses 1 ms (not
+// timed) so the consumer is waiting again. send-p50-ms is the publish
+// call alone.
+func BenchmarkDelivery(b *testing.B) {
+	for _, proto := range []string{"http", "remoting"} {
+		b.Run("proto="+proto, func(b *testing.B) {
+			e := startB(b)
+			var publish func(body []byte) error
+			var got <-chan time.Duration
+			switch proto {
+			case "http":
+				p := e.http.GetProducer("", benchTopic)
+				publish = func(body []byte) error {
+					_, err := p.PublishMessage(mq.PublishMessageRequest{MessageBody: string(body)})
+					return err
+				}
+				got = e.httpReceiver(b)
+			case "remoting":
+				p := e.startProducer(b)
+				publish = func(body []byte) error {
+					_, err := p.SendSync(context.Background(), primitive.NewMessage(benchTopic, body))
+					return err
+				}
+				got = e.pushReceiver(b)
+			}
+			stamp := func() (time.Time, []byte) {
+				now := time.Now()
+				return now, strconv.AppendInt(nil, now.UnixNano(), 10)
+			}
+			// Until the consumer receives: it may start after the first
+			// messages (a push consumer's first rebalance).
+			warm := time.After(30 * time.Second)
+		warmUp:
+			for {
+				_, body := stamp()
+				if err := publish(body); err != nil {
+					b.Fatal(err)
+				}
+				select {
+				case <-got:
+					break warmUp
+				case <-time.After(100 * time.Millisecond):
+				case <-warm:
+					b.Fatal("the consumer received nothing in 30 s")
+				}
+			}
+			time.Sleep(200 * time.Millisecond)
+			for len(got) > 0 {
+				<-got
+			}
+			var lat, sendLat []time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				sent, body := stamp()
+				if err := publish(body); err != nil {
+					b.Fatal(err)
+				}
+				sendLat = append(sendLat, time.Since(sent))
+				select {
+				case d := <-got:
+					lat = append(lat, d)
+				case <-time.After(30 * time.Second):
+					b.Fatal("a message not delivered in 30 s")
+				}
+				b.StopTimer()
+				time.Sleep(time.Millisecond)
+				b.StartTimer()
+			}
+			b.StopTimer()
+			b.ReportMetric(0, "ns/op")
+			b.ReportMetric(percentile(lat, 50), "p50-ms")
+			b.ReportMetric(percentile(lat, 99), "p99-ms")
+			b.ReportMetric(percentile(sendLat, 50), "send-p50-ms")
+		})
+	}
+}
+
+// latencyOf is how long ago the time in a body was.
+func latencyOf(body []byte) time.Duration {
+	ns, err := strconv.ParseInt(string(body), 10, 64)
+	if err != nil {
+		return -1
+	}
+	return time.Since(time.Unix(0, ns))
+}
+
+// httpReceiver consumes with the MQ HTTP SDK in a loop of long polls
+// until b ends, and sends each message's latency.
+func (e *benchEnv) httpReceiver(b *testing.B) <-chan time.Duration {
+	got := make(chan time.Duration, 1024)
+	c := e.http.GetConsumer("", benchTopic, "GID_bench_http", "")
+	stop := make(chan struct{})
+	b.Cleanup(func() { close(stop) }) // the poll then ends as the server closes
+	go func() {
+		rc, ec := make(chan mq.ConsumeMessageResponse, 1), make(chan error, 1)
+		for {
+			c.ConsumeMessage(rc, ec, 16, 30)
+			select {
+			case r := <-rc:
+				hs := make([]string, 0, len(r.Messages))
+				for _, m := range r.Messages {
+					got <- latencyOf([]byte(m.MessageBody))
+					hs = append(hs, m.ReceiptHandle)
+				}
+				go c.AckMessage(hs)
+			case err := <-ec:
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if !strings.Contains(err.Error(), "MessageNotExist") {
+					time.Sleep(10 * time.Millisecond) // reported by a missing delivery
+				}
+			}
+		}
+	}()
+	return got
+}
+
+// pushReceiver starts a remoting push consumer with the library's
+// defaults and sends each message's latency.
+func (e *benchEnv) pushReceiver(b *testing.B) <-chan time.Duration {
+	got := make(chan time.Duration, 1024)
+	c, err := rocketmq.NewPushConsumer(consumer.WithNameServer([]string{e.nameServer}),
+		consumer.WithGroupName("GID_bench_remoting"), consumer.WithInstance(benchInstance(b)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	err = c.Subscribe(benchTopic, consumer.MessageSelector{},
+		func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+			for _, m := range msgs {
+				select {
+				case got <- latencyOf(m.Body):
+				default:
+					return consumer.ConsumeRetryLater, errors.New("receiver full")
+				}
+			}
+			return consumer.ConsumeSuccess, nil
+		})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.Shutdown() })
+	return got
+}
+
+// percentile is the p-th percentile of lat in milliseconds.
+func percentile(lat []time.Duration, p int) float64 {
+	if len(lat) == 0 {
+		return 0
+	}
+	slices.Sort(lat)
+	return float64(lat[(len(lat)-1)*p/100]) / float64(time.Millisecond)
+}
