@@ -47,7 +47,7 @@ func (s *Server) pullMessage(ctx context.Context, req *Command) *Command {
 	if err := s.b.EnsureGroup(ginst, gname); err != nil {
 		return errorResponse(err, codeSystemError)
 	}
-	if sysFlag&pullCommitOffset != 0 && commit >= 0 {
+	if sysFlag&pullCommitOffset != 0 && commit >= 0 && s.offsetChanged(instance, topic, gname, int(queue), commit) {
 		if err := s.b.CommitOffset(instance, topic, gname, int(queue), commit); err != nil {
 			return errorResponse(err, codeSystemError)
 		}
@@ -206,4 +206,11 @@ func queueRequest(h ext, withGroup bool) (instance, topic, group string, queue i
 		_, group = splitName(g)
 	}
 	return instance, topic, group, int(q), nil
+}
+
+// offsetChanged reports whether commit differs from the group's committed
+// offset, so pulls that carry an unchanged offset write nothing.
+func (s *Server) offsetChanged(instance, topic, group string, queue int, commit int64) bool {
+	off, err := s.b.CommittedOffset(instance, topic, group, queue)
+	return err != nil || off != commit
 }

@@ -231,7 +231,7 @@ func (s *Server) accept(l net.Listener) {
 		if err != nil {
 			return
 		}
-		c := &conn{s: s, nc: nc, w: bufio.NewWriter(nc), slots: make(chan struct{}, maxRequestsPerConn),
+		c := &conn{s: s, nc: nc, slots: make(chan struct{}, maxRequestsPerConn),
 			ctx: context.Background()}
 		c.ctx, c.cancel = context.WithCancel(context.Background())
 		s.mu.Lock()
@@ -270,8 +270,11 @@ type conn struct {
 	ctx    context.Context
 	cancel context.CancelFunc
 
-	wmu sync.Mutex
-	w   *bufio.Writer
+	wmu     sync.Mutex
+	pending []byte // frames to write
+	spare   []byte // the buffer last written, reused
+	writing bool   // a goroutine is writing pending
+	werr    error  // the first write error; the connection is done
 
 	slots  chan struct{}
 	reqs   sync.WaitGroup
@@ -356,18 +359,30 @@ func (c *conn) handle(req *Command) {
 	c.s.log.Debug("remoting request", "code", req.Code, "response", resp.Code, "duration", time.Since(start))
 }
 
-// write sends a command on the connection.
+// write sends a command on the connection. Frames written while another
+// goroutine is writing are sent together with its next write, so
+// concurrent responses share system calls.
 func (c *conn) write(cmd *Command) error {
-	frame, err := AppendFrame(nil, cmd)
-	if err != nil {
-		return err
-	}
 	c.wmu.Lock()
-	defer c.wmu.Unlock()
-	if _, err := c.w.Write(frame); err != nil {
+	var err error
+	c.pending, err = AppendFrame(c.pending, cmd)
+	if err != nil || c.writing {
+		c.wmu.Unlock()
 		return err
 	}
-	return c.w.Flush()
+	c.writing = true
+	for len(c.pending) > 0 && c.werr == nil {
+		buf := c.pending
+		c.pending = c.spare[:0]
+		c.wmu.Unlock()
+		_, werr := c.nc.Write(buf)
+		c.wmu.Lock()
+		c.spare, c.werr = buf, werr
+	}
+	c.writing = false
+	err = c.werr
+	c.wmu.Unlock()
+	return err
 }
 
 // send writes a request of the server's (a transaction check, a
