@@ -9,7 +9,6 @@ import (
 	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-	"github.com/apache/rocketmq-client-go/v2/producer"
 )
 
 // TestDev runs "rocketfn dev" on the repository's s.yaml in memory, sends
@@ -61,7 +60,9 @@ func TestDev(t *testing.T) {
 		t.Fatalf("send without MQ_INSTANCE: %v (%s)", err, buf.String())
 	}
 	waitPlayer(t, c, "1002", "bo")
-	if err := sendThrough(t, ns, "players", `{"id":"1003","name":"cy","job":"mage","hero":"Lux"}`, producer.WithNamespace(env[envMQInstance])); err != nil {
+	if err := sendThrough(t, ns, "players", `{"id":"1003","name":"cy","job":"mage","hero":"Lux"}`, func(r *driverRequest) {
+		r.Namespace = env[envMQInstance]
+	}); err != nil {
 		t.Fatalf("send with rocketmq-client-go: %v", err)
 	}
 	waitPlayer(t, c, "1003", "cy")

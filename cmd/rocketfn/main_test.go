@@ -16,7 +16,9 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	cleanupRMQDriver()
+	os.Exit(code)
 }
 
 func TestDispatchHelp(t *testing.T) {

@@ -1,21 +1,22 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	mq "github.com/aliyunmq/mq-http-go-sdk"
-	"github.com/apache/rocketmq-client-go/v2"
-	"github.com/apache/rocketmq-client-go/v2/primitive"
-	"github.com/apache/rocketmq-client-go/v2/producer"
-	"github.com/apache/rocketmq-client-go/v2/rlog"
 )
-
-func init() { rlog.SetLogLevel("error") }
 
 // freeRemoting places the name server and broker on free loopback ports.
 var freeRemoting = []string{"--nameserver-listen", "127.0.0.1:0", "--remoting-listen", "127.0.0.1:0"}
@@ -105,24 +106,120 @@ func TestMQInProcess(t *testing.T) {
 	}
 }
 
-// sendThrough sends body to topic with rocketmq-client-go through the
-// name server, with opts.
-func sendThrough(t *testing.T, nameServer, topic, body string, opts ...producer.Option) error {
+// The official rocketmq-client-go has data races of its own, which must
+// not fail these race-checked tests: it runs in the driver program of
+// emulator/internal/rmqclient, in a process of its own. This package
+// cannot import that package, so driverRequest, driverMessage and
+// driverReply mirror the lines of its package wire that sendThrough uses.
+type driverRequest struct {
+	ID          int             `json:"id"`
+	Op          string          `json:"op"`
+	Name        string          `json:"name"`
+	NameServer  []string        `json:"nameServer,omitempty"`
+	Namespace   string          `json:"namespace,omitempty"`
+	AccessKey   string          `json:"accessKey,omitempty"`
+	SecretKey   string          `json:"secretKey,omitempty"`
+	SendTimeout time.Duration   `json:"sendTimeout,omitempty"`
+	Topic       string          `json:"topic,omitempty"`
+	Messages    []driverMessage `json:"messages,omitempty"`
+}
+
+type driverMessage struct {
+	Body string `json:"body"`
+}
+
+type driverReply struct {
+	ID     int    `json:"id"`
+	Error  string `json:"error,omitempty"`
+	Result *struct {
+		MsgID  string `json:"msgId"`
+		Status int    `json:"status"`
+	} `json:"result,omitempty"`
+}
+
+var rmqDriver struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// rmqDriverPath builds the driver once per test process;
+// cleanupRMQDriver removes it.
+func rmqDriverPath(t *testing.T) string {
 	t.Helper()
-	opts = append([]producer.Option{producer.WithNameServer([]string{nameServer}), producer.WithRetry(0),
-		producer.WithInstanceName(t.Name()), producer.WithSendMsgTimeout(5 * time.Second)}, opts...)
-	p, err := rocketmq.NewProducer(opts...)
-	if err != nil {
-		t.Fatal(err)
+	rmqDriver.once.Do(func() {
+		if rmqDriver.dir, rmqDriver.err = os.MkdirTemp("", "rmqclient"); rmqDriver.err != nil {
+			return
+		}
+		rmqDriver.path = filepath.Join(rmqDriver.dir, "rmqclient")
+		cmd := exec.Command("go", "build", "-o", rmqDriver.path, "github.com/rocketfn/rocketfn/emulator/internal/rmqclient/cmd/rmqclient")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			rmqDriver.err = fmt.Errorf("building the rocketmq-client-go driver: %v\n%s", err, out)
+		}
+	})
+	if rmqDriver.err != nil {
+		t.Fatal(rmqDriver.err)
 	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
+	return rmqDriver.path
+}
+
+func cleanupRMQDriver() {
+	if rmqDriver.dir != "" {
+		os.RemoveAll(rmqDriver.dir)
 	}
-	defer p.Shutdown()
-	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+}
+
+// sendThrough sends body to topic with rocketmq-client-go through the
+// name server, from a producer named t.Name() (retries off, 5 s send
+// timeout) in a driver process of its own; with sets further producer
+// options (name, namespace, credentials). It returns the error the
+// client reported for the send.
+func sendThrough(t *testing.T, nameServer, topic, body string, with ...func(*driverRequest)) error {
+	t.Helper()
+	p := driverRequest{ID: 1, Op: "producer", Name: t.Name(), NameServer: []string{nameServer}, SendTimeout: 5 * time.Second}
+	for _, w := range with {
+		w(&p)
+	}
+	var in bytes.Buffer
+	enc := json.NewEncoder(&in)
+	enc.Encode(p)
+	enc.Encode(driverRequest{ID: 2, Op: "send", Name: p.Name, Topic: topic, Messages: []driverMessage{{Body: body}}})
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
-	_, err = p.SendSync(ctx, primitive.NewMessage(topic, []byte(body)))
-	return err
+	// The driver answers each line in turn and, at the end of its input,
+	// shuts the producer down and exits.
+	cmd := exec.CommandContext(ctx, rmqDriverPath(t))
+	cmd.Stdin = &in
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("rocketmq-client-go driver: %v\n%s", err, stderr)
+	}
+	replies := map[int]driverReply{}
+	for _, line := range bytes.Split(out, []byte("\n")) {
+		var r driverReply
+		if json.Unmarshal(line, &r) == nil && r.ID != 0 {
+			replies[r.ID] = r
+		}
+	}
+	if r, ok := replies[1]; !ok || r.Error != "" {
+		t.Fatalf("start the producer: %q (answered %v)", r.Error, ok)
+	}
+	r, ok := replies[2]
+	if !ok {
+		t.Fatalf("the driver did not answer the send:\n%s", out)
+	}
+	if r.Error != "" {
+		return errors.New(r.Error)
+	}
+	if r.Result == nil || r.Result.Status != 0 {
+		t.Fatalf("send %q to %s: result %+v, want status SendOK", body, topic, r.Result)
+	}
+	return nil
 }
 
 // TestMQRemoting: "rocketfn mq" prints its name server with the
@@ -178,8 +275,9 @@ func TestMQRemotingACL(t *testing.T) {
 	if err := sendThrough(t, env[envNameServer], "t", "unsigned"); err == nil {
 		t.Error("unsigned send with --acl: accepted")
 	}
-	if err := sendThrough(t, env[envNameServer], "t", "signed", producer.WithInstanceName(t.Name()+"-signed"),
-		producer.WithCredentials(primitive.Credentials{AccessKey: id, SecretKey: secret})); err != nil {
+	if err := sendThrough(t, env[envNameServer], "t", "signed", func(r *driverRequest) {
+		r.Name, r.AccessKey, r.SecretKey = t.Name()+"-signed", id, secret
+	}); err != nil {
 		t.Errorf("signed send with --acl: %v", err)
 	}
 }

@@ -2,58 +2,46 @@ package stack_test
 
 import (
 	"context"
+	"errors"
 	"net"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/apache/rocketmq-client-go/v2"
-	"github.com/apache/rocketmq-client-go/v2/primitive"
-	"github.com/apache/rocketmq-client-go/v2/producer"
-	"github.com/apache/rocketmq-client-go/v2/rlog"
-
+	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient"
+	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient/wire"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
-func init() { rlog.SetLogLevel("error") }
-
-// remotingProducer is a started rocketmq-client-go producer on the
-// stack's name server, shut down at the end of the test.
-func remotingProducer(t *testing.T, s *stack.Stack, opts ...producer.Option) rocketmq.Producer {
+// remotingProducer starts a rocketmq-client-go producer named name on the
+// stack's name server, in a driver process of its own (package
+// rmqclient) stopped at the end of the test; with sets further options
+// (credentials). It returns the driver.
+func remotingProducer(t *testing.T, s *stack.Stack, name string, with ...func(*wire.Request)) *rmqclient.Client {
 	t.Helper()
-	opts = append([]producer.Option{producer.WithNameServer([]string{s.NameServer}), producer.WithRetry(0),
-		producer.WithGroupName("GID_stack_producer"), producer.WithInstanceName(t.Name()),
-		producer.WithSendMsgTimeout(5 * time.Second)}, opts...)
-	p, err := rocketmq.NewProducer(opts...)
-	if err != nil {
-		t.Fatal(err)
+	c := rmqclient.Start(t)
+	r := wire.Request{Op: "producer", Name: name, NameServer: []string{s.NameServer},
+		Group: "GID_stack_producer", SendTimeout: 5 * time.Second}
+	for _, w := range with {
+		w(&r)
 	}
-	if err := p.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Shutdown() })
-	return p
+	c.Must(t, r)
+	return c
 }
 
-// sendRemoting sends body to topic with tag and properties, and returns
-// the message ID.
-func sendRemoting(t *testing.T, p rocketmq.Producer, topic, body, tag string, props map[string]string) (string, error) {
+// sendRemoting sends m to topic with the producer name of c, and returns
+// the message ID, or the error the client reported.
+func sendRemoting(t *testing.T, c *rmqclient.Client, name, topic string, m wire.Message) (string, error) {
 	t.Helper()
-	m := primitive.NewMessage(topic, []byte(body)).WithTag(tag)
-	for k, v := range props {
-		m.WithProperty(k, v)
+	rep := c.Do(t, wire.Request{Op: "send", Name: name, Topic: topic, Messages: []wire.Message{m}})
+	if rep.Error != "" {
+		return "", errors.New(rep.Error)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	res, err := p.SendSync(ctx, m)
-	if err != nil {
-		return "", err
+	if rep.Result == nil || rep.Result.Status != 0 {
+		t.Fatalf("send %q to %s: result %+v, want status SendOK", m.Body, topic, rep.Result)
 	}
-	if res.Status != primitive.SendOK {
-		t.Fatalf("send %q to %s: status %v", body, topic, res.Status)
-	}
-	return res.MsgID, nil
+	return rep.Result.MsgID, nil
 }
 
 // TestRemotingToTriggers publishes with rocketmq-client-go through the
@@ -66,18 +54,19 @@ func TestRemotingToTriggers(t *testing.T) {
 	if p.NameServer == "" || p.BrokerAddr == "" || p.Remoting == nil {
 		t.Fatalf("name server %q, broker %q: remoting is not served", p.NameServer, p.BrokerAddr)
 	}
-	prod := remotingProducer(t, p.Stack)
-	m := primitive.NewMessage("orders", []byte("r1")).WithTag("created").WithKeys([]string{"o1", "c7"}).WithShardingKey("o1")
-	m.WithProperty("region", "cn-hangzhou")
-	m.WithProperty("channel", "web")
-	res, err := prod.SendSync(context.Background(), m)
-	if err != nil || res.Status != primitive.SendOK {
-		t.Fatalf("send: %v %v", res, err)
+	prod := remotingProducer(t, p.Stack, t.Name())
+	m := wire.Message{Body: "r1", Tag: "created", Keys: []string{"o1", "c7"}, ShardingKey: "o1",
+		Properties: map[string]string{"region": "cn-hangzhou", "channel": "web"}}
+	id, err := sendRemoting(t, prod, t.Name(), "orders", m)
+	if err != nil {
+		t.Fatalf("send: %v", err)
 	}
-	if _, err := sendRemoting(t, prod, "orders", "r2", "other", map[string]string{"region": "cn-shanghai", "channel": "app"}); err != nil {
+	if _, err := sendRemoting(t, prod, t.Name(), "orders", wire.Message{Body: "r2", Tag: "other",
+		Properties: map[string]string{"region": "cn-shanghai", "channel": "app"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sendRemoting(t, prod, "orders", "last", "paid", map[string]string{"region": "cn-beijing", "channel": "web"}); err != nil {
+	if _, err := sendRemoting(t, prod, t.Name(), "orders", wire.Message{Body: "last", Tag: "paid",
+		Properties: map[string]string{"region": "cn-beijing", "channel": "web"}}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -89,14 +78,14 @@ func TestRemotingToTriggers(t *testing.T) {
 		t.Errorf("pattern region cn-*, channel not test: recorded %q, want %q", got, want)
 	}
 	r := p.records("tagged")[0]
-	if r.ID != res.MsgID || r.Topic != "orders" || r.Tag != "created" || !slices.Equal(r.Keys, []string{"o1", "c7"}) ||
+	if r.ID != id || r.Topic != "orders" || r.Tag != "created" || !slices.Equal(r.Keys, []string{"o1", "c7"}) ||
 		r.ShardingKey != "o1" || r.Properties["region"] != "cn-hangzhou" || r.Properties["channel"] != "web" ||
 		r.EventType != "mq:Topic:SendMessage" {
-		t.Errorf("first message recorded as %+v, sent as %s %v", r, res.MsgID, m)
+		t.Errorf("first message recorded as %+v, sent as %s %+v", r, id, m)
 	}
 
 	// The topic exists only as s.yaml declares it: another is refused.
-	if _, err := sendRemoting(t, prod, "nosuch", "x", "", nil); err == nil {
+	if _, err := sendRemoting(t, prod, t.Name(), "nosuch", wire.Message{Body: "x"}); err == nil {
 		t.Error("send to a topic s.yaml does not declare: no error")
 	}
 }
@@ -107,14 +96,15 @@ func TestRemotingToTriggers(t *testing.T) {
 func TestRemotingACL(t *testing.T) {
 	t.Parallel()
 	p := startPipelineConfig(t, "pipeline-filters.yaml", nil, func(cfg *stack.Config) { cfg.ACL = true })
-	unsigned := remotingProducer(t, p.Stack)
-	if _, err := sendRemoting(t, unsigned, "orders", "unsigned", "created", nil); err == nil {
+	unsigned := remotingProducer(t, p.Stack, t.Name())
+	if _, err := sendRemoting(t, unsigned, t.Name(), "orders", wire.Message{Body: "unsigned", Tag: "created"}); err == nil {
 		t.Fatal("unsigned send under ACL: no error")
 	}
 	key := p.MQ.Credentials()
-	signed := remotingProducer(t, p.Stack, producer.WithInstanceName(t.Name()+"-signed"),
-		producer.WithCredentials(primitive.Credentials{AccessKey: key.AccessKeyID, SecretKey: key.AccessKeySecret}))
-	id, err := sendRemoting(t, signed, "orders", "signed", "created", nil)
+	signed := remotingProducer(t, p.Stack, t.Name()+"-signed", func(r *wire.Request) {
+		r.AccessKey, r.SecretKey = key.AccessKeyID, key.AccessKeySecret
+	})
+	id, err := sendRemoting(t, signed, t.Name()+"-signed", "orders", wire.Message{Body: "signed", Tag: "created"})
 	if err != nil {
 		t.Fatalf("signed send under ACL: %v", err)
 	}
@@ -155,8 +145,8 @@ func TestRemotingClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prod := remotingProducer(t, s)
-	if _, err := sendRemoting(t, prod, "orders", "x", "", nil); err != nil {
+	prod := remotingProducer(t, s, t.Name())
+	if _, err := sendRemoting(t, prod, t.Name(), "orders", wire.Message{Body: "x"}); err != nil {
 		s.Close(context.Background())
 		t.Fatal(err)
 	}

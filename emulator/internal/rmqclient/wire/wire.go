@@ -2,6 +2,8 @@
 // its driver program.
 package wire
 
+import "time"
+
 // Request is one line on the driver's stdin.
 type Request struct {
 	ID int    `json:"id"`
@@ -17,6 +19,9 @@ type Request struct {
 	SecurityToken string `json:"securityToken,omitempty"`
 	// HashSelector makes a producer choose queues by sharding key.
 	HashSelector bool `json:"hashSelector,omitempty"`
+	// SendTimeout bounds each send of a producer (the client's
+	// WithSendMsgTimeout); zero keeps the client's default of 3 s.
+	SendTimeout time.Duration `json:"sendTimeout,omitempty"`
 	// Exec and Check are a transactional producer's answers: commit,
 	// rollback or unknown.
 	Exec  string `json:"exec,omitempty"`

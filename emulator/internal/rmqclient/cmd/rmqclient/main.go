@@ -123,6 +123,9 @@ func producerOptions(r wire.Request) []producer.Option {
 	if r.Namespace != "" {
 		opts = append(opts, producer.WithNamespace(r.Namespace))
 	}
+	if r.SendTimeout > 0 {
+		opts = append(opts, producer.WithSendMsgTimeout(r.SendTimeout))
+	}
 	return opts
 }
 
