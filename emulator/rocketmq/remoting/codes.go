@@ -12,7 +12,6 @@ const (
 	reqPullMessage             = 11
 	reqQueryConsumerOffset     = 14
 	reqUpdateConsumerOffset    = 15
-	reqCreateTopic             = 17
 	reqSearchOffsetByTimestamp = 29
 	reqGetMaxOffset            = 30
 	reqGetMinOffset            = 31

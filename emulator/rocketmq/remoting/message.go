@@ -36,7 +36,6 @@ const (
 	propRetryTopic    = "RETRY_TOPIC"
 	propOriginMsgID   = "ORIGIN_MESSAGE_ID"
 	propReconsume     = "RECONSUME_TIME"
-	propMaxReconsume  = "MAX_RECONSUME_TIMES"
 )
 
 // Separators of the properties string.
@@ -47,11 +46,10 @@ const (
 
 // Message system flags.
 const (
-	sysCompressed      = 1 << 0
-	sysTransPrepared   = 1 << 2
-	sysTransCommitType = 2 << 2
-	sysBornHostV6      = 1 << 4
-	sysStoreHostV6     = 1 << 5
+	sysCompressed    = 1 << 0
+	sysTransPrepared = 1 << 2
+	sysBornHostV6    = 1 << 4
+	sysStoreHostV6   = 1 << 5
 )
 
 // magicCode marks a stored message (MESSAGE_MAGIC_CODE of CommitLog v1).
@@ -206,14 +204,13 @@ func decodeBatch(b []byte) ([]inbound, error) {
 // outbound is what a consumer is told of a stored message besides the
 // broker's Message.
 type outbound struct {
-	topic      string // the full topic name the consumer asked for
-	commitLog  int64  // the message's physical offset
-	reconsume  int32
-	store      [4]byte // store host
-	storePort  uint32
-	sysFlag    int32
-	queueOff   int64
-	preparedTx int64
+	topic     string // the full topic name the consumer asked for
+	commitLog int64  // the message's physical offset
+	reconsume int32
+	store     [4]byte // store host
+	storePort uint32
+	sysFlag   int32
+	queueOff  int64
 }
 
 // properties is the properties string of a delivered message: the
@@ -266,7 +263,7 @@ func appendMessageExt(dst []byte, m *broker.Message, o outbound) ([]byte, error)
 	dst = append(dst, o.store[:]...)
 	dst = binary.BigEndian.AppendUint32(dst, o.storePort)
 	dst = binary.BigEndian.AppendUint32(dst, uint32(o.reconsume))
-	dst = binary.BigEndian.AppendUint64(dst, uint64(o.preparedTx))
+	dst = binary.BigEndian.AppendUint64(dst, 0) // prepared transaction offset
 	dst = binary.BigEndian.AppendUint32(dst, uint32(len(m.Body)))
 	dst = append(dst, m.Body...)
 	dst = append(dst, byte(len(o.topic)))
