@@ -6,16 +6,21 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
+	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -27,6 +32,131 @@ type devFlags struct {
 	retention                                                    time.Duration
 	topics, groups                                               nameList
 	remoting                                                     remotingFlags
+	shared                                                       sharedFlags
+}
+
+// sharedFlags point "rocketfn dev" at shared infrastructure: a RocketMQ
+// cluster instead of the embedded RocketMQ, an existing Tablestore
+// instead of the local one.
+type sharedFlags struct {
+	nameServers                      string // as given: host:port[,host:port]
+	mqAccessKey, mqSecretKey         string
+	tsEndpoint, tsInstance           string
+	tsAccessKeyID, tsAccessKeySecret string
+}
+
+// The environment variables that give the shared-infrastructure flags
+// when they are not set: secrets stay out of the shell's history. They
+// are not MQ_ENDPOINT, NAMESRV_ADDR or TABLESTORE_ENDPOINT, which the
+// banner exports for the local services.
+const (
+	envDevNameServer        = "ROCKETFN_ROCKETMQ_NAMESERVER"
+	envDevMQAccessKey       = "ROCKETFN_ROCKETMQ_ACCESS_KEY"
+	envDevMQSecretKey       = "ROCKETFN_ROCKETMQ_SECRET_KEY"
+	envDevTSEndpoint        = "ROCKETFN_TABLESTORE_ENDPOINT"
+	envDevTSInstance        = "ROCKETFN_TABLESTORE_INSTANCE"
+	envDevTSAccessKeyID     = "ROCKETFN_TABLESTORE_ACCESS_KEY_ID"
+	envDevTSAccessKeySecret = "ROCKETFN_TABLESTORE_ACCESS_KEY_SECRET"
+)
+
+// sharedFlagEnv pairs each shared-infrastructure flag with its variable.
+var sharedFlagEnv = []struct{ flag, env string }{
+	{"rocketmq-nameserver", envDevNameServer}, {"rocketmq-access-key", envDevMQAccessKey}, {"rocketmq-secret-key", envDevMQSecretKey},
+	{"tablestore-endpoint", envDevTSEndpoint}, {"tablestore-instance", envDevTSInstance},
+	{"tablestore-access-key-id", envDevTSAccessKeyID}, {"tablestore-access-key-secret", envDevTSAccessKeySecret},
+}
+
+func (sh *sharedFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&sh.nameServers, "rocketmq-nameserver", "", "run the triggers on the topics of the RocketMQ cluster of these comma-separated name `servers` (host:port) instead of the embedded RocketMQ, which is then not started (or $"+envDevNameServer+")")
+	fs.StringVar(&sh.mqAccessKey, "rocketmq-access-key", "", "access `key` signing the requests to a cluster with ACL (or $"+envDevMQAccessKey+")")
+	fs.StringVar(&sh.mqSecretKey, "rocketmq-secret-key", "", "secret `key` of --rocketmq-access-key (or $"+envDevMQSecretKey+", which keeps it out of the shell's history)")
+	fs.StringVar(&sh.tsEndpoint, "tablestore-endpoint", "", "`url` of an existing Tablestore instance the functions use instead of the local Tablestore, which is then not started (or $"+envDevTSEndpoint+")")
+	fs.StringVar(&sh.tsInstance, "tablestore-instance", "", "`name` of the instance of --tablestore-endpoint (or $"+envDevTSInstance+")")
+	fs.StringVar(&sh.tsAccessKeyID, "tablestore-access-key-id", "", "access key `id` the functions sign with on --tablestore-endpoint (or $"+envDevTSAccessKeyID+")")
+	fs.StringVar(&sh.tsAccessKeySecret, "tablestore-access-key-secret", "", "`secret` of --tablestore-access-key-id (or $"+envDevTSAccessKeySecret+", which keeps it out of the shell's history)")
+}
+
+// fromEnv fills the flags not given from their environment variables,
+// and returns the names of the flags set either way.
+func (sh *sharedFlags) fromEnv(fs *flag.FlagSet, getenv func(string) string) map[string]bool {
+	set := map[string]bool{}
+	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	for _, fe := range sharedFlagEnv {
+		if set[fe.flag] {
+			continue
+		}
+		if v := getenv(fe.env); v != "" {
+			fs.Set(fe.flag, v)
+			set[fe.flag] = true
+		}
+	}
+	return set
+}
+
+// cluster reports whether the triggers run on a RocketMQ cluster.
+func (sh sharedFlags) cluster() bool { return sh.nameServers != "" }
+
+// externalTablestore reports whether the functions use an existing
+// Tablestore.
+func (sh sharedFlags) externalTablestore() bool { return sh.tsEndpoint != "" }
+
+// nameServerList is --rocketmq-nameserver split at commas (or the
+// semicolons of NAMESRV_ADDR).
+func (sh sharedFlags) nameServerList() []string {
+	if sh.nameServers == "" {
+		return nil
+	}
+	return strings.FieldsFunc(sh.nameServers, func(r rune) bool { return r == ',' || r == ';' })
+}
+
+// localMQFlags are the flags of the embedded RocketMQ, which does not run
+// with --rocketmq-nameserver.
+var localMQFlags = []string{"mq-listen", "nameserver-listen", "remoting-listen", "no-remoting", "acl", "topic", "group", "retention"}
+
+// check validates the shared-infrastructure flags; set names the flags
+// given on the command line or through their variables.
+func (sh sharedFlags) check(set map[string]bool) error {
+	if sh.cluster() {
+		parts := strings.Split(strings.ReplaceAll(sh.nameServers, ";", ","), ",")
+		for _, ns := range parts {
+			ns = strings.TrimSpace(ns)
+			host, port, err := net.SplitHostPort(ns)
+			n, perr := strconv.Atoi(port)
+			if err != nil || host == "" || perr != nil || n < 1 || n > 65535 {
+				return usagef("--rocketmq-nameserver %q: want host:port[,host:port], such as mq.staging:9876", sh.nameServers)
+			}
+		}
+		for _, name := range localMQFlags {
+			if set[name] {
+				return usagef("--rocketmq-nameserver and --%s exclude each other: the embedded RocketMQ does not run on a cluster, which owns its topics and groups", name)
+			}
+		}
+	}
+	switch {
+	case (sh.mqAccessKey != "" || sh.mqSecretKey != "") && !sh.cluster():
+		return usagef("--rocketmq-access-key and --rocketmq-secret-key sign the requests to a cluster: they need --rocketmq-nameserver")
+	case (sh.mqAccessKey == "") != (sh.mqSecretKey == ""):
+		return usagef("--rocketmq-access-key and --rocketmq-secret-key go together")
+	}
+	if !sh.externalTablestore() {
+		if sh.tsInstance != "" || sh.tsAccessKeyID != "" || sh.tsAccessKeySecret != "" {
+			return usagef("--tablestore-instance and the --tablestore-access-key-* flags need --tablestore-endpoint")
+		}
+		return nil
+	}
+	if u, err := url.Parse(sh.tsEndpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		return usagef("--tablestore-endpoint %q: want the instance's URL, such as https://myinst.cn-hangzhou.ots.aliyuncs.com", sh.tsEndpoint)
+	}
+	switch {
+	case sh.tsInstance == "":
+		return usagef("--tablestore-endpoint needs --tablestore-instance (or $%s)", envDevTSInstance)
+	case sh.tsAccessKeyID == "" || sh.tsAccessKeySecret == "":
+		return usagef("--tablestore-endpoint needs --tablestore-access-key-id and --tablestore-access-key-secret (or $%s and $%s): the functions sign with them",
+			envDevTSAccessKeyID, envDevTSAccessKeySecret)
+	case set["tablestore-listen"]:
+		return usagef("--tablestore-endpoint and --tablestore-listen exclude each other: the local Tablestore does not run")
+	}
+	return nil
 }
 
 var devExamples = map[string]string{
@@ -42,6 +172,14 @@ var devExamples = map[string]string{
 	"retention":         "--retention 168h (keep messages a week)",
 	"topic":             "--topic MQ_INST_rocketfn/audit, or --topic audit for the default instance (repeatable)",
 	"group":             "--group MQ_INST_rocketfn/GID_reports (repeatable)",
+
+	"rocketmq-nameserver":          "--rocketmq-nameserver mq-1.staging:9876,mq-2.staging:9876",
+	"rocketmq-access-key":          "--rocketmq-access-key rocketmq2-staging",
+	"rocketmq-secret-key":          "ROCKETFN_ROCKETMQ_SECRET_KEY=... rocketfn dev --rocketmq-nameserver ...",
+	"tablestore-endpoint":          "--tablestore-endpoint https://staging.cn-hangzhou.ots.aliyuncs.com",
+	"tablestore-instance":          "--tablestore-instance staging",
+	"tablestore-access-key-id":     "--tablestore-access-key-id LTAI5t...",
+	"tablestore-access-key-secret": "ROCKETFN_TABLESTORE_ACCESS_KEY_SECRET=... rocketfn dev --tablestore-endpoint ...",
 }
 
 // runDev is the "dev" command: the local stack from s.yaml until SIGINT or
@@ -53,8 +191,14 @@ func runDev(args []string) error {
 	return dev(ctx, args, os.Stdout, os.Stderr)
 }
 
+// dev runs "rocketfn dev" with the flags' variables of the process's
+// environment.
 func dev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	f, err := parseDevFlags(args, stderr)
+	return devEnv(ctx, args, stdout, stderr, os.Getenv)
+}
+
+func devEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	f, err := parseDevFlagsEnv(args, stderr, getenv)
 	if err != nil {
 		return err
 	}
@@ -84,7 +228,13 @@ func dev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// parseDevFlags parses the flags of "rocketfn dev", with the variables
+// of the process's environment.
 func parseDevFlags(args []string, stderr io.Writer) (devFlags, error) {
+	return parseDevFlagsEnv(args, stderr, os.Getenv)
+}
+
+func parseDevFlagsEnv(args []string, stderr io.Writer, getenv func(string) string) (devFlags, error) {
 	var f devFlags
 	fs := flag.NewFlagSet("rocketfn dev", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -101,6 +251,7 @@ func parseDevFlags(args []string, stderr io.Writer) (devFlags, error) {
 	fs.Var(&f.topics, "topic", "a topic `INSTANCE/TOPIC` (or TOPIC in the default instance) to create besides those s.yaml's triggers name; repeatable")
 	fs.Var(&f.groups, "group", "a consumer group `INSTANCE/GROUP` (or GROUP) to create besides the triggers' groups; repeatable")
 	f.remoting.register(fs)
+	f.shared.register(fs)
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn dev [flags]
 
@@ -117,6 +268,19 @@ of --topic and --group. Publishing to another topic answers TopicNotExist,
 consuming as another group SubscriptionNotExist. A trigger's group starts at
 its Offset the first time it runs on --data, and keeps its progress across
 restarts; rocketfn mq backlog and rocketfn mq reset-offset show and move it.
+
+Shared infrastructure: with --rocketmq-nameserver the local EventBridge and
+the functions run on the topics of an existing RocketMQ cluster (over the
+remoting protocol, signed with --rocketmq-access-key for ACL) instead of the
+embedded RocketMQ, which is not started: the triggers consume as the groups
+s.yaml names, in their InstanceId as namespace (INSTANCE%TOPIC), and the
+cluster owns its topics and groups (none is created; --topic, --group,
+--retention and the listeners of the embedded RocketMQ do not apply, nor do
+rocketfn send and rocketfn mq). With --tablestore-endpoint the functions use
+that Tablestore instance, with --tablestore-instance and the key of
+--tablestore-access-key-id and --tablestore-access-key-secret, instead of the
+local one, which is not started. Each of these flags may come from its
+environment variable instead: `+sharedEnvList()+`.
 `, withExamples(devExamples), `
 Examples:
 
@@ -125,6 +289,9 @@ Examples:
   rocketfn dev --file s.yaml --functions players --log-level debug
   rocketfn dev --topic MQ_INST_rocketfn/audit --group MQ_INST_rocketfn/GID_audit --retention 24h
   rocketfn dev --nameserver-listen 127.0.0.1:9877 --remoting-listen 127.0.0.1:10921 --acl
+  ROCKETFN_ROCKETMQ_SECRET_KEY=... rocketfn dev --rocketmq-nameserver mq.staging:9876 --rocketmq-access-key AK
+  ROCKETFN_TABLESTORE_ACCESS_KEY_SECRET=... rocketfn dev --tablestore-endpoint https://staging.cn-hangzhou.ots.aliyuncs.com \
+      --tablestore-instance staging --tablestore-access-key-id AK
 `)
 	}
 	if err := parseFlags(fs, args); err != nil {
@@ -139,14 +306,37 @@ Examples:
 	if err := f.remoting.check(fs); err != nil {
 		return f, err
 	}
+	if err := f.shared.check(f.shared.fromEnv(fs, getenv)); err != nil {
+		return f, err
+	}
 	return f, nil
+}
+
+// sharedEnvList lists the shared-infrastructure flags' variables.
+func sharedEnvList() string {
+	var out []string
+	for _, fe := range sharedFlagEnv {
+		out = append(out, "$"+fe.env)
+	}
+	return strings.Join(out, ", ")
 }
 
 // devConfig is the stack configuration of the flags.
 func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
-	cfg := stack.Config{Project: proj, MQListen: f.mqListen, TablestoreListen: f.tsListen, Capture: f.capture,
-		ConsoleListen: f.console, Logger: log, Topics: f.topics, Groups: f.groups, Retention: f.retention,
-		NameServerListen: f.remoting.nameListen, RemotingListen: f.remoting.brokerListen, NoRemoting: f.remoting.off, ACL: f.remoting.acl}
+	cfg := stack.Config{Project: proj, Capture: f.capture, ConsoleListen: f.console, Logger: log}
+	if sh := f.shared; sh.cluster() {
+		cfg.RocketMQNameServers = sh.nameServerList()
+		cfg.RocketMQCredentials = remoting.Credentials{AccessKey: sh.mqAccessKey, SecretKey: sh.mqSecretKey}
+	} else {
+		cfg.MQListen, cfg.Topics, cfg.Groups, cfg.Retention = f.mqListen, f.topics, f.groups, f.retention
+		cfg.NameServerListen, cfg.RemotingListen, cfg.NoRemoting, cfg.ACL = f.remoting.nameListen, f.remoting.brokerListen, f.remoting.off, f.remoting.acl
+	}
+	if sh := f.shared; sh.externalTablestore() {
+		cfg.TablestoreEndpoint, cfg.TablestoreInstance = sh.tsEndpoint, sh.tsInstance
+		cfg.TablestoreAccessKeyID, cfg.TablestoreAccessKeySecret = sh.tsAccessKeyID, sh.tsAccessKeySecret
+	} else {
+		cfg.TablestoreListen = f.tsListen
+	}
 	if !f.memory {
 		cfg.DataDir = f.data
 	}
@@ -175,14 +365,32 @@ func mqInstance(proj *syaml.Project) string {
 }
 
 func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags, data string) {
-	mqc, tsc := s.MQ.Credentials(), s.Tablestore.Credentials()
-	nameServer, inst := clientAddr(s.NameServer), mqInstance(proj)
+	inst := mqInstance(proj)
+	nameServer := clientAddr(s.NameServer)
 	fmt.Fprintf(w, "The local stack is running.\n\n")
-	fmt.Fprintf(w, "  RocketMQ (MQ HTTP):  %s  key %s / %s\n", s.MQEndpoint, mqc.AccessKeyID, mqc.AccessKeySecret)
-	if s.NameServer != "" {
-		fmt.Fprintf(w, "  RocketMQ (remoting): name server %s  broker %s%s\n", nameServer, s.BrokerAddr, aclNote(f.remoting.acl))
+	var mqc rocketmq.Credentials
+	if s.MQ != nil {
+		mqc = s.MQ.Credentials()
+		fmt.Fprintf(w, "  RocketMQ (MQ HTTP):  %s  key %s / %s\n", s.MQEndpoint, mqc.AccessKeyID, mqc.AccessKeySecret)
+		if s.NameServer != "" {
+			fmt.Fprintf(w, "  RocketMQ (remoting): name server %s  broker %s%s\n", nameServer, s.BrokerAddr, aclNote(f.remoting.acl))
+		}
+	} else {
+		signed := ""
+		if f.shared.mqAccessKey != "" {
+			signed = "  signed with access key " + f.shared.mqAccessKey
+		}
+		fmt.Fprintf(w, "  RocketMQ cluster:    name servers %s%s\n", strings.Join(s.RocketMQNameServers, ","), signed)
+		fmt.Fprintf(w, "                       (the embedded RocketMQ is not started: the triggers consume the cluster's topics as their groups)\n")
 	}
-	fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s / %s\n", s.TablestoreEndpoint, s.Tablestore.Instance(), tsc.AccessKeyID, tsc.AccessKeySecret)
+	var tsc tablestore.Credentials
+	if s.Tablestore != nil {
+		tsc = s.Tablestore.Credentials()
+		fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s / %s\n", s.TablestoreEndpoint, s.TablestoreInstance, tsc.AccessKeyID, tsc.AccessKeySecret)
+	} else {
+		fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s\n", s.TablestoreEndpoint, s.TablestoreInstance, f.shared.tsAccessKeyID)
+		fmt.Fprintf(w, "                       (the local Tablestore is not started: the functions use this instance)\n")
+	}
 	fmt.Fprintf(w, "  data:                %s\n", data)
 	if s.ConsoleURL != "" {
 		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleURL)
@@ -191,14 +399,34 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 		fmt.Fprintf(w, "  trigger:             %s\n", name)
 	}
 	fmt.Fprintf(w, "\nShell:\n\n")
-	exports := [][2]string{{envMQEndpoint, s.MQEndpoint}, {envMQInstance, inst}}
-	if s.NameServer != "" {
-		exports = append(exports, [2]string{envNameServer, nameServer})
+	var exports [][2]string
+	switch {
+	case s.MQ == nil:
+		// NAMESRV_ADDR separates name servers with semicolons.
+		exports = append(exports, [2]string{envNameServer, strings.Join(s.RocketMQNameServers, ";")}, [2]string{envMQInstance, inst})
+	default:
+		exports = append(exports, [2]string{envMQEndpoint, s.MQEndpoint}, [2]string{envMQInstance, inst})
+		if s.NameServer != "" {
+			exports = append(exports, [2]string{envNameServer, nameServer})
+		}
 	}
-	exports = append(exports, [][2]string{{envTablestoreEndpoint, s.TablestoreEndpoint}, {envTablestoreInstance, s.Tablestore.Instance()},
-		{envAccessKeyID, tsc.AccessKeyID}, {envAccessKeySecret, tsc.AccessKeySecret}}...)
+	exports = append(exports, [2]string{envTablestoreEndpoint, s.TablestoreEndpoint}, [2]string{envTablestoreInstance, s.TablestoreInstance})
+	if s.Tablestore != nil {
+		exports = append(exports, [2]string{envAccessKeyID, tsc.AccessKeyID}, [2]string{envAccessKeySecret, tsc.AccessKeySecret})
+	} else {
+		exports = append(exports, [2]string{envAccessKeyID, f.shared.tsAccessKeyID})
+	}
 	for _, kv := range exports {
 		fmt.Fprintf(w, "  export %s=%s\n", kv[0], shellQuote(kv[1]))
+	}
+	if s.Tablestore == nil {
+		fmt.Fprintf(w, "  (and %s, the secret of --tablestore-access-key-secret, which is not printed)\n", envAccessKeySecret)
+	}
+	if s.MQ == nil {
+		fmt.Fprintf(w, "\nPublish to the triggers' topics with the cluster's tools, or rocketmq-client-go on the name servers (in namespace %s).\n", orDefault(inst, `""`))
+		fmt.Fprintf(w, "rocketfn send, rocketfn mq backlog and rocketfn mq reset-offset act on the embedded RocketMQ: they are not available on a cluster,\n"+
+			"nor are the web console's send and backlogs; the groups' offsets are the cluster's.\n\nPress Ctrl-C to stop.\n")
+		return
 	}
 	if s.NameServer != "" {
 		// A consumer needs a group that exists and that no trigger

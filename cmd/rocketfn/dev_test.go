@@ -87,15 +87,7 @@ func TestDev(t *testing.T) {
 	if got := strings.TrimSpace(buf.String()); got != "group GID_players_fc of topic players (instance MQ_INST_rocketfn) reset to earliest: 3 messages to consume" {
 		t.Errorf("mq reset-offset printed %q", got)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("dev: %v", err)
-		}
-	case <-time.After(40 * time.Second):
-		t.Fatal("dev did not stop")
-	}
+	stopDev(t, cancel, done)
 }
 
 // TestDevNoRemoting: "rocketfn dev --no-remoting" serves no name server
@@ -149,5 +141,20 @@ func waitPlayer(t *testing.T, c *ots.TableStoreClient, id, name string) {
 			t.Fatalf("no row for player %s after 90s (last error %v)", id, err)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// stopDev cancels a running "rocketfn dev" and waits for it to stop
+// without an error.
+func stopDev(t *testing.T, cancel context.CancelFunc, done <-chan error) {
+	t.Helper()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("dev: %v", err)
+		}
+	case <-time.After(40 * time.Second):
+		t.Fatal("dev did not stop")
 	}
 }

@@ -8,7 +8,8 @@
 // TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE, MQ_ENDPOINT and (unless
 // Config.NoRemoting) NAMESRV_ADDR point at the local services and
 // ROCKETFN_LOCAL is true; each invocation carries STS credentials that the
-// local Tablestore issued, as FC passes the function role's.
+// local Tablestore issued, as FC passes the function role's (see Shared
+// infrastructure below for the services of a staging environment).
 //
 // The local RocketMQ is strict, as the cloud is: it has the topics and
 // consumer groups that s.yaml's RocketMQ triggers name (in their
@@ -38,4 +39,26 @@
 // console.Admin (GET /api/backlog, POST /api/reset-offset) to loopback
 // clients, for `rocketfn mq backlog` and `rocketfn mq reset-offset`; the
 // web console serves it too.
+//
+// # Shared infrastructure
+//
+// With Config.RocketMQNameServers the triggers run on the topics of an
+// existing RocketMQ cluster instead (package cluster, over the remoting
+// protocol), consuming as the groups s.yaml names, a trigger's instance
+// being the namespace (INSTANCE%TOPIC, INSTANCE%GROUP), with
+// Config.RocketMQCredentials for a cluster with ACL. The local RocketMQ
+// is then not started: nothing is declared (the cluster owns its topics
+// and groups, and a trigger whose topic it lacks fails Start), there is
+// no MQ HTTP endpoint, remoting server, backlog or reset-offset API, the
+// web console's send and backlog answer 501, and functions get
+// NAMESRV_ADDR with the cluster's name servers and no MQ_ENDPOINT. The
+// groups' progress is the cluster's committed offsets; the bridge's own
+// state (retries, dead letters) stays in DataDir.
+//
+// With Config.TablestoreEndpoint the functions use that Tablestore
+// instance: TABLESTORE_ENDPOINT and TABLESTORE_INSTANCE name it and each
+// invocation carries Config.TablestoreAccessKeyID and its secret (and
+// Config.TablestoreSecurityToken) in place of STS credentials of the
+// local Tablestore, which is not started. Config.Validate says what the
+// two modes need and exclude.
 package stack

@@ -2,6 +2,7 @@ package stack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -22,7 +24,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		}
 		inv, err := fcinvoker.Start(ctx, s.function(f), fcinvoker.Options{
 			Logger: s.log, Region: cfg.Region, AccountID: cfg.AccountID,
-			Credentials: s.creds.get, ExtraEnv: s.localEnv(),
+			Credentials: s.creds, ExtraEnv: s.localEnv(),
 		})
 		if err != nil {
 			return fmt.Errorf("function %s: %w", f.Name, err)
@@ -38,6 +40,10 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 				continue
 			}
 			if err := s.Bridge.Add(trigger(f, t, cfg), sink{inv}); err != nil {
+				if s.Cluster != nil && errors.Is(err, broker.ErrTopicNotExist) {
+					err = fmt.Errorf("%w (the cluster at %s has no topic %s: create it there; rocketfn dev declares none on a cluster)",
+						err, strings.Join(s.RocketMQNameServers, ","), clusterName(t.Instance, t.Topic))
+				}
 				return fmt.Errorf("function %s, trigger %s (s.yaml:%d): %w", f.Name, t.Name, t.Line, err)
 			}
 		}
@@ -60,20 +66,37 @@ func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
 	return fn
 }
 
-// localEnv points functions at the local services; NAMESRV_ADDR, the
-// name server Apache RocketMQ clients fall back on, is set when the
-// remoting protocol is served.
+// localEnv points functions at the services they use: the local ones,
+// or those of Config.TablestoreEndpoint and Config.RocketMQNameServers.
+// NAMESRV_ADDR, the name servers Apache RocketMQ clients fall back on
+// (separated by ";"), is set when the local RocketMQ serves the remoting
+// protocol or the triggers consume from a cluster; MQ_ENDPOINT only when
+// the local RocketMQ runs.
 func (s *Stack) localEnv() map[string]string {
 	env := map[string]string{
 		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
-		"TABLESTORE_INSTANCE": s.Tablestore.Instance(),
-		"MQ_ENDPOINT":         s.MQEndpoint,
+		"TABLESTORE_INSTANCE": s.TablestoreInstance,
 		"ROCKETFN_LOCAL":      "true",
 	}
-	if s.NameServer != "" {
+	if s.MQEndpoint != "" {
+		env["MQ_ENDPOINT"] = s.MQEndpoint
+	}
+	switch {
+	case s.NameServer != "":
 		env["NAMESRV_ADDR"] = s.NameServer
+	case len(s.RocketMQNameServers) > 0:
+		env["NAMESRV_ADDR"] = strings.Join(s.RocketMQNameServers, ";")
 	}
 	return env
+}
+
+// clusterName is the name of a topic or group of an instance in a
+// RocketMQ cluster: the instance is the namespace, INSTANCE%NAME.
+func clusterName(instance, name string) string {
+	if instance == "" {
+		return name
+	}
+	return instance + "%" + name
 }
 
 // sourceDir is the Go package a function is built from: its code

@@ -5,8 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +20,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/cluster"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
@@ -63,26 +69,150 @@ type Config struct {
 	// Retention is how long the local RocketMQ keeps a message, consumed
 	// or not (broker.DefaultRetention, 72 h, when 0).
 	Retention time.Duration
+
+	// RocketMQNameServers, when set, are the name servers (host:port) of
+	// an existing RocketMQ cluster, reached over the remoting protocol
+	// (package cluster): the triggers consume its topics, as the groups
+	// s.yaml names (a trigger's instance is the namespace: INSTANCE%TOPIC
+	// and INSTANCE%GROUP), instead of the local RocketMQ, which is then
+	// not started. The cluster owns its topics and groups: none is
+	// declared, so MQListen, NameServerListen, RemotingListen, ACL,
+	// Topics, Groups and Retention must be unset. Functions get
+	// NAMESRV_ADDR with these name servers and no MQ_ENDPOINT.
+	RocketMQNameServers []string
+	// RocketMQCredentials sign the requests to the cluster when it has
+	// ACL: AccessKey and SecretKey, and SecurityToken with STS ones.
+	RocketMQCredentials remoting.Credentials
+
+	// TablestoreEndpoint, when set, is the URL of an existing Tablestore
+	// instance (http or https) that the functions use instead of the
+	// local Tablestore, which is then not started (TablestoreListen must
+	// be unset). TablestoreInstance names the instance and
+	// TablestoreAccessKeyID and TablestoreAccessKeySecret (with
+	// TablestoreSecurityToken for STS credentials) are the key, all
+	// required with it: functions get them in TABLESTORE_ENDPOINT,
+	// TABLESTORE_INSTANCE and the credentials of each invocation, in
+	// place of the local Tablestore's.
+	TablestoreEndpoint, TablestoreInstance                                    string
+	TablestoreAccessKeyID, TablestoreAccessKeySecret, TablestoreSecurityToken string
+}
+
+// ExternalRocketMQ reports whether the triggers consume from a RocketMQ
+// cluster (RocketMQNameServers) instead of the local RocketMQ.
+func (c Config) ExternalRocketMQ() bool { return len(c.RocketMQNameServers) > 0 }
+
+// ExternalTablestore reports whether the functions use an existing
+// Tablestore instance (TablestoreEndpoint) instead of the local one.
+func (c Config) ExternalTablestore() bool { return c.TablestoreEndpoint != "" }
+
+// Validate checks the settings of a RocketMQ cluster and of an external
+// Tablestore: their form, that what they need is given, and that no
+// setting of the local service they replace is. Start calls it.
+func (c Config) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("stack: "+format, args...)) }
+	if c.Project == nil {
+		bad("Config.Project is nil")
+	}
+	if c.ExternalRocketMQ() {
+		for _, ns := range c.RocketMQNameServers {
+			if err := checkHostPort(ns); err != nil {
+				bad("RocketMQNameServers: %v", err)
+			}
+		}
+		for _, set := range []struct {
+			name string
+			set  bool
+		}{{"MQListen", c.MQListen != ""}, {"NameServerListen", c.NameServerListen != ""}, {"RemotingListen", c.RemotingListen != ""},
+			{"ACL", c.ACL}, {"Topics", len(c.Topics) > 0}, {"Groups", len(c.Groups) > 0}, {"Retention", c.Retention != 0}} {
+			if set.set {
+				bad("%s is a setting of the local RocketMQ, which does not run with RocketMQNameServers (the cluster owns its topics and groups)", set.name)
+			}
+		}
+	}
+	cr := c.RocketMQCredentials
+	switch {
+	case cr != (remoting.Credentials{}) && !c.ExternalRocketMQ():
+		bad("RocketMQCredentials without RocketMQNameServers: the local RocketMQ has its own key")
+	case (cr.AccessKey == "") != (cr.SecretKey == ""):
+		bad("RocketMQCredentials: the access key and the secret key go together")
+	case cr.SecurityToken != "" && cr.AccessKey == "":
+		bad("RocketMQCredentials: a security token needs its access key and secret key")
+	}
+	if c.ExternalTablestore() {
+		if err := checkEndpoint(c.TablestoreEndpoint); err != nil {
+			bad("TablestoreEndpoint: %v", err)
+		}
+		if c.TablestoreInstance == "" {
+			bad("TablestoreInstance is required with TablestoreEndpoint")
+		}
+		if c.TablestoreAccessKeyID == "" || c.TablestoreAccessKeySecret == "" {
+			bad("TablestoreAccessKeyID and TablestoreAccessKeySecret are required with TablestoreEndpoint (functions would otherwise sign with the local Tablestore's key)")
+		}
+		if c.TablestoreListen != "" {
+			bad("TablestoreListen is a setting of the local Tablestore, which does not run with TablestoreEndpoint")
+		}
+	} else if c.TablestoreInstance != "" || c.TablestoreAccessKeyID != "" || c.TablestoreAccessKeySecret != "" || c.TablestoreSecurityToken != "" {
+		bad("TablestoreInstance and the Tablestore key need TablestoreEndpoint: the local Tablestore has its own")
+	}
+	return errors.Join(errs...)
+}
+
+// checkHostPort checks a name server address: host:port, on a port.
+func checkHostPort(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 || host == "" {
+		return fmt.Errorf("%q is not host:port", addr)
+	}
+	return nil
+}
+
+// checkEndpoint checks a Tablestore endpoint: an http or https URL with
+// a host and no more than a path of "/".
+func checkEndpoint(endpoint string) error {
+	u, err := url.Parse(endpoint)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// URL such as https://myinst.cn-hangzhou.ots.aliyuncs.com", endpoint)
+	}
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.User != nil {
+		return fmt.Errorf("%q: want the instance's endpoint alone, without a path, query or user", endpoint)
+	}
+	return nil
 }
 
 // Stack is a running local cloud.
 type Stack struct {
-	MQ                 *rocketmq.Server
-	Remoting           *remoting.Server // nil with Config.NoRemoting
-	Tablestore         *tablestore.Server
-	Bridge             *eventbridge.Bridge
-	Invokers           map[string]*fcinvoker.Invoker // by function name
-	MQEndpoint         string
-	NameServer         string // the remoting name server (host:port); "" with Config.NoRemoting
-	BrokerAddr         string // the remoting broker (host:port) the name server routes to
-	TablestoreEndpoint string
-	ConsoleURL         string // the web console, when Config.ConsoleListen is set
+	MQ         *rocketmq.Server   // nil with Config.RocketMQNameServers
+	Remoting   *remoting.Server   // nil with Config.NoRemoting or Config.RocketMQNameServers
+	Tablestore *tablestore.Server // nil with Config.TablestoreEndpoint
+	// Cluster is what the triggers consume with Config.RocketMQNameServers;
+	// nil otherwise.
+	Cluster  *cluster.Source
+	Bridge   *eventbridge.Bridge
+	Invokers map[string]*fcinvoker.Invoker // by function name
+	// MQEndpoint is the local RocketMQ's MQ HTTP endpoint; "" with a
+	// cluster.
+	MQEndpoint string
+	NameServer string // the local remoting name server (host:port); "" with Config.NoRemoting or a cluster
+	BrokerAddr string // the remoting broker (host:port) the name server routes to
+	// RocketMQNameServers are the cluster's name servers (a copy of
+	// Config.RocketMQNameServers); nil with the local RocketMQ.
+	RocketMQNameServers []string
+	// TablestoreEndpoint and TablestoreInstance are the Tablestore the
+	// functions use: the local one, or Config.TablestoreEndpoint's.
+	TablestoreEndpoint, TablestoreInstance string
+	ConsoleURL                             string // the web console, when Config.ConsoleListen is set
 
 	log       *slog.Logger
 	cancel    context.CancelFunc
 	done      chan error
-	creds     stsCache
+	creds     func() fcinvoker.Credentials
 	closers   []func(context.Context) error
+	closeOnce sync.Once
+	closeErr  error
 	instances []string // of the declared topics and groups
 }
 
@@ -99,8 +229,11 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
 	s := &Stack{Invokers: map[string]*fcinvoker.Invoker{}, log: log, done: make(chan error, 1)}
-	if err := s.startServices(cfg); err != nil {
+	if err := s.startServices(ctx, cfg); err != nil {
 		s.Close(context.Background())
 		return nil, err
 	}
@@ -111,7 +244,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	if cfg.ConsoleListen != "" {
-		if err := s.startConsole(runCtx, cfg.ConsoleListen); err != nil {
+		if err := s.startConsole(runCtx, cfg.ConsoleListen, cfg); err != nil {
 			cancel()
 			s.cancel = nil
 			s.Close(context.Background())
@@ -122,23 +255,79 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	return s, nil
 }
 
-func (s *Stack) startServices(cfg Config) error {
+func (s *Stack) startServices(ctx context.Context, cfg Config) error {
 	dir := func(name string) string {
 		if cfg.DataDir == "" {
 			return ""
 		}
 		return filepath.Join(cfg.DataDir, name)
 	}
+	if err := s.startTablestore(cfg, dir("tablestore")); err != nil {
+		return err
+	}
+	var source eventbridge.Source
+	if cfg.ExternalRocketMQ() {
+		src, err := s.openCluster(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		source = src
+	} else {
+		if err := s.startRocketMQ(cfg, dir("rocketmq")); err != nil {
+			return err
+		}
+		source = s.MQ.Broker()
+	}
+	store := kv.Store(kv.NewMemory())
+	if cfg.DataDir != "" {
+		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
+			return err
+		}
+		var err error
+		if store, err = kv.OpenBolt(filepath.Join(cfg.DataDir, "eventbridge.db"), kv.Options{}); err != nil {
+			return fmt.Errorf("local eventbridge: %w", err)
+		}
+	}
+	s.closers = append(s.closers, func(context.Context) error { return store.Close() })
 	var err error
-	if s.Tablestore, err = tablestore.New(tablestore.Config{Dir: dir("tablestore"), Logger: s.log}); err != nil {
+	s.Bridge, err = eventbridge.New(eventbridge.Config{Broker: source, Store: store, Capture: cfg.Capture, Logger: s.log, Clock: cfg.Clock})
+	if err != nil {
+		return fmt.Errorf("local eventbridge: %w", err)
+	}
+	return nil
+}
+
+// startTablestore starts the local Tablestore, whose STS credentials the
+// functions get, or with Config.TablestoreEndpoint takes that instance and
+// its key.
+func (s *Stack) startTablestore(cfg Config, dir string) error {
+	if cfg.ExternalTablestore() {
+		s.TablestoreEndpoint = strings.TrimSuffix(cfg.TablestoreEndpoint, "/")
+		s.TablestoreInstance = cfg.TablestoreInstance
+		key := fcinvoker.Credentials{AccessKeyID: cfg.TablestoreAccessKeyID, AccessKeySecret: cfg.TablestoreAccessKeySecret,
+			SecurityToken: cfg.TablestoreSecurityToken}
+		s.creds = func() fcinvoker.Credentials { return key }
+		return nil
+	}
+	var err error
+	if s.Tablestore, err = tablestore.New(tablestore.Config{Dir: dir, Logger: s.log}); err != nil {
 		return fmt.Errorf("local tablestore: %w", err)
 	}
 	s.closers = append(s.closers, func(context.Context) error { return s.Tablestore.Close() })
 	if s.TablestoreEndpoint, err = s.Tablestore.Start(cfg.TablestoreListen); err != nil {
 		return fmt.Errorf("local tablestore: %w", err)
 	}
-	mqc := rocketmq.Config{Dir: dir("rocketmq"), Logger: s.log}
+	s.TablestoreInstance = s.Tablestore.Instance()
+	s.creds = (&stsCache{issue: s.Tablestore.IssueSTS}).get
+	return nil
+}
+
+// startRocketMQ starts the local RocketMQ with its topics and groups, its
+// MQ HTTP endpoint and, unless Config.NoRemoting, the remoting protocol.
+func (s *Stack) startRocketMQ(cfg Config, dir string) error {
+	mqc := rocketmq.Config{Dir: dir, Logger: s.log}
 	mqc.Broker.Clock, mqc.Broker.Strict, mqc.Broker.Retention = cfg.Clock, true, cfg.Retention
+	var err error
 	if s.MQ, err = rocketmq.New(mqc); err != nil {
 		return fmt.Errorf("local rocketmq: %w", err)
 	}
@@ -158,22 +347,25 @@ func (s *Stack) startServices(cfg Config) error {
 			return fmt.Errorf("local rocketmq: %w", err)
 		}
 	}
-	store := kv.Store(kv.NewMemory())
-	if cfg.DataDir != "" {
-		if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {
-			return err
-		}
-		if store, err = kv.OpenBolt(filepath.Join(cfg.DataDir, "eventbridge.db"), kv.Options{}); err != nil {
-			return fmt.Errorf("local eventbridge: %w", err)
-		}
-	}
-	s.closers = append(s.closers, func(context.Context) error { return store.Close() })
-	s.Bridge, err = eventbridge.New(eventbridge.Config{Broker: s.MQ.Broker(), Store: store, Capture: cfg.Capture, Logger: s.log, Clock: cfg.Clock})
-	if err != nil {
-		return fmt.Errorf("local eventbridge: %w", err)
-	}
-	s.creds = stsCache{issue: s.Tablestore.IssueSTS}
 	return nil
+}
+
+// clusterOpenTimeout bounds reaching the cluster's name servers at start.
+const clusterOpenTimeout = 15 * time.Second
+
+// openCluster connects to the RocketMQ cluster of
+// Config.RocketMQNameServers; it is closed after the bridge stops.
+func (s *Stack) openCluster(ctx context.Context, cfg Config) (*cluster.Source, error) {
+	octx, cancel := context.WithTimeout(ctx, clusterOpenTimeout)
+	defer cancel()
+	src, err := cluster.Open(octx, cluster.Config{NameServers: cfg.RocketMQNameServers, Credentials: cfg.RocketMQCredentials, Logger: s.log})
+	if err != nil {
+		return nil, fmt.Errorf("rocketmq cluster at %s: %w", strings.Join(cfg.RocketMQNameServers, ","), err)
+	}
+	s.Cluster = src
+	s.RocketMQNameServers = slices.Clone(cfg.RocketMQNameServers)
+	s.closers = append(s.closers, func(context.Context) error { return src.Close() })
+	return src, nil
 }
 
 // startRemoting serves the RocketMQ remoting protocol (a name server and
@@ -195,13 +387,21 @@ func (s *Stack) startRemoting(cfg Config) error {
 // Tick runs what is due now on a fake clock: messages whose delay or
 // invisibility ended, batch windows and retries.
 func (s *Stack) Tick() {
-	s.MQ.Broker().Tick()
+	if s.MQ != nil {
+		s.MQ.Broker().Tick()
+	}
 	s.Bridge.Tick()
 }
 
 // Close stops delivering, stops the functions (pre-stop first), and
-// closes the services, flushing their data.
+// closes the services, flushing their data. Calls after the first do
+// nothing and return its error.
 func (s *Stack) Close(ctx context.Context) error {
+	s.closeOnce.Do(func() { s.closeErr = s.close(ctx) })
+	return s.closeErr
+}
+
+func (s *Stack) close(ctx context.Context) error {
 	var errs []error
 	if s.cancel != nil {
 		s.cancel()

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -42,7 +43,14 @@ func init() {
 		if err != nil {
 			return nil, err
 		}
-		b, err := broker.Open(broker.Config{Store: store})
+		// A file "retention" in dir holds the broker's retention.
+		var retention time.Duration
+		if text, err := os.ReadFile(filepath.Join(dir, "retention")); err == nil {
+			if retention, err = time.ParseDuration(strings.TrimSpace(string(text))); err != nil {
+				return nil, err
+			}
+		}
+		b, err := broker.Open(broker.Config{Store: store, Retention: retention})
 		if err != nil {
 			return nil, err
 		}

@@ -81,7 +81,12 @@ func (s *Source) getSub(ctx context.Context, instance, topic, group string) (*su
 // Subscribe sets where the group starts in queues without a committed
 // offset, and reports whether the group has none in any queue. As Apache
 // brokers answer 0 for a new group on a queue that still holds its first
-// message, a group is then also taken to start at 0.
+// message, a group is then also taken to start at 0. The queues this
+// client owns that have no committed offset get the start position now,
+// committed to the cluster, as the local broker fixes a new
+// subscription's position when it subscribes: messages published after
+// Subscribe are delivered however late the first Consume comes, and a
+// restart before anything was consumed goes on from there too.
 func (s *Source) Subscribe(instance, topic, group string, start broker.Position) (bool, error) {
 	ctx, cancel := context.WithTimeout(s.ctx, callTimeout)
 	defer cancel()
@@ -96,16 +101,48 @@ func (s *Source) Subscribe(instance, topic, group string, start broker.Position)
 	if err != nil {
 		return false, err
 	}
+	created := true
 	for _, q := range mqs {
 		off, found, err := s.queryOffset(ctx, sb, q)
 		if err != nil {
 			return false, err
 		}
 		if found && off > 0 {
-			return false, nil
+			created = false
 		}
 	}
-	return true, nil
+	if err := s.settle(ctx, sb, start); err != nil {
+		return false, err
+	}
+	return created, nil
+}
+
+// settle resolves where each queue sb owns without a position starts
+// (its committed offset, else start) and commits it.
+func (s *Source) settle(ctx context.Context, sb *sub, start broker.Position) error {
+	sb.mu.Lock()
+	var open []*queue
+	for _, q := range sb.queues {
+		if q.next < 0 {
+			open = append(open, q)
+		}
+	}
+	sb.mu.Unlock()
+	for _, q := range open {
+		off, err := s.resolve(ctx, sb, q, start)
+		if err != nil {
+			return err
+		}
+		sb.mu.Lock()
+		if q.next < 0 && sb.queues[q.mq] == q {
+			q.next = off
+		}
+		sb.mu.Unlock()
+		if err := s.commit(ctx, sb, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // DeadLetters checks the names; the cluster's dead letters are in its

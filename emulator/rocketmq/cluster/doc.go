@@ -20,7 +20,10 @@
 // group with the cluster's other consumers without taking their messages.
 // A queue it gets starts at the group's committed offset; for a group
 // with none, at the Subscribe position (earliest by default; latest or a
-// time). Brokers answer 0 for a new group on a queue that still holds its
+// time), which Subscribe resolves and commits at once in the queues this
+// client owns, as the local broker fixes a new subscription's position:
+// messages published after Subscribe are not skipped by a later first
+// Consume or a restart. Brokers answer 0 for a new group on a queue that still holds its
 // first message, and the consumer then starts at 0, as Apache consumers
 // do.
 //
