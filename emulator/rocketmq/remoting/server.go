@@ -232,7 +232,7 @@ func (s *Server) accept(l net.Listener) {
 			return
 		}
 		c := &conn{s: s, nc: nc, slots: make(chan struct{}, maxRequestsPerConn),
-			ctx: context.Background()}
+			work: make(chan job)}
 		c.ctx, c.cancel = context.WithCancel(context.Background())
 		s.mu.Lock()
 		if s.closed {
@@ -276,9 +276,10 @@ type conn struct {
 	writing bool   // a goroutine is writing pending
 	werr    error  // the first write error; the connection is done
 
-	slots  chan struct{}
-	reqs   sync.WaitGroup
-	opaque int32 // of requests the server sends
+	slots  chan struct{}  // a request holds one from its read to its response
+	work   chan job       // to an idle worker (unbuffered)
+	reqs   sync.WaitGroup // the workers
+	opaque int32          // of requests the server sends
 }
 
 func (c *conn) serve() {
@@ -329,15 +330,48 @@ func (c *conn) serve() {
 			s.budget.release(size)
 			return
 		}
-		c.reqs.Add(1)
-		go func() {
-			defer func() {
-				<-c.slots
-				s.budget.release(size)
-				c.reqs.Done()
-			}()
-			c.handle(cmd)
-		}()
+		// An idle worker of the connection takes the request; else a new
+		// one starts. Workers outlive a request, so their stacks, grown
+		// by the first, serve the next ones without growing again.
+		j := job{cmd: cmd, size: size}
+		select {
+		case c.work <- j:
+		default:
+			c.reqs.Add(1)
+			go c.worker(j)
+		}
+	}
+}
+
+// workerIdle is how long a connection's worker waits for another request
+// before it exits.
+const workerIdle = 5 * time.Second
+
+// job is a request read from a connection, with the bytes of the
+// in-flight budget its frame holds.
+type job struct {
+	cmd  *Command
+	size int
+}
+
+// worker serves j, then the requests handed to it on c.work, until it
+// has been idle for workerIdle or the connection ends.
+func (c *conn) worker(j job) {
+	defer c.reqs.Done()
+	idle := time.NewTimer(workerIdle)
+	defer idle.Stop()
+	for {
+		c.handle(j.cmd)
+		<-c.slots
+		c.s.budget.release(j.size)
+		idle.Reset(workerIdle)
+		select {
+		case j = <-c.work:
+		case <-idle.C:
+			return
+		case <-c.ctx.Done():
+			return
+		}
 	}
 }
 
