@@ -3,7 +3,6 @@ package remoting
 import (
 	"bufio"
 	"encoding/binary"
-	"encoding/json"
 
 	"errors"
 	"fmt"
@@ -235,7 +234,7 @@ func AppendFrame(dst []byte, c *Command) ([]byte, error) {
 func appendJSONHeader(dst []byte, c *Command) ([]byte, error) {
 	h := jsonHeader{Code: c.Code, Language: c.Language, Version: c.Version, Opaque: c.Opaque,
 		Flag: c.Flag, Remark: c.Remark, ExtFields: c.ExtFields}
-	b, err := json.Marshal(&h)
+	b, err := gojson.Marshal(&h)
 	if err != nil {
 		return dst, err
 	}

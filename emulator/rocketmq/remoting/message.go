@@ -69,16 +69,22 @@ var DefaultDelayLevels = []time.Duration{
 // separator is refused, as the broker's MessageDecoder would skip it and
 // lose what the producer meant.
 func parseProperties(s string) (map[string]string, error) {
-	props := map[string]string{}
-	for item := range strings.SplitSeq(s, string(propertySep)) {
+	props := make(map[string]string, strings.Count(s, string(propertySep))+1)
+	for len(s) > 0 {
+		item := s
+		if i := strings.IndexByte(s, propertySep); i >= 0 {
+			item, s = s[:i], s[i+1:]
+		} else {
+			s = ""
+		}
 		if item == "" {
 			continue
 		}
-		k, v, ok := strings.Cut(item, string(nameValueSep))
-		if !ok || k == "" || strings.IndexByte(v, nameValueSep) >= 0 {
+		i := strings.IndexByte(item, nameValueSep)
+		if i <= 0 || strings.IndexByte(item[i+1:], nameValueSep) >= 0 {
 			return nil, fmt.Errorf("property %q is not key\\x01value", item)
 		}
-		props[k] = v
+		props[item[:i]] = item[i+1:]
 	}
 	return props, nil
 }
