@@ -73,27 +73,11 @@ func (b *Broker) ackSub(instance, topic, group string) (*subState, error) {
 // ackOne acknowledges one handle of subscription s (nil when it does not
 // exist, scope its handle scope). b.mu is held.
 func (b *Broker) ackOne(s *subState, scope uint32, raw string, now int64) *HandleError {
-	h, herr := parseHandle(raw, handleDelivery)
+	seq, _, herr := b.liveDelivery(s, scope, raw, now)
 	if herr != nil {
 		return herr
 	}
-	if h.scope != scope {
-		return handleErr(raw, CodeReceiptHandleError, "issued for another topic or group")
-	}
-	if now >= h.expires {
-		return handleErr(raw, CodeMessageNotExist, "expired at %s (NextConsumeTime)", fmtMs(h.expires))
-	}
-	var st *msgState
-	if s != nil {
-		st = s.states[h.seq]
-	}
-	if st == nil || st.phase != phaseDelivered || st.nonce != h.nonce {
-		return handleErr(raw, CodeMessageNotExist, "already acknowledged, redelivered or dead-lettered")
-	}
-	if now >= st.next {
-		return handleErr(raw, CodeMessageNotExist, "expired at %s (NextConsumeTime)", fmtMs(st.next))
-	}
-	b.markDone(s, h.seq)
+	b.markDone(s, seq)
 	return nil
 }
 

@@ -30,6 +30,10 @@ type ConsumeRequest struct {
 	Wait time.Duration
 	// Ordered asks for orderly consumption (trans=order).
 	Ordered bool
+	// Invisible is how long the messages delivered stay invisible to the
+	// group, at most MaxInvisible; 0 is the broker's InvisibleTime (or
+	// OrderInvisibleTime when Ordered).
+	Invisible time.Duration
 }
 
 // pick is a message chosen for a delivery, with its delivery bookkeeping.
@@ -52,6 +56,9 @@ func (r *ConsumeRequest) check() (tagexpr.Expr, error) {
 	}
 	if r.Wait < 0 || r.Wait > MaxWait {
 		return tagexpr.Expr{}, invalid("Wait %s is outside 0..%s", r.Wait, MaxWait)
+	}
+	if r.Invisible < 0 || r.Invisible > MaxInvisible {
+		return tagexpr.Expr{}, invalid("Invisible %s is outside 0..%s", r.Invisible, MaxInvisible)
 	}
 	return parseTagFilter(r.Tag)
 }
@@ -127,6 +134,9 @@ func (b *Broker) tryConsume(s *subState, r ConsumeRequest, filter tagexpr.Expr) 
 	inv := b.cfg.InvisibleTime
 	if r.Ordered {
 		inv = b.cfg.OrderInvisibleTime
+	}
+	if r.Invisible > 0 {
+		inv = r.Invisible
 	}
 	p := picker{b: b, s: s, filter: filter, max: r.Max, now: now, inv: inv.Milliseconds()}
 	if r.Ordered {

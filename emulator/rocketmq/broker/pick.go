@@ -115,6 +115,6 @@ func (p *picker) deliver(m *msgMeta, st *msgState) {
 	st.next = p.now + p.inv
 	st.nonce = newNonce()
 	p.b.schedule(timer{at: st.next, kind: timerVisible, topic: p.s.topic, sub: p.s, seq: m.seq, nonce: st.nonce})
-	h := handle{kind: handleDelivery, scope: p.s.scope, seq: m.seq, nonce: st.nonce, expires: st.next}
+	h := handleOf(p.s, m.seq, st)
 	p.out = append(p.out, pick{seq: m.seq, qoff: queueOffset(m), handle: h.String(), consumed: st.consumed, first: st.first, next: st.next})
 }
