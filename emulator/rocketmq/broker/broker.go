@@ -9,6 +9,11 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
+// PropProducerGroup is the property naming the producer group of a half
+// message, as Apache brokers keep it: its check-back goes to a producer
+// of that group.
+const PropProducerGroup = "PGROUP"
+
 // Defaults used when the matching Config field is zero.
 const (
 	DefaultInvisibleTime      = 5 * time.Minute

@@ -30,6 +30,15 @@ type ConsumeRequest struct {
 	Wait time.Duration
 	// Ordered asks for orderly consumption (trans=order).
 	Ordered bool
+	// Grouped orders the messages that have a sharding key (message
+	// group) by it, as Ordered does, and delivers those without one as
+	// unordered consumption does: the 5.x protocol's FIFO delivery. The
+	// invisibility is InvisibleTime's.
+	Grouped bool
+	// ProducerGroups, for ConsumeHalf, offers only the half messages of
+	// these producer groups (their PropProducerGroup property); nil
+	// offers every one.
+	ProducerGroups []string
 	// Invisible is how long the messages delivered stay invisible to the
 	// group, at most MaxInvisible; 0 is the broker's InvisibleTime (or
 	// OrderInvisibleTime when Ordered).
@@ -139,8 +148,8 @@ func (b *Broker) tryConsume(s *subState, r ConsumeRequest, filter tagexpr.Expr) 
 		inv = r.Invisible
 	}
 	p := picker{b: b, s: s, filter: filter, max: r.Max, now: now, inv: inv.Milliseconds()}
-	if r.Ordered {
-		p.ordered()
+	if r.Ordered || r.Grouped {
+		p.ordered(r.Grouped && !r.Ordered)
 	} else {
 		p.normal()
 	}

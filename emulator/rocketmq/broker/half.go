@@ -17,8 +17,9 @@ import (
 // after it until resolved or discarded. r.Group is the producer's group;
 // any group may check any half message of the topic, and an empty group
 // (the remoting protocol's broker-initiated check, which has none) creates
-// no group. r.Ordered is ignored; r.Tag filters without skipping. Waiting
-// is as for Consume.
+// no group. r.Ordered is ignored; r.Tag filters without skipping;
+// r.ProducerGroups keeps each protocol's check-back to the half messages
+// of its own producers. Waiting is as for Consume.
 func (b *Broker) ConsumeHalf(ctx context.Context, r ConsumeRequest) ([]Delivery, error) {
 	noGroup := r.Group == ""
 	if noGroup {
@@ -48,12 +49,12 @@ func (b *Broker) ConsumeHalf(ctx context.Context, r ConsumeRequest) ([]Delivery,
 		}
 	}
 	return b.poll(ctx, r.Wait, func() ([]Delivery, <-chan struct{}, error) {
-		return b.tryHalf(t, r.Max, filter)
+		return b.tryHalf(t, r.Max, filter, r.ProducerGroups)
 	})
 }
 
 // tryHalf offers the half messages due now.
-func (b *Broker) tryHalf(t *topicState, limit int, filter tagexpr.Expr) ([]Delivery, <-chan struct{}, error) {
+func (b *Broker) tryHalf(t *topicState, limit int, filter tagexpr.Expr, producers []string) ([]Delivery, <-chan struct{}, error) {
 	if err := b.lockOpen(); err != nil {
 		return nil, nil, err
 	}
@@ -61,7 +62,8 @@ func (b *Broker) tryHalf(t *topicState, limit int, filter tagexpr.Expr) ([]Deliv
 	b.expire(now)
 	var due []*halfEntry
 	for _, e := range t.halves {
-		if e.ready && e.nextOffer <= now && now < e.dropAt && filter.Match(e.meta.tag) {
+		if e.ready && e.nextOffer <= now && now < e.dropAt && filter.Match(e.meta.tag) &&
+			(producers == nil || slices.Contains(producers, e.producer)) {
 			due = append(due, e)
 		}
 	}

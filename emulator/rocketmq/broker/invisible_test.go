@@ -82,3 +82,24 @@ func TestDeadLetterNow(t *testing.T) {
 		t.Errorf("second forward: %v", err)
 	}
 }
+
+// TestConsumeGrouped: messages of one message group come in publish
+// order, none while an earlier one is invisible; messages without a
+// group are not held back.
+func TestConsumeGrouped(t *testing.T) {
+	b, clock := newTestBroker(t, Config{InvisibleTime: 30 * time.Second})
+	for _, m := range []Message{{Body: []byte("a1"), ShardingKey: "a"}, {Body: []byte("a2"), ShardingKey: "a"},
+		{Body: []byte("n1")}, {Body: []byte("b1"), ShardingKey: "b"}, {Body: []byte("n2")}} {
+		mustPublish(t, b, m)
+	}
+	first := mustConsume(t, b, ConsumeRequest{Grouped: true, Max: 1})
+	wantBodies(t, first, "a1")
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Grouped: true}), "n1", "b1", "n2")
+	if ds := mustConsume(t, b, ConsumeRequest{Grouped: true}); len(ds) != 0 {
+		t.Fatalf("while a1 is invisible: %q", bodies(ds))
+	}
+	mustAck(t, b, "T", "GID-a", first[0])
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Grouped: true}), "a2")
+	clock.Advance(30 * time.Second) // n1, b1, n2 and a2 visible again
+	wantBodies(t, mustConsume(t, b, ConsumeRequest{Grouped: true}), "a2", "n1", "b1", "n2")
+}

@@ -26,35 +26,46 @@ type picker struct {
 func (p *picker) normal() {
 	t := p.s.topic
 	for seq := p.s.low; seq < t.end() && len(p.out) < p.max; seq++ {
-		m := t.slot(seq)
-		if m == nil || !m.ready {
-			continue
+		if m := t.slot(seq); m != nil && m.ready {
+			p.one(m)
 		}
-		st := p.s.states[seq]
-		if st != nil && (st.phase != phaseDelivered || st.next > p.now) {
-			continue // done, dead or invisible
-		}
-		if !p.filter.Match(m.tag) {
-			p.b.markDone(p.s, seq)
-			continue
-		}
-		if m.deliverAt > p.now || p.retire(seq, st) {
-			continue
-		}
-		p.deliver(m, st)
 	}
+}
+
+// one delivers m, a message of no partition, if it is deliverable.
+func (p *picker) one(m *msgMeta) {
+	st := p.s.states[m.seq]
+	if st != nil && (st.phase != phaseDelivered || st.next > p.now) {
+		return // done, dead or invisible
+	}
+	if !p.filter.Match(m.tag) {
+		p.b.markDone(p.s, m.seq)
+		return
+	}
+	if m.deliverAt > p.now || p.retire(m.seq, st) {
+		return
+	}
+	p.deliver(m, st)
 }
 
 // ordered picks per partition (sharding key) in publish order. A
 // partition with an invisible delivery gives nothing; one whose deliveries
 // became visible again redelivers exactly those; otherwise it gives its
-// next messages up to the first that is not deliverable yet.
-func (p *picker) ordered() {
+// next messages up to the first that is not deliverable yet. With
+// grouped, messages without a sharding key belong to no partition and are
+// picked as by normal.
+func (p *picker) ordered(grouped bool) {
 	t := p.s.topic
 	parts := map[string]uint8{}
 	for seq := p.s.low; seq < t.end() && len(p.out) < p.max; seq++ {
 		m := t.slot(seq)
 		if m == nil || parts[m.shard] == partBlocked {
+			continue
+		}
+		if grouped && m.shard == "" {
+			if m.ready {
+				p.one(m)
+			}
 			continue
 		}
 		st := p.s.states[seq]

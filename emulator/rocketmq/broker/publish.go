@@ -282,7 +282,8 @@ func (b *Broker) publishHalf(m *Message, now int64) (string, error) {
 	}
 	immune := now + int64(m.TransCheckImmunity)*1000
 	e := &halfEntry{seq: t.nextHalf, meta: metaOf(m), nonce: newNonce(), expires: immune,
-		nextOffer: immune, dropAt: now + b.cfg.HalfLifetime.Milliseconds(), queue: m.QueueID}
+		nextOffer: immune, dropAt: now + b.cfg.HalfLifetime.Milliseconds(), queue: m.QueueID,
+		producer: m.Properties[PropProducerGroup]}
 	t.nextHalf++
 	t.halves[e.seq] = e
 	var topicRec []byte

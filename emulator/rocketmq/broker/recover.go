@@ -336,7 +336,7 @@ func (rc *recovery) halves(r kv.Reader) error {
 		immune := m.PublishTime + int64(m.TransCheckImmunity)*1000
 		t.halves[seq] = &halfEntry{seq: seq, meta: metaOf(&m), nonce: binary.BigEndian.Uint64(v),
 			expires: immune, nextOffer: immune, dropAt: m.PublishTime + rc.b.cfg.HalfLifetime.Milliseconds(),
-			queue: m.QueueID}
+			queue: m.QueueID, producer: m.Properties[PropProducerGroup]}
 		t.nextHalf = max(t.nextHalf, seq+1)
 		return true
 	})

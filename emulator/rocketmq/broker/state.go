@@ -76,6 +76,7 @@ type halfEntry struct {
 	first     int64   // first offer, ms
 	ready     bool    // committed to the store
 	queue     int     // the producer's queue, or -1
+	producer  string  // the producer group (PropProducerGroup)
 }
 
 func newTopicState(id topicID, queues int) *topicState {

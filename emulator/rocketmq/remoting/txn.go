@@ -70,13 +70,13 @@ func (s *Server) checkTransactions() {
 			continue
 		}
 		for _, t := range topics {
-			s.checkTopic(inst, t)
+			s.checkTopic(inst, t, groups)
 		}
 	}
 }
 
-func (s *Server) checkTopic(instance, topic string) {
-	ds, err := s.b.ConsumeHalf(context.Background(), broker.ConsumeRequest{Instance: instance, Topic: topic, Max: broker.MaxBatch})
+func (s *Server) checkTopic(instance, topic string, groups []string) {
+	ds, err := s.b.ConsumeHalf(context.Background(), broker.ConsumeRequest{Instance: instance, Topic: topic, Max: broker.MaxBatch, ProducerGroups: groups})
 	if err != nil {
 		return
 	}

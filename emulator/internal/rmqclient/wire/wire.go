@@ -7,7 +7,7 @@ import "time"
 // Request is one line on the driver's stdin.
 type Request struct {
 	ID int    `json:"id"`
-	Op string `json:"op"` // producer, txproducer, send, consumer, shutdown
+	Op string `json:"op"` // producer, txproducer, send, consumer, shutdown, and the v5 ops below
 	// Name names the producer or consumer (its client instance name).
 	Name       string   `json:"name"`
 	NameServer []string `json:"nameServer,omitempty"`
@@ -31,6 +31,25 @@ type Request struct {
 	Mode     string    `json:"mode,omitempty"` // sync (default), async, oneway
 	Messages []Message `json:"messages,omitempty"`
 
+	// The 5.x client (ops v5producer, v5send, v5consumer, v5receive,
+	// v5ack, v5change, v5stop): Endpoint is the gRPC endpoint
+	// (host:port), Plaintext dials without TLS, Topics are a producer's
+	// topics, Subscriptions a simple consumer's (topic: tag expression),
+	// Await its long polling; Max and Invisible are a receive's batch
+	// size and invisible duration; Handle names a received message (its
+	// receipt handle as received); Transaction sends a message in a
+	// transaction and then commits, rolls back or leaves it (commit,
+	// rollback, none).
+	Endpoint      string            `json:"endpoint,omitempty"`
+	Plaintext     bool              `json:"plaintext,omitempty"`
+	Topics        []string          `json:"topics,omitempty"`
+	Subscriptions map[string]string `json:"subscriptions,omitempty"`
+	Await         time.Duration     `json:"await,omitempty"`
+	Max           int               `json:"max,omitempty"`
+	Invisible     time.Duration     `json:"invisible,omitempty"`
+	Handle        string            `json:"handle,omitempty"`
+	Transaction   string            `json:"transaction,omitempty"`
+
 	Tags         string `json:"tags,omitempty"`
 	Orderly      bool   `json:"orderly,omitempty"`
 	MaxReconsume int    `json:"maxReconsume,omitempty"`
@@ -46,6 +65,10 @@ type Message struct {
 	ShardingKey string            `json:"shardingKey,omitempty"`
 	DelayLevel  int               `json:"delayLevel,omitempty"`
 	Properties  map[string]string `json:"properties,omitempty"`
+	// MessageGroup and DeliverAt (ms since the epoch) are the 5.x
+	// client's FIFO and delay attributes.
+	MessageGroup string `json:"messageGroup,omitempty"`
+	DeliverAt    int64  `json:"deliverAt,omitempty"`
 }
 
 // Reply answers the Request of the same ID.
@@ -54,6 +77,10 @@ type Reply struct {
 	Error  string  `json:"error,omitempty"`
 	Result *Result `json:"result,omitempty"`
 	State  string  `json:"state,omitempty"` // of a transaction
+	// Messages are what a 5.x receive got; Handle a changed receipt
+	// handle.
+	Messages []Delivered `json:"messages,omitempty"`
+	Handle   string      `json:"handle,omitempty"`
 }
 
 // Result is a send result.
@@ -87,4 +114,9 @@ type Delivered struct {
 	QueueOffset    int64             `json:"queueOffset"`
 	ReconsumeTimes int               `json:"reconsumeTimes"`
 	BornTimestamp  int64             `json:"bornTimestamp"`
+	// Of the 5.x client.
+	ReceiptHandle   string `json:"receiptHandle,omitempty"`
+	MessageGroup    string `json:"messageGroup,omitempty"`
+	DeliverAt       int64  `json:"deliverAt,omitempty"`
+	DeliveryAttempt int    `json:"deliveryAttempt,omitempty"`
 }

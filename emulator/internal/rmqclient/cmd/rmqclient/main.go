@@ -1,5 +1,7 @@
 // Command rmqclient drives the official rocketmq-client-go (producers,
-// transactional producers and push consumers) from JSON lines on stdin,
+// transactional producers and push consumers) and the 5.x client
+// rocketmq-clients/golang/v5 (producers, transactional producers and
+// simple consumers; ops v5*) from JSON lines on stdin,
 // answering on stdout, so tests run the client in a process of its own:
 // the client has data races of its own (rebalancing against Shutdown, its
 // process queues), which must not fail the race-checked tests of the
@@ -26,8 +28,10 @@ import (
 
 func main() {
 	rlog.SetLogLevel("fatal")
+	defer initV5Log()()
 	d := &driver{out: json.NewEncoder(os.Stdout), producers: map[string]rocketmq.Producer{},
-		tx: map[string]rocketmq.TransactionProducer{}, consumers: map[string]rocketmq.PushConsumer{}}
+		tx: map[string]rocketmq.TransactionProducer{}, consumers: map[string]rocketmq.PushConsumer{}, v5: newV5()}
+	var v5ops sync.WaitGroup
 	in := bufio.NewScanner(os.Stdin)
 	in.Buffer(make([]byte, 1<<20), 64<<20)
 	for in.Scan() {
@@ -36,10 +40,19 @@ func main() {
 			d.emit(wire.Reply{Error: "bad request: " + err.Error()})
 			continue
 		}
+		if strings.HasPrefix(r.Op, "v5") {
+			v5ops.Go(func() {
+				rep := d.v5.do(d, r)
+				rep.ID = r.ID
+				d.emit(rep)
+			})
+			continue
+		}
 		rep := d.do(r)
 		rep.ID = r.ID
 		d.emit(rep)
 	}
+	v5ops.Wait()
 	d.shutdown()
 }
 
@@ -49,6 +62,7 @@ type driver struct {
 	producers map[string]rocketmq.Producer
 	tx        map[string]rocketmq.TransactionProducer
 	consumers map[string]rocketmq.PushConsumer
+	v5        *v5
 }
 
 func (d *driver) emit(v any) {
@@ -58,6 +72,7 @@ func (d *driver) emit(v any) {
 }
 
 func (d *driver) shutdown() {
+	d.v5.shutdown()
 	for _, c := range d.consumers {
 		c.Shutdown()
 	}
