@@ -166,7 +166,9 @@ func TestReceiveBadInput(t *testing.T) {
 		{"unknown group", func(q *v2.ReceiveMessageRequest) { q.Group = topic("GID_nope") }, v2.Code_CONSUMER_GROUP_NOT_FOUND, "GID_nope"},
 		{"unknown topic", func(q *v2.ReceiveMessageRequest) { q.MessageQueue.Topic = topic("nope") }, v2.Code_TOPIC_NOT_FOUND, "nope"},
 		{"bad group", func(q *v2.ReceiveMessageRequest) { q.Group = topic("") }, v2.Code_ILLEGAL_CONSUMER_GROUP, "the specified group is blank"},
-		{"SQL filter", func(q *v2.ReceiveMessageRequest) { q.FilterExpression = &v2.FilterExpression{Type: v2.FilterType_SQL, Expression: "a > 1"} }, v2.Code_NOT_IMPLEMENTED, "SQL92"},
+		{"SQL filter", func(q *v2.ReceiveMessageRequest) {
+			q.FilterExpression = &v2.FilterExpression{Type: v2.FilterType_SQL, Expression: "a > 1"}
+		}, v2.Code_NOT_IMPLEMENTED, "SQL92"},
 		{"bad tag expression", func(q *v2.ReceiveMessageRequest) { q.FilterExpression.Expression = "a||" }, v2.Code_ILLEGAL_FILTER_EXPRESSION, ""},
 	}
 	for _, tc := range cases {

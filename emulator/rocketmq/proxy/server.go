@@ -210,4 +210,3 @@ func (s *Server) now() time.Time { return s.cfg.Clock() }
 
 // closing is done when the server closes, for waits that end with it.
 func (s *Server) closing() <-chan struct{} { return s.done }
-
