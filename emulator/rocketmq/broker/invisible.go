@@ -109,3 +109,7 @@ func (b *Broker) liveDelivery(s *subState, scope uint32, raw string, now int64) 
 func handleOf(s *subState, seq uint64, st *msgState) handle {
 	return handle{kind: handleDelivery, scope: s.scope, seq: seq, nonce: st.nonce, expires: st.next}
 }
+
+// MaxDeliveries is how many deliveries a message gets before it is
+// dead-lettered (Config.MaxReconsumeTimes).
+func (b *Broker) MaxDeliveries() int { return b.cfg.MaxReconsumeTimes }

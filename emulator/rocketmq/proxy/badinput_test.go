@@ -290,3 +290,51 @@ func TestAckResults(t *testing.T) {
 	again, err := r.AckMessage(ctx, &v2.AckMessageRequest{Group: topic("GID_g"), Topic: topic("t"), Entries: entries[:1]})
 	wantCode(t, "second ack", again.GetStatus(), err, v2.Code_INTERNAL_SERVER_ERROR, "")
 }
+
+// TestForwardToDeadLetters: a consumer's forward takes the delivery out of
+// the group's deliveries into its dead letters, with a reason.
+func TestForwardToDeadLetters(t *testing.T) {
+	r, b := startRaw(t, false)
+	ctx := r.ctx("", "")
+	sent := message("t", "poison")
+	if resp, err := r.SendMessage(ctx, &v2.SendMessageRequest{Messages: []*v2.Message{sent}}); err != nil || resp.GetStatus().GetCode() != v2.Code_OK {
+		t.Fatalf("send: %v %v", resp, err)
+	}
+	sub := &v2.Settings{ClientType: v2.ClientType_SIMPLE_CONSUMER.Enum(), RequestTimeout: durationpb.New(3 * time.Second),
+		PubSub: &v2.Settings_Subscription{Subscription: &v2.Subscription{Group: topic("GID_g")}}}
+	cmd, err := r.settings(ctx, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := cmd.GetSettings().GetBackoffPolicy().GetMaxAttempts(); got != int32(broker.DefaultMaxReconsumeTimes) {
+		t.Errorf("settings give %d attempts, the broker dead-letters after %d", got, broker.DefaultMaxReconsumeTimes)
+	}
+	stream, err := r.ReceiveMessage(ctx, &v2.ReceiveMessageRequest{Group: topic("GID_g"), MessageQueue: &v2.MessageQueue{Topic: topic("t")},
+		BatchSize: 1, InvisibleDuration: durationpb.New(30 * time.Second)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m *v2.Message
+	for {
+		resp, err := stream.Recv()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if x := resp.GetMessage(); x != nil {
+			m = x
+		}
+	}
+	if m == nil {
+		t.Fatal("nothing received")
+	}
+	fw, err := r.ForwardMessageToDeadLetterQueue(ctx, &v2.ForwardMessageToDeadLetterQueueRequest{Group: topic("GID_g"), Topic: topic("t"),
+		ReceiptHandle: m.GetSystemProperties().GetReceiptHandle(), MessageId: m.GetSystemProperties().GetMessageId(), DeliveryAttempt: 1, MaxDeliveryAttempts: 16})
+	wantCode(t, "forward", fw.GetStatus(), err, v2.Code_OK, "")
+	dead, err := b.DeadLetters("", "t", "GID_g")
+	if err != nil || len(dead) != 1 || dead[0].ID != sent.GetSystemProperties().GetMessageId() || !strings.Contains(dead[0].Reason, "forwarded") {
+		t.Fatalf("dead letters %+v, %v", dead, err)
+	}
+}

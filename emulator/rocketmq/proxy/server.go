@@ -208,5 +208,3 @@ func advertised(a *net.TCPAddr, host string) string {
 // now is the server's clock.
 func (s *Server) now() time.Time { return s.cfg.Clock() }
 
-// closing is done when the server closes, for waits that end with it.
-func (s *Server) closing() <-chan struct{} { return s.done }

@@ -142,11 +142,13 @@ func (s *Server) Telemetry(stream v2.MessagingService_TelemetryServer) error {
 }
 
 // Retry policies the settings give, as 5.x servers give them: a
-// producer's send retries, a consumer's redeliveries.
+// producer's send retries, a consumer's redeliveries (as many as the
+// broker gives before it dead-letters: 16 by default, where a 5.x server
+// gives 17).
 var (
 	producerBackoff = &v2.RetryPolicy{MaxAttempts: 3, Strategy: &v2.RetryPolicy_ExponentialBackoff{ExponentialBackoff: &v2.ExponentialBackoff{
 		Initial: durationpb.New(10 * time.Millisecond), Max: durationpb.New(time.Second), Multiplier: 2}}}
-	consumerBackoff = &v2.RetryPolicy{MaxAttempts: 17, Strategy: &v2.RetryPolicy_CustomizedBackoff{CustomizedBackoff: &v2.CustomizedBackoff{
+	consumerBackoff = &v2.RetryPolicy{Strategy: &v2.RetryPolicy_CustomizedBackoff{CustomizedBackoff: &v2.CustomizedBackoff{
 		Next: durations(time.Second, 5*time.Second, 10*time.Second, 30*time.Second, time.Minute, 2*time.Minute, 3*time.Minute,
 			4*time.Minute, 5*time.Minute, 6*time.Minute, 7*time.Minute, 8*time.Minute, 9*time.Minute, 10*time.Minute,
 			20*time.Minute, 30*time.Minute, time.Hour, 2*time.Hour)}}}
@@ -192,7 +194,8 @@ func (s *Server) settings(in *v2.Settings) (*v2.Settings, *codedError) {
 		o.ReceiveBatchSize, o.LongPollingTimeout = &n, durationpb.New(maxLongPolling)
 		fifo := false
 		o.Fifo = &fifo
-		out.BackoffPolicy = consumerBackoff
+		out.BackoffPolicy = proto.Clone(consumerBackoff).(*v2.RetryPolicy)
+		out.BackoffPolicy.MaxAttempts = int32(s.b.MaxDeliveries())
 		out.PubSub = &v2.Settings_Subscription{Subscription: o}
 	default:
 		return nil, &codedError{code: v2.Code_BAD_REQUEST, msg: "there is no publishing or subscription data in settings"}
