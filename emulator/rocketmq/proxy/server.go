@@ -207,4 +207,3 @@ func advertised(a *net.TCPAddr, host string) string {
 
 // now is the server's clock.
 func (s *Server) now() time.Time { return s.cfg.Clock() }
-
