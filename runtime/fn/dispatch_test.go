@@ -3,6 +3,7 @@ package fn_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -249,14 +250,42 @@ func TestHooksAndLogs(t *testing.T) {
 	}
 }
 
+// TestCredentialsDoNotLeak prints credentials, and an invocation holding
+// them, every way Go code prints values: fmt's verbs, json.Marshal, and
+// slog's JSON and text handlers (the JSON handler is what FC functions
+// log with), by value and by pointer. None shows the secret or token; the
+// key ID stays readable.
 func TestCredentialsDoNotLeak(t *testing.T) {
 	c := fn.Credentials{AccessKeyID: "STS.id", AccessKeySecret: "s3cret", SecurityToken: "tok3n"}
-	var buf bytes.Buffer
-	slog.New(slog.NewJSONHandler(&buf, nil)).Info("creds", "c", c)
-	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%+v", c), buf.String()} {
-		if strings.Contains(s, "s3cret") || strings.Contains(s, "tok3n") {
+	inv := &fn.Invocation{RequestID: "r1", Credentials: c}
+	var outputs []string
+	for _, v := range []any{c, &c, *inv, inv} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d"} {
+			outputs = append(outputs, fmt.Sprintf(verb, v))
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		outputs = append(outputs, string(b))
+		var jsonLog, textLog bytes.Buffer
+		slog.New(slog.NewJSONHandler(&jsonLog, nil)).Info("creds", "v", v)
+		slog.New(slog.NewTextHandler(&textLog, nil)).Info("creds", "v", v)
+		outputs = append(outputs, jsonLog.String(), textLog.String())
+	}
+	for _, s := range outputs {
+		if strings.Contains(s, "s3cret") || strings.Contains(s, "tok3n") ||
+			strings.Contains(s, fmt.Sprintf("%x", "s3cret")) || strings.Contains(s, fmt.Sprintf("%X", "tok3n")) {
 			t.Errorf("secret printed: %s", s)
 		}
+	}
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%#v", c), outputs[8]} {
+		if !strings.Contains(s, "STS.id") {
+			t.Errorf("the key ID is not printed: %s", s)
+		}
+	}
+	if got := fmt.Sprint(fn.Credentials{}); got != "Credentials{}" {
+		t.Errorf("empty credentials print %q", got)
 	}
 }
 

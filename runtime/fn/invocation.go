@@ -2,7 +2,11 @@ package fn
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
@@ -38,20 +42,63 @@ type Function struct {
 	Version   string
 }
 
-// Credentials are temporary security credentials. They print and log
-// without the secret and token.
+// Credentials are temporary security credentials. Every way of printing
+// them leaves out the secret and the token: fmt's verbs (String, GoString,
+// Format), JSON (MarshalJSON, as slog's JSON handler and json.Marshal of
+// an Invocation use it) and slog (LogValue). Read the fields to use them.
 type Credentials struct {
 	AccessKeyID     string
 	AccessKeySecret string
 	SecurityToken   string
 }
 
+// redacted stands for a secret that is set.
+const redacted = "<redacted>"
+
+// hide is redacted for a set secret, "" for an empty one.
+func hide(secret string) string {
+	if secret == "" {
+		return ""
+	}
+	return redacted
+}
+
 // String shows only the access key ID.
 func (c Credentials) String() string {
-	if c.AccessKeyID == "" {
+	if c.AccessKeyID == "" && c.AccessKeySecret == "" && c.SecurityToken == "" {
 		return "Credentials{}"
 	}
-	return "Credentials{AccessKeyID: " + c.AccessKeyID + ", AccessKeySecret: <redacted>}"
+	return "Credentials{AccessKeyID: " + c.AccessKeyID + ", AccessKeySecret: " + hide(c.AccessKeySecret) +
+		", SecurityToken: " + hide(c.SecurityToken) + "}"
+}
+
+// GoString is %#v: a Go literal with the secret and token redacted.
+func (c Credentials) GoString() string {
+	return fmt.Sprintf("fn.Credentials{AccessKeyID:%q, AccessKeySecret:%q, SecurityToken:%q}",
+		c.AccessKeyID, hide(c.AccessKeySecret), hide(c.SecurityToken))
+}
+
+// Format prints c for every verb as String does (GoString for %#v), so no
+// verb or flag reaches the fields.
+func (c Credentials) Format(f fmt.State, verb rune) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		io.WriteString(f, c.GoString())
+	case verb == 'q':
+		io.WriteString(f, strconv.Quote(c.String()))
+	default:
+		io.WriteString(f, c.String())
+	}
+}
+
+// MarshalJSON writes the access key ID, and the secret and token as
+// "<redacted>" when set.
+func (c Credentials) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		AccessKeyID     string
+		AccessKeySecret string `json:",omitempty"`
+		SecurityToken   string `json:",omitempty"`
+	}{c.AccessKeyID, hide(c.AccessKeySecret), hide(c.SecurityToken)})
 }
 
 // LogValue keeps the secret and token out of logs.
