@@ -2,8 +2,14 @@ package fn
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 )
+
+// errGoexit fails a message whose handler called runtime.Goexit (as
+// t.FailNow does) instead of returning.
+var errGoexit = errors.New("the handler ended its goroutine (runtime.Goexit) without returning")
 
 // handleConcurrently handles messages on up to cfg.concurrency goroutines.
 // Messages that share a sharding key form one group, handled in payload
@@ -18,15 +24,35 @@ func (a *App) handleConcurrently(ctx context.Context, r *run, routes []*route) {
 	outcomes := make([]outcome, len(msgs))
 	work := make(chan []int)
 	var wg sync.WaitGroup
-	for range min(a.cfg.concurrency, len(groups)) {
-		wg.Go(func() {
-			for g := range work {
-				for _, i := range g {
-					res, err := a.handleOne(ctx, &msgs[i], routes[i].handler)
-					outcomes[i] = outcome{res, err}
-				}
+	var worker func()
+	worker = func() {
+		var group []int
+		pos, returned := 0, false
+		defer func() {
+			if returned || group == nil {
+				return
 			}
-		})
+			// The handler of group[pos] ended its goroutine
+			// (runtime.Goexit) instead of returning: it failed, the
+			// rest of its group was not handled, and another worker
+			// takes this one's place, so that no group waits forever.
+			outcomes[group[pos]] = outcome{nil, errGoexit}
+			for _, i := range group[pos+1:] {
+				outcomes[i] = outcome{nil, fmt.Errorf("not handled: an earlier message of sharding key %q failed: %w", msgs[i].ShardingKey, errGoexit)}
+			}
+			wg.Go(worker)
+		}()
+		for group = range work {
+			for pos = 0; pos < len(group); pos++ {
+				i := group[pos]
+				res, err := a.handleOne(ctx, &msgs[i], routes[i].handler)
+				outcomes[i] = outcome{res, err}
+			}
+		}
+		returned = true
+	}
+	for range min(a.cfg.concurrency, len(groups)) {
+		wg.Go(worker)
 	}
 	for _, g := range groups {
 		work <- g

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -326,5 +327,54 @@ func TestHookPanics(t *testing.T) {
 	}
 	if n := strings.Count(buf.String(), `msg="hook panicked"`); n != 2 {
 		t.Errorf("%d hook panics logged, want 2:\n%s", n, buf.String())
+	}
+}
+
+// TestGoexitWithConcurrency: handlers that end their goroutine with
+// runtime.Goexit (as t.FailNow does) fail their messages; the messages
+// after one in its sharding key are not handled; and the invocation
+// returns however many workers exit so.
+func TestGoexitWithConcurrency(t *testing.T) {
+	app := fn.New(fn.WithConcurrency(2))
+	app.Handle("*", "*", fn.HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+		if string(m.Body) == "exit" {
+			runtime.Goexit()
+		}
+		return "ok", nil
+	}))
+	keyed := func(id, body string) string {
+		return fmt.Sprintf(`{"topic":"t","systemProperties":{"UNIQ_KEY":%q,"__SHARDINGKEY":"k"},"body":%q}`, id, body)
+	}
+	payload := batch(mq("a", "t", "", "exit"), mq("b", "t", "", "exit"), mq("c", "t", "", "exit"),
+		keyed("k1", "exit"), keyed("k2", "fine"), mq("d", "t", "", "fine"))
+	done := make(chan error, 1)
+	go func() {
+		_, err := app.Invoke(context.Background(), payload)
+		done <- err
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the invocation did not return: its handlers called runtime.Goexit")
+	}
+	var ie *fn.InvokeError
+	if !errors.As(err, &ie) {
+		t.Fatalf("Invoke error %v, want an InvokeError", err)
+	}
+	failed := map[string]string{}
+	for _, f := range ie.Failures {
+		failed[f.MessageID] = f.Error
+	}
+	for _, id := range []string{"a", "b", "c", "k1", "k2"} {
+		if !strings.Contains(failed[id], "runtime.Goexit") {
+			t.Errorf("message %s: failure %q, want one naming runtime.Goexit", id, failed[id])
+		}
+	}
+	if _, ok := failed["d"]; ok || len(failed) != 5 {
+		t.Errorf("failures %v, want a, b, c, k1 and k2", failed)
+	}
+	if !strings.Contains(failed["k2"], "not handled") {
+		t.Errorf("k2 after k1 of its sharding key: %q", failed["k2"])
 	}
 }
