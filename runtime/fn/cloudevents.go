@@ -56,7 +56,7 @@ func (h *HTTPHandler) cloudEvent(w http.ResponseWriter, r *http.Request) {
 	app := h.App
 	app.seal()
 	start := app.now()
-	body, err := readBody(r, w, app.cfg.decoder.MaxPayload)
+	body, err := readBody(ctx, r, w, app.cfg.decoder.MaxPayload)
 	var out []byte
 	switch {
 	case err != nil:

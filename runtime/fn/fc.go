@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -59,7 +60,7 @@ func (h *HTTPHandler) invoke(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := invocationContext(r.Context(), inv)
 	defer cancel()
 	var out []byte
-	body, err := readBody(r, w, h.App.cfg.decoder.MaxPayload)
+	body, err := readBody(ctx, r, w, h.App.cfg.decoder.MaxPayload)
 	if err == nil {
 		out, err = invokeGuarded(ctx, h.App, body)
 	} else {
@@ -177,10 +178,17 @@ func errorBody(err error) []byte {
 }
 
 // readBody reads a request body into a buffer of its own, refusing bodies
-// over limit (0 means event.DefaultMaxPayload).
-func readBody(r *http.Request, w http.ResponseWriter, limit int) ([]byte, error) {
+// over limit (0 means event.DefaultMaxPayload) and, when ctx has a
+// deadline (the invocation's: x-fc-function-timeout or
+// x-fc-function-deadline), reading no longer than until then: a body that
+// trickles in cannot hold the function past its timeout.
+func readBody(ctx context.Context, r *http.Request, w http.ResponseWriter, limit int) ([]byte, error) {
 	if limit <= 0 {
 		limit = event.DefaultMaxPayload
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		// Not every ResponseWriter has a connection (tests' recorders).
+		_ = http.NewResponseController(w).SetReadDeadline(dl)
 	}
 	if r.ContentLength > int64(limit) {
 		return nil, fmt.Errorf("%w: body of %d bytes is over the limit of %d bytes", event.ErrTooLarge, r.ContentLength, limit)
@@ -200,6 +208,9 @@ func readBody(r *http.Request, w http.ResponseWriter, limit int) ([]byte, error)
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, fmt.Errorf("%w: body is over the limit of %d bytes", event.ErrTooLarge, limit)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			return nil, fmt.Errorf("read the request body: %d bytes came before the invocation's deadline: %w", len(buf), context.DeadlineExceeded)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read the request body: %w", err)

@@ -300,3 +300,24 @@ func TestFCInvokeDeadlineExceeded(t *testing.T) {
 		t.Errorf("next call = %+v, want 200 \"done\"", r)
 	}
 }
+
+// TestFCInvokeSlowBody: a body that stops arriving is read only until the
+// invocation's deadline (x-fc-function-timeout), which then fails it,
+// instead of holding the function forever; the next call is served.
+func TestFCInvokeSlowBody(t *testing.T) {
+	app := fn.New(quiet)
+	app.Handle("*", "*", fn.HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) { return "done", nil }))
+	url, _ := fcServer(t, app)
+	pr, pw := io.Pipe()
+	t.Cleanup(func() { pw.Close() })
+	go pw.Write(fcEvent("m1", "never finished")[:20]) // then nothing more
+	hdr := fcHeaders("slow-body")
+	hdr.Set("x-fc-function-timeout", "1")
+	e := fcCall(t, url, "POST", "/invoke", hdr, pr).failed(t)
+	if !strings.Contains(e.Message, "deadline") || !strings.Contains(e.Message, "request body") {
+		t.Errorf("error = %+v, want the body's read cut at the deadline", e)
+	}
+	if r := fcCall(t, url, "POST", "/invoke", fcHeaders("next"), bytes.NewReader(fcEvent("m2", "go"))); r.status != 200 || r.body != `"done"` {
+		t.Errorf("next call = %+v, want 200 \"done\"", r)
+	}
+}
