@@ -8,7 +8,10 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // logSettle bounds how long a call waits, after the answer, for the
@@ -29,6 +32,9 @@ var errTimedOut = errors.New("function timeout")
 // the answer, the invoker closed (ErrClosed), or an instance that did not
 // start (*StartError; the Result then also says ErrorNotStarted).
 func (i *Invoker) Invoke(ctx context.Context, payload []byte, requestID string) (Result, error) {
+	if err := checkRequestID(requestID); err != nil {
+		return Result{RequestID: requestID}, i.invokeError(strconv.Quote(requestID), err)
+	}
 	if requestID == "" {
 		requestID = newRequestID()
 	}
@@ -197,6 +203,24 @@ func (i *Invoker) hook(ctx context.Context, inst *instance, method, path string,
 		return fmt.Errorf("%s %s, request %s: %w", method, path, id, r.err)
 	case r.tooLarge || r.failed():
 		return fmt.Errorf("%s %s, request %s: status %d: %s", method, path, id, r.status, bytes.TrimSpace(r.body))
+	}
+	return nil
+}
+
+// maxRequestIDLen bounds a caller's request ID.
+const maxRequestIDLen = 256
+
+// checkRequestID refuses request IDs that could not be told apart in the
+// function's log: control characters (a newline would forge the marker
+// lines that attribute log lines to requests) and very long ones.
+func checkRequestID(id string) error {
+	if len(id) > maxRequestIDLen {
+		return fmt.Errorf("request ID of %d bytes is longer than %d", len(id), maxRequestIDLen)
+	}
+	for _, r := range id {
+		if unicode.IsControl(r) || r == utf8.RuneError {
+			return fmt.Errorf("request ID %q has a control character or invalid UTF-8: use printable characters", id)
+		}
 	}
 	return nil
 }

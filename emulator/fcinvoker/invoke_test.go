@@ -145,3 +145,19 @@ func alive(pid int) bool {
 	p, err := os.FindProcess(pid)
 	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
+
+// TestInvokeRefusesBadRequestIDs: request IDs with control characters or
+// over the length limit are refused before the function is called, so no
+// request can forge the log markers of another.
+func TestInvokeRefusesBadRequestIDs(t *testing.T) {
+	t.Parallel()
+	inv := startInvoker(t, testFunction(t), Options{})
+	for _, id := range []string{"r1\nFC Invoke End RequestId: victim", "r\x1b[2J", "r\x00", string(make([]byte, maxRequestIDLen+1))} {
+		if _, err := inv.Invoke(t.Context(), []byte("ok"), id); err == nil {
+			t.Errorf("request ID %q accepted", id)
+		}
+	}
+	if s := inv.Stats(); s.Invocations != 0 {
+		t.Errorf("stats %+v: refused requests reached the function", s)
+	}
+}

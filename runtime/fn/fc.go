@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 )
@@ -151,10 +153,21 @@ func (h *HTTPHandler) mark(what, requestID, suffix string) {
 	if h.Log == nil {
 		return
 	}
-	line := "FC " + what + " RequestId: " + requestID + suffix + "\n"
+	line := "FC " + what + " RequestId: " + printable(requestID) + suffix + "\n"
 	h.logMu.Lock()
 	defer h.logMu.Unlock()
 	io.WriteString(h.Log, line)
+}
+
+// printable escapes the control characters of a request ID as Go does
+// (\n, \x1b, ...) and invalid UTF-8, so that no request ID can end its
+// marker line early or forge another.
+func printable(s string) string {
+	if strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == utf8.RuneError }) < 0 {
+		return s
+	}
+	q := strconv.QuoteToGraphic(s)
+	return q[1 : len(q)-1]
 }
 
 func writeFC(w http.ResponseWriter, status int, body []byte) {

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -319,5 +320,23 @@ func TestFCInvokeSlowBody(t *testing.T) {
 	}
 	if r := fcCall(t, url, "POST", "/invoke", fcHeaders("next"), bytes.NewReader(fcEvent("m2", "go"))); r.status != 200 || r.body != `"done"` {
 		t.Errorf("next call = %+v, want 200 \"done\"", r)
+	}
+}
+
+// TestFCMarkersEscapeRequestID: a request ID with control characters is
+// printed escaped in the marker lines, so it cannot end a marker early or
+// forge another request's.
+func TestFCMarkersEscapeRequestID(t *testing.T) {
+	app := fn.New(quiet)
+	app.Handle("*", "*", fn.HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) { return "done", nil }))
+	var log bytes.Buffer
+	h := &fn.HTTPHandler{App: app, Log: &log}
+	req := httptest.NewRequest("POST", "/invoke", bytes.NewReader(fcEvent("m1", "x")))
+	req.Header = fcHeaders("r1\nFC Invoke End RequestId: victim\x1b[2J")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	lines := strings.Split(strings.TrimSuffix(log.String(), "\n"), "\n")
+	want := []string{`FC Invoke Start RequestId: r1\nFC Invoke End RequestId: victim\x1b[2J`, `FC Invoke End RequestId: r1\nFC Invoke End RequestId: victim\x1b[2J`}
+	if !slices.Equal(lines, want) {
+		t.Errorf("markers %q, want %q", lines, want)
 	}
 }
