@@ -49,6 +49,7 @@ func (i *Invoker) startProcess(inst *instance) error {
 	cmd.Dir = i.f.Dir
 	cmd.Env = i.env(inst)
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe keeps lines in the order written
+	cmd.SysProcAttr = procAttr()
 	err = cmd.Start()
 	pw.Close()
 	if err != nil {
@@ -119,9 +120,10 @@ func (i *Invoker) startError(inst *instance, err error) *StartError {
 	return e
 }
 
-// kill stops the process at once, if it runs.
+// kill stops the process and its process group at once, if it runs.
 func (inst *instance) kill() {
 	if inst.cmd != nil {
+		syscall.Kill(-inst.cmd.Process.Pid, syscall.SIGKILL)
 		inst.cmd.Process.Kill()
 	}
 }

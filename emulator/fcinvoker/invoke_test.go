@@ -1,10 +1,8 @@
 package fcinvoker
 
 import (
-	"os"
 	"reflect"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -139,11 +137,6 @@ func waitGone(t *testing.T, pid int) {
 		}
 	}
 	t.Errorf("process %d still runs", pid)
-}
-
-func alive(pid int) bool {
-	p, err := os.FindProcess(pid)
-	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
 
 // TestInvokeRefusesBadRequestIDs: request IDs with control characters or

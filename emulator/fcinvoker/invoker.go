@@ -45,7 +45,10 @@ func Start(ctx context.Context, f Function, o Options) (*Invoker, error) {
 	}
 	i := &Invoker{f: f, o: o.withDefaults()}
 	if f.Build {
-		if i.tmp, err = os.MkdirTemp("", "fcinvoker-"); err != nil {
+		if n := removeStaleBuildDirs(); n > 0 {
+			i.o.Logger.Info("fcinvoker: removed build directories of processes that no longer run", slog.Int("directories", n))
+		}
+		if i.tmp, err = newBuildDir(); err != nil {
 			return nil, fmt.Errorf("fcinvoker: function %q: build directory: %w", f.Name, err)
 		}
 	}

@@ -18,6 +18,9 @@ import (
 var testBinary string
 
 func TestMain(m *testing.M) {
+	if bin := os.Getenv(orphanEnv); bin != "" {
+		os.Exit(orphanParent(bin))
+	}
 	os.Exit(run(m))
 }
 
@@ -110,13 +113,21 @@ func (w *lateWriter) Write(p []byte) (int, error) {
 // testdata/players-batch.json, one event per body.
 func payload(t *testing.T, bodies ...string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("testdata", "players-batch.json"))
+	b, err := makePayload(bodies...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b
+}
+
+func makePayload(bodies ...string) ([]byte, error) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "players-batch.json"))
+	if err != nil {
+		return nil, err
+	}
 	var events []map[string]any
 	if err := json.Unmarshal(raw, &events); err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	out := make([]map[string]any, len(bodies))
 	for i, body := range bodies {
@@ -125,11 +136,7 @@ func payload(t *testing.T, bodies ...string) []byte {
 		e["data"].(map[string]any)["body"] = body
 		out[i] = e
 	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return json.Marshal(out)
 }
 
 func clone(m map[string]any) map[string]any {
