@@ -16,7 +16,6 @@ import (
 	"time"
 )
 
-
 // orphanEnv makes the test binary a stack stand-in: it runs the function
 // binary it names, prints "pid N" of the function's process and waits to
 // be killed.
