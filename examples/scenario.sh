@@ -106,7 +106,7 @@ export TABLESTORE_ENDPOINT=http://127.0.0.1:$tablestore_port TABLESTORE_INSTANCE
 export ALIBABA_CLOUD_ACCESS_KEY_ID=rocketfn-local ALIBABA_CLOUD_ACCESS_KEY_SECRET=rocketfn-local-secret
 
 step "starting the local RocketMQ on $MQ_ENDPOINT and Tablestore on $TABLESTORE_ENDPOINT"
-start mq "$bin/rocketfn" mq --memory --no-remoting --listen "127.0.0.1:$mq_port"
+start mq "$bin/rocketfn" mq --memory --no-remoting --no-grpc --listen "127.0.0.1:$mq_port"
 wait_for mq "RocketMQ is serving."
 start tablestore "$bin/rocketfn" tablestore --memory --listen "127.0.0.1:$tablestore_port"
 wait_for tablestore "Tablestore is serving."

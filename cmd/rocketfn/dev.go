@@ -31,7 +31,7 @@ type devFlags struct {
 	memory                                                       bool
 	retention                                                    time.Duration
 	topics, groups                                               nameList
-	remoting                                                     remotingFlags
+	protocols                                                    protocolFlags
 	shared                                                       sharedFlags
 }
 
@@ -111,7 +111,7 @@ func (sh sharedFlags) nameServerList() []string {
 
 // localMQFlags are the flags of the embedded RocketMQ, which does not run
 // with --rocketmq-nameserver.
-var localMQFlags = []string{"mq-listen", "nameserver-listen", "remoting-listen", "no-remoting", "acl", "topic", "group", "retention"}
+var localMQFlags = []string{"mq-listen", "nameserver-listen", "remoting-listen", "no-remoting", "grpc-listen", "no-grpc", "acl", "topic", "group", "retention"}
 
 // check validates the shared-infrastructure flags; set names the flags
 // given on the command line or through their variables.
@@ -250,7 +250,7 @@ func parseDevFlagsEnv(args []string, stderr io.Writer, getenv func(string) strin
 	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long the local RocketMQ keeps a message, consumed or not (`duration`)")
 	fs.Var(&f.topics, "topic", "a topic `INSTANCE/TOPIC` (or TOPIC in the default instance) to create besides those s.yaml's triggers name; repeatable")
 	fs.Var(&f.groups, "group", "a consumer group `INSTANCE/GROUP` (or GROUP) to create besides the triggers' groups; repeatable")
-	f.remoting.register(fs)
+	f.protocols.register(fs)
 	f.shared.register(fs)
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn dev [flags]
@@ -258,8 +258,9 @@ func parseDevFlagsEnv(args []string, stderr io.Writer, getenv func(string) strin
 Runs the local stack an s.yaml describes: the local RocketMQ and Tablestore,
 the local EventBridge with the file's RocketMQ triggers, and each function
 built from its source and run as Function Compute runs it. Publish with
-rocketfn send (or any MQ HTTP SDK, or rocketmq-client-go through the name
-server on --nameserver-listen) and read the rows with any Tablestore SDK.
+rocketfn send (or any MQ HTTP SDK, rocketmq-client-go through the name
+server on --nameserver-listen, or rocketmq-clients/golang/v5 on the 5.x
+gRPC endpoint of --grpc-listen) and read the rows with any Tablestore SDK.
 Ctrl-C stops the functions (pre-stop first) and closes the data cleanly.
 
 As in the cloud, the local RocketMQ has only the topics and groups that
@@ -289,6 +290,7 @@ Examples:
   rocketfn dev --file s.yaml --functions players --log-level debug
   rocketfn dev --topic MQ_INST_rocketfn/audit --group MQ_INST_rocketfn/GID_audit --retention 24h
   rocketfn dev --nameserver-listen 127.0.0.1:9877 --remoting-listen 127.0.0.1:10921 --acl
+  rocketfn dev --grpc-listen 127.0.0.1:8091 --no-remoting
   ROCKETFN_ROCKETMQ_SECRET_KEY=... rocketfn dev --rocketmq-nameserver mq.staging:9876 --rocketmq-access-key AK
   ROCKETFN_TABLESTORE_ACCESS_KEY_SECRET=... rocketfn dev --tablestore-endpoint https://staging.cn-hangzhou.ots.aliyuncs.com \
       --tablestore-instance staging --tablestore-access-key-id AK
@@ -303,7 +305,7 @@ Examples:
 	if err := checkRetention(f.retention); err != nil {
 		return f, err
 	}
-	if err := f.remoting.check(fs); err != nil {
+	if err := f.protocols.check(fs); err != nil {
 		return f, err
 	}
 	if err := f.shared.check(f.shared.fromEnv(fs, getenv)); err != nil {
@@ -329,7 +331,9 @@ func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
 		cfg.RocketMQCredentials = remoting.Credentials{AccessKey: sh.mqAccessKey, SecretKey: sh.mqSecretKey}
 	} else {
 		cfg.MQListen, cfg.Topics, cfg.Groups, cfg.Retention = f.mqListen, f.topics, f.groups, f.retention
-		cfg.NameServerListen, cfg.RemotingListen, cfg.NoRemoting, cfg.ACL = f.remoting.nameListen, f.remoting.brokerListen, f.remoting.off, f.remoting.acl
+		p := f.protocols
+		cfg.NameServerListen, cfg.RemotingListen, cfg.NoRemoting = p.nameListen, p.brokerListen, p.noRemoting
+		cfg.GRPCListen, cfg.NoGRPC, cfg.ACL = p.grpcListen, p.noGRPC, p.acl
 	}
 	if sh := f.shared; sh.externalTablestore() {
 		cfg.TablestoreEndpoint, cfg.TablestoreInstance = sh.tsEndpoint, sh.tsInstance
@@ -344,6 +348,19 @@ func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
 		cfg.Functions = strings.Split(f.functions, ",")
 	}
 	return cfg
+}
+
+// mqTopic is the topic of the project's first trigger in instance inst,
+// for the banner's snippets; TOPIC when there is none.
+func mqTopic(proj *syaml.Project, inst string) string {
+	for _, f := range proj.Functions {
+		for _, t := range f.Triggers {
+			if t.Topic != "" && t.Instance == inst {
+				return t.Topic
+			}
+		}
+	}
+	return "TOPIC"
 }
 
 // mqInstance is the RocketMQ instance of the project's triggers when they
@@ -373,7 +390,10 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 		mqc = s.MQ.Credentials()
 		fmt.Fprintf(w, "  RocketMQ (MQ HTTP):  %s  key %s / %s\n", s.MQEndpoint, mqc.AccessKeyID, mqc.AccessKeySecret)
 		if s.NameServer != "" {
-			fmt.Fprintf(w, "  RocketMQ (remoting): name server %s  broker %s%s\n", nameServer, s.BrokerAddr, aclNote(f.remoting.acl))
+			fmt.Fprintf(w, "  RocketMQ (remoting): name server %s  broker %s%s\n", nameServer, s.BrokerAddr, aclNote(f.protocols.acl))
+		}
+		if s.GRPCEndpoint != "" {
+			fmt.Fprintf(w, "  RocketMQ (5.x gRPC): %s%s\n", s.GRPCEndpoint, aclNote(f.protocols.acl))
 		}
 	} else {
 		signed := ""
@@ -409,6 +429,9 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 		if s.NameServer != "" {
 			exports = append(exports, [2]string{envNameServer, nameServer})
 		}
+		if s.GRPCEndpoint != "" {
+			exports = append(exports, [2]string{envGRPCEndpoint, s.GRPCEndpoint})
+		}
 	}
 	exports = append(exports, [2]string{envTablestoreEndpoint, s.TablestoreEndpoint}, [2]string{envTablestoreInstance, s.TablestoreInstance})
 	if s.Tablestore != nil {
@@ -428,22 +451,35 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 			"nor are the web console's send and backlogs; the groups' offsets are the cluster's.\n\nPress Ctrl-C to stop.\n")
 		return
 	}
-	if s.NameServer != "" {
-		// A consumer needs a group that exists and that no trigger
-		// reads: one of --group, in the triggers' instance.
-		group := "GID_NAME"
-		note := fmt.Sprintf("  (create the group with --group %s; a trigger's group would take its messages)\n", stack.Name{Instance: inst, Name: group})
-		if i := slices.IndexFunc(f.groups, func(n stack.Name) bool { return n.Instance == inst }); i >= 0 {
-			group, note = f.groups[i].Name, ""
-		}
-		var key *rocketmq.Credentials
-		if f.remoting.acl {
-			key = &mqc
-		}
-		fmt.Fprintln(w)
-		printRemotingSnippet(w, nameServer, inst, group, key)
-		fmt.Fprint(w, note)
+	if s.NameServer != "" || s.GRPCEndpoint != "" {
+		printDevSnippets(w, s, proj, f, inst, mqc)
 	}
 	fmt.Fprintf(w, "\nGroups' backlogs (with those exported): rocketfn mq backlog; move a group: rocketfn mq reset-offset\n")
 	fmt.Fprintf(w, "\nTry (with those exported): rocketfn send --topic players --tag register --body '{\"id\":\"1001\",\"name\":\"ann\",\"job\":\"mage\",\"hero\":\"Lux\"}'\n\nPress Ctrl-C to stop.\n")
+}
+
+// printDevSnippets prints the Go clients of the remoting and 5.x gRPC
+// protocols the stack serves, in the triggers' instance inst as
+// namespace, signing with key mqc under --acl.
+func printDevSnippets(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags, inst string, mqc rocketmq.Credentials) {
+	// A consumer needs a group that exists and that no trigger reads:
+	// one of --group, in the triggers' instance.
+	group := "GID_NAME"
+	note := fmt.Sprintf("  (create the group with --group %s; a trigger's group would take its messages)\n", stack.Name{Instance: inst, Name: group})
+	if i := slices.IndexFunc(f.groups, func(n stack.Name) bool { return n.Instance == inst }); i >= 0 {
+		group, note = f.groups[i].Name, ""
+	}
+	var key *rocketmq.Credentials
+	if f.protocols.acl {
+		key = &mqc
+	}
+	if s.NameServer != "" {
+		fmt.Fprintln(w)
+		printRemotingSnippet(w, clientAddr(s.NameServer), inst, group, key)
+	}
+	if s.GRPCEndpoint != "" {
+		fmt.Fprintln(w)
+		printGRPCSnippet(w, s.GRPCEndpoint, inst, mqTopic(proj, inst), group, key)
+	}
+	fmt.Fprint(w, note)
 }

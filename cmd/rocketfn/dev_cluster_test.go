@@ -26,7 +26,7 @@ import (
 // endpoint and key.
 func standInCluster(t *testing.T) map[string]string {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "mq", "--memory", "--listen", "127.0.0.1:0", "--nameserver-listen", "127.0.0.1:0", "--remoting-listen", "127.0.0.1:0")
+	cmd := exec.Command(os.Args[0], "mq", "--memory", "--listen", "127.0.0.1:0", "--nameserver-listen", "127.0.0.1:0", "--remoting-listen", "127.0.0.1:0", "--no-grpc")
 	cmd.Env = append(os.Environ(), envCLIChild+"=1")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -170,7 +170,7 @@ func TestDevSharedFlags(t *testing.T) {
 	cfg := devConfig(f, nil, nil)
 	if !slices.Equal(cfg.RocketMQNameServers, []string{"mq-1.staging:9876", "mq-2.staging:9876"}) ||
 		cfg.RocketMQCredentials != (remoting.Credentials{AccessKey: "ak", SecretKey: "sk"}) ||
-		cfg.MQListen != "" || cfg.NameServerListen != "" || cfg.RemotingListen != "" || cfg.Retention != 0 || cfg.TablestoreListen == "" {
+		cfg.MQListen != "" || cfg.NameServerListen != "" || cfg.RemotingListen != "" || cfg.GRPCListen != "" || cfg.Retention != 0 || cfg.TablestoreListen == "" {
 		t.Errorf("cluster config %+v", cfg)
 	}
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "Project is nil") || strings.Count(err.Error(), "\n") != 0 {
@@ -216,6 +216,8 @@ func TestDevSharedFlags(t *testing.T) {
 		{append(nsArgs, "--remoting-listen", "127.0.0.1:0"), "--rocketmq-nameserver and --remoting-listen exclude each other"},
 		{append(nsArgs, "--acl"), "--rocketmq-nameserver and --acl exclude each other"},
 		{append(nsArgs, "--no-remoting"), "--rocketmq-nameserver and --no-remoting exclude each other"},
+		{append(nsArgs, "--grpc-listen", "127.0.0.1:0"), "--rocketmq-nameserver and --grpc-listen exclude each other"},
+		{append(nsArgs, "--no-grpc"), "--rocketmq-nameserver and --no-grpc exclude each other"},
 		{append(nsArgs, "--topic", "t"), "--rocketmq-nameserver and --topic exclude each other"},
 		{append(nsArgs, "--group", "g"), "--rocketmq-nameserver and --group exclude each other"},
 		{append(nsArgs, "--retention", "1h"), "--rocketmq-nameserver and --retention exclude each other"},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -17,9 +18,9 @@ import (
 // without MQ_INSTANCE goes to the players trigger's instance and is
 // delivered; the local RocketMQ refuses a topic neither s.yaml nor
 // --topic declares; "rocketfn mq backlog" and "rocketfn mq reset-offset"
-// act on it. A player sent with rocketmq-client-go through the name
-// server the banner printed, in the trigger's instance as namespace, is
-// delivered too.
+// act on it. Players sent with rocketmq-client-go through the name server
+// the banner printed, and with the 5.x client to the gRPC endpoint it
+// printed, in the trigger's instance as namespace, are delivered too.
 func TestDev(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
@@ -27,16 +28,22 @@ func TestDev(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- dev(ctx, append([]string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", "127.0.0.1:0",
-			"--topic", "MQ_INST_rocketfn/audit", "--group", "MQ_INST_rocketfn/GID_audit", "--retention", "24h"}, freeRemoting...), w, io.Discard)
+			"--topic", "MQ_INST_rocketfn/audit", "--group", "MQ_INST_rocketfn/GID_audit", "--retention", "24h"}, slices.Concat(freeRemoting, freeGRPC)...), w, io.Discard)
 		w.Close()
 	}()
 	var banner lockedBuffer
-	env := readBanner(t, io.TeeReader(out, &banner), envMQEndpoint, envMQInstance, envNameServer, envTablestoreEndpoint, envTablestoreInstance, envAccessKeyID, envAccessKeySecret)
-	ns := env[envNameServer]
+	env := readBanner(t, io.TeeReader(out, &banner), envMQEndpoint, envMQInstance, envNameServer, envGRPCEndpoint, envTablestoreEndpoint, envTablestoreInstance,
+		envAccessKeyID, envAccessKeySecret)
+	ns, ep := env[envNameServer], env[envGRPCEndpoint]
 	for _, want := range []string{"  RocketMQ (remoting): name server " + ns + "  broker 127.0.0.1:",
 		`p, err := rocketmq.NewProducer(producer.WithNameServer([]string{"` + ns + `"}),` + "\n      " + `producer.WithNamespace("MQ_INST_rocketfn"))`,
 		`c, err := rocketmq.NewPushConsumer(consumer.WithNameServer([]string{"` + ns + `"}),`,
-		`consumer.WithNamespace("MQ_INST_rocketfn"), consumer.WithGroupName("GID_audit"))`} {
+		`consumer.WithNamespace("MQ_INST_rocketfn"), consumer.WithGroupName("GID_audit"))`,
+		"  RocketMQ (5.x gRPC): " + ep + "\n",
+		`p, err := rmq.NewProducer(&rmq.Config{Endpoint: "` + ep + `", NameSpace: "MQ_INST_rocketfn",` + "\n      " +
+			"Credentials: &credentials.SessionCredentials{}},\n      " + `rmq.WithTopics("players"))`,
+		`c, err := rmq.NewSimpleConsumer(&rmq.Config{Endpoint: "` + ep + `", NameSpace: "MQ_INST_rocketfn", ConsumerGroup: "GID_audit",`,
+		`rmq.WithSubscriptionExpressions(map[string]*rmq.FilterExpression{"players": rmq.SUB_ALL}))`} {
 		if !strings.Contains(banner.String(), want) {
 			t.Errorf("the banner lacks %q:\n%s", want, banner.String())
 		}
@@ -66,6 +73,12 @@ func TestDev(t *testing.T) {
 		t.Fatalf("send with rocketmq-client-go: %v", err)
 	}
 	waitPlayer(t, c, "1003", "cy")
+	if err := sendGRPC(t, ep, "players", `{"id":"1004","name":"di","job":"tank","hero":"Leona"}`, func(r *driverRequest) {
+		r.Namespace = env[envMQInstance]
+	}); err != nil {
+		t.Fatalf("send with the 5.x client: %v", err)
+	}
+	waitPlayer(t, c, "1004", "di")
 	if err := send([]string{"--topic", "nosuch", "--body", "x"}, &buf, &buf, getenv); err == nil || !strings.Contains(err.Error(), "TopicNotExist") {
 		t.Errorf("send to an undeclared topic: %v, want TopicNotExist", err)
 	}
@@ -84,7 +97,7 @@ func TestDev(t *testing.T) {
 	if err := mqResetOffset([]string{"--file", "../../s.yaml", "--topic", "players", "--group", "GID_players_fc", "--to", "earliest"}, &buf, &buf, noInstance); err != nil {
 		t.Fatalf("mq reset-offset: %v", err)
 	}
-	if got := strings.TrimSpace(buf.String()); got != "group GID_players_fc of topic players (instance MQ_INST_rocketfn) reset to earliest: 3 messages to consume" {
+	if got := strings.TrimSpace(buf.String()); got != "group GID_players_fc of topic players (instance MQ_INST_rocketfn) reset to earliest: 4 messages to consume" {
 		t.Errorf("mq reset-offset printed %q", got)
 	}
 	stopDev(t, cancel, done)
@@ -98,15 +111,15 @@ func TestDevNoRemoting(t *testing.T) {
 	serve := func(args []string) func(ctx context.Context, stdout io.Writer) error {
 		return func(ctx context.Context, stdout io.Writer) error { return dev(ctx, args, stdout, io.Discard) }
 	}
-	banner, _ := startBanner(t, 10*time.Second, serve(append(args, freeRemoting...)), envNameServer)
+	banner, _ := startBanner(t, 10*time.Second, serve(slices.Concat(args, freeRemoting, freeGRPC)), envNameServer)
 	if !strings.Contains(banner, `consumer.WithGroupName("GID_NAME"))`) || !strings.Contains(banner, "create the group with --group MQ_INST_rocketfn/GID_NAME;") {
 		t.Errorf("without --group, the banner's consumer:\n%s", banner)
 	}
-	banner, env := startBanner(t, 10*time.Second, serve(append(args, "--no-remoting")), envMQEndpoint)
+	banner, env := startBanner(t, 10*time.Second, serve(slices.Concat(args, []string{"--no-remoting"}, freeGRPC)), envMQEndpoint)
 	if env[envNameServer] != "" || strings.Contains(banner, "remoting") || strings.Contains(banner, "WithNameServer") {
 		t.Errorf("--no-remoting: the banner offers a name server:\n%s", banner)
 	}
-	for _, args := range [][]string{{"--no-remoting", "--nameserver-listen", "127.0.0.1:0"}, {"--no-remoting", "--acl"}} {
+	for _, args := range [][]string{{"--no-remoting", "--nameserver-listen", "127.0.0.1:0"}, {"--no-remoting", "--no-grpc", "--acl"}} {
 		if err := dev(t.Context(), args, io.Discard, io.Discard); err == nil || !strings.Contains(err.Error(), "exclude each other") {
 			t.Errorf("dev %q: %v, want a usage error", args, err)
 		}
@@ -123,6 +136,37 @@ func TestDevNoRemoting(t *testing.T) {
 	}
 	if f, err = parseDevFlags([]string{"--acl"}, io.Discard); err != nil || !devConfig(f, nil, nil).ACL {
 		t.Errorf("--acl: %v", err)
+	}
+}
+
+// TestDevNoGRPC: "rocketfn dev --no-grpc" serves no 5.x gRPC endpoint and
+// its banner offers none; --no-grpc refuses --grpc-listen, and --acl
+// applies to the gRPC endpoint alone with --no-remoting.
+func TestDevNoGRPC(t *testing.T) {
+	args := []string{"--file", "../../s.yaml", "--memory", "--functions", "none", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", ""}
+	banner, env := startBanner(t, 10*time.Second, func(ctx context.Context, stdout io.Writer) error {
+		return dev(ctx, slices.Concat(args, []string{"--no-grpc"}, freeRemoting), stdout, io.Discard)
+	}, envMQEndpoint, envNameServer)
+	if env[envGRPCEndpoint] != "" || strings.Contains(banner, "gRPC") || strings.Contains(banner, "rmq.") {
+		t.Errorf("--no-grpc: the banner offers a gRPC endpoint:\n%s", banner)
+	}
+	if !strings.Contains(banner, "rocketmq.NewProducer(") || !strings.Contains(banner, "create the group with --group") {
+		t.Errorf("--no-grpc: the banner lacks the remoting client:\n%s", banner)
+	}
+	if err := dev(t.Context(), []string{"--no-grpc", "--grpc-listen", "127.0.0.1:0"}, io.Discard, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "--no-grpc and --grpc-listen exclude each other") {
+		t.Errorf("--no-grpc --grpc-listen: %v, want a usage error", err)
+	}
+	f, err := parseDevFlags(nil, io.Discard)
+	if cfg := devConfig(f, nil, nil); err != nil || cfg.GRPCListen != "127.0.0.1:8081" || cfg.NoGRPC {
+		t.Errorf("default gRPC config: %q no %v (%v)", cfg.GRPCListen, cfg.NoGRPC, err)
+	}
+	if f, err = parseDevFlags([]string{"--no-grpc"}, io.Discard); err != nil || !devConfig(f, nil, nil).NoGRPC {
+		t.Errorf("--no-grpc: %v", err)
+	}
+	f, err = parseDevFlags([]string{"--no-remoting", "--acl", "--grpc-listen", "127.0.0.1:9081"}, io.Discard)
+	if cfg := devConfig(f, nil, nil); err != nil || !cfg.ACL || !cfg.NoRemoting || cfg.GRPCListen != "127.0.0.1:9081" {
+		t.Errorf("--no-remoting --acl --grpc-listen: %+v (%v)", cfg, err)
 	}
 }
 

@@ -20,6 +20,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/proxy"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 )
@@ -33,52 +34,71 @@ type mqFlags struct {
 	logLevel         string
 	retention        time.Duration
 	topics, groups   nameList
-	remoting         remotingFlags
+	protocols        protocolFlags
 }
 
-// remotingFlags place the RocketMQ remoting protocol of "rocketfn mq" and
-// "rocketfn dev": a name server and a broker, for rocketmq-client-go.
-type remotingFlags struct {
+// protocolFlags place RocketMQ's own protocols, which "rocketfn mq" and
+// "rocketfn dev" serve beside MQ HTTP: the remoting protocol (a name
+// server and a broker, for rocketmq-client-go) and the 5.x gRPC protocol
+// (an endpoint, for rocketmq-clients/golang/v5). acl applies to both.
+type protocolFlags struct {
 	nameListen, brokerListen string
-	off, acl                 bool
+	noRemoting               bool
+	grpcListen               string
+	noGRPC                   bool
+	acl                      bool
 }
 
-// Defaults of the remoting listeners: the ports of an Apache name server
-// and broker.
+// Defaults of the listeners: the ports of an Apache name server, broker
+// and 5.x proxy.
 const (
 	defaultNameServerListen = "127.0.0.1:9876"
 	defaultRemotingListen   = "127.0.0.1:10911"
+	defaultGRPCListen       = "127.0.0.1:8081"
 )
 
-var remotingExamples = map[string]string{
+var protocolExamples = map[string]string{
 	"nameserver-listen": "--nameserver-listen 127.0.0.1:9877, or 127.0.0.1:0 for a free port",
 	"remoting-listen":   "--remoting-listen 127.0.0.1:10921, or 127.0.0.1:0 for a free port",
-	"no-remoting":       "--no-remoting (MQ HTTP only)",
-	"acl":               "--acl (clients sign with producer.WithCredentials and consumer.WithCredentials)",
+	"no-remoting":       "--no-remoting (no name server and broker)",
+	"grpc-listen":       "--grpc-listen 127.0.0.1:8091, or 127.0.0.1:0 for a free port",
+	"no-grpc":           "--no-grpc (with --no-remoting: MQ HTTP only)",
+	"acl":               "--acl (rocketmq-client-go signs with producer.WithCredentials and consumer.WithCredentials, the 5.x client with Config.Credentials)",
 }
 
-func (r *remotingFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&r.nameListen, "nameserver-listen", defaultNameServerListen, "`address` of the RocketMQ name server rocketmq-client-go dials (remoting protocol)")
-	fs.StringVar(&r.brokerListen, "remoting-listen", defaultRemotingListen, "`address` of the RocketMQ broker the name server routes rocketmq-client-go to")
-	fs.BoolVar(&r.off, "no-remoting", false, "serve no name server and broker: MQ HTTP only")
-	fs.BoolVar(&r.acl, "acl", false, "refuse remoting requests not signed with the access key (as a broker with ACL does)")
+func (p *protocolFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.nameListen, "nameserver-listen", defaultNameServerListen, "`address` of the RocketMQ name server rocketmq-client-go dials (remoting protocol)")
+	fs.StringVar(&p.brokerListen, "remoting-listen", defaultRemotingListen, "`address` of the RocketMQ broker the name server routes rocketmq-client-go to")
+	fs.BoolVar(&p.noRemoting, "no-remoting", false, "serve no name server and broker")
+	fs.StringVar(&p.grpcListen, "grpc-listen", defaultGRPCListen, "`address` of the RocketMQ 5.x gRPC endpoint rocketmq-clients/golang/v5 dials (TLS or plaintext)")
+	fs.BoolVar(&p.noGRPC, "no-grpc", false, "serve no 5.x gRPC endpoint")
+	fs.BoolVar(&p.acl, "acl", false, "refuse remoting and 5.x gRPC requests not signed with the access key (as a broker with ACL does)")
 }
 
-// check refuses listen addresses given with --no-remoting.
-func (r remotingFlags) check(fs *flag.FlagSet) error {
+// offFlag names the flag that turns off the protocol of a listen flag.
+var offFlag = map[string]string{"nameserver-listen": "no-remoting", "remoting-listen": "no-remoting", "grpc-listen": "no-grpc"}
+
+// check refuses the listen addresses of a protocol that is off, and --acl
+// with neither protocol served.
+func (p protocolFlags) check(fs *flag.FlagSet) error {
+	off := map[string]bool{"no-remoting": p.noRemoting, "no-grpc": p.noGRPC}
 	var err error
 	fs.Visit(func(fl *flag.Flag) {
-		if r.off && err == nil && (fl.Name == "nameserver-listen" || fl.Name == "remoting-listen" || fl.Name == "acl") {
-			err = usagef("--no-remoting and --%s exclude each other", fl.Name)
+		switch {
+		case err != nil:
+		case off[offFlag[fl.Name]]:
+			err = usagef("--%s and --%s exclude each other", offFlag[fl.Name], fl.Name)
+		case fl.Name == "acl" && p.noRemoting && p.noGRPC:
+			err = usagef("--acl and --no-remoting with --no-grpc exclude each other: --acl applies to the remoting and gRPC protocols, and neither is served")
 		}
 	})
 	return err
 }
 
-// withExamples is examples with those of the remoting flags.
+// withExamples is examples with those of the protocol flags.
 func withExamples(examples map[string]string) map[string]string {
 	out := maps.Clone(examples)
-	maps.Copy(out, remotingExamples)
+	maps.Copy(out, protocolExamples)
 	return out
 }
 
@@ -138,26 +158,20 @@ func serveMQ(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		log.Warn("rocketmq is reachable beyond this machine; anyone with the access key can publish and consume", "listen", f.listen)
 	}
 	endpoint = clientEndpoint(endpoint)
-	var rs *remoting.Server
-	nameServer, brokerAddr := "", ""
-	if !f.remoting.off {
-		if rs, nameServer, brokerAddr, err = serveRemoting(f.remoting, srv, log); err != nil {
-			hs.Close()
-			srv.Close()
-			return err
-		}
-		nameServer = clientAddr(nameServer)
+	ps, err := serveProtocols(f.protocols, srv, log)
+	if err != nil {
+		hs.Close()
+		srv.Close()
+		return err
 	}
-	printMQBanner(stdout, srv, endpoint, nameServer, brokerAddr, f, dataDir(f.memory, f.data))
-	log.Info("rocketmq ready", "endpoint", endpoint, "nameserver", nameServer, "data", dataDir(f.memory, f.data))
+	printMQBanner(stdout, srv, endpoint, ps, f, dataDir(f.memory, f.data))
+	log.Info("rocketmq ready", "endpoint", endpoint, "nameserver", ps.nameServer, "grpc", ps.grpcEndpoint, "data", dataDir(f.memory, f.data))
 	<-ctx.Done()
 	log.Info("rocketmq shutting down", "cause", context.Cause(ctx))
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	hs.Shutdown(shutdown)
 	cancel()
-	if rs != nil {
-		rs.Close()
-	}
+	ps.close()
 	if err := srv.Close(); err != nil {
 		return fmt.Errorf("close rocketmq data %s: %w", dataDir(f.memory, f.data), err)
 	}
@@ -180,20 +194,22 @@ func parseMQFlags(args []string, stderr io.Writer) (mqFlags, error) {
 	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long a message is kept, consumed or not (`duration`)")
 	fs.Var(&f.topics, "topic", "create this `INSTANCE/TOPIC` (or TOPIC in the default instance); repeatable, for --strict")
 	fs.Var(&f.groups, "group", "create this consumer `INSTANCE/GROUP` (or GROUP); repeatable, for --strict")
-	f.remoting.register(fs)
+	f.protocols.register(fs)
 	fs.Usage = func() {
 		printUsage(fs, `Usage: rocketfn mq [flags]
        rocketfn mq backlog [flags]
        rocketfn mq reset-offset --topic T --group G --to earliest|latest|TIME [flags]
 
 Serves a local RocketMQ instance speaking the MQ HTTP protocol, which the
-official MQ HTTP SDKs publish to and consume from unchanged, and the
-RocketMQ remoting protocol of Apache RocketMQ's clients
+official MQ HTTP SDKs publish to and consume from unchanged, the RocketMQ
+remoting protocol of Apache RocketMQ's clients
 (github.com/apache/rocketmq-client-go: a name server on --nameserver-listen,
-a broker on --remoting-listen; --no-remoting for none), on the same
-messages, in a directory (or in memory with --memory). It prints the
-endpoint, name server and access key to give clients, then serves until
-interrupted (Ctrl-C, SIGINT or SIGTERM). Topics and groups are created on
+a broker on --remoting-listen; --no-remoting for none) and the RocketMQ 5.x
+gRPC protocol (github.com/apache/rocketmq-clients/golang/v5: an endpoint on
+--grpc-listen; --no-grpc for none), on the same messages, in a directory (or
+in memory with --memory). It prints the endpoints, name server and access
+key to give clients, then serves until interrupted (Ctrl-C, SIGINT or
+SIGTERM). Topics and groups are created on
 first use, unless --strict: then only those of --topic and --group (and
 those the data directory holds) exist.
 
@@ -207,6 +223,7 @@ Examples:
   rocketfn mq
   rocketfn mq --listen 127.0.0.1:9080 --data /tmp/mq --log-level debug
   rocketfn mq --nameserver-listen 127.0.0.1:9877 --remoting-listen 127.0.0.1:10921 --acl
+  rocketfn mq --grpc-listen 127.0.0.1:8091 --no-remoting
   rocketfn mq --memory --strict --topic MQ_INST_rocketfn/orders --group MQ_INST_rocketfn/GID_orders
   rocketfn mq --retention 168h
 `)
@@ -215,12 +232,12 @@ Examples:
 		return f, err
 	}
 	for name, v := range map[string]string{"access-key-id": f.keyID, "access-key-secret": f.keySecret, "listen": f.listen,
-		"nameserver-listen": f.remoting.nameListen, "remoting-listen": f.remoting.brokerListen} {
+		"nameserver-listen": f.protocols.nameListen, "remoting-listen": f.protocols.brokerListen, "grpc-listen": f.protocols.grpcListen} {
 		if v == "" {
 			return f, usagef("--%s must not be empty", name)
 		}
 	}
-	if err := f.remoting.check(fs); err != nil {
+	if err := f.protocols.check(fs); err != nil {
 		return f, err
 	}
 	if _, ok := logLevels[f.logLevel]; !ok {
@@ -262,10 +279,48 @@ func declare(b *broker.Broker, topics, groups nameList) error {
 	return nil
 }
 
+// protocolServers are the remoting and 5.x gRPC servers of "rocketfn mq"
+// and where clients reach them: nil and "" for a protocol that is off.
+type protocolServers struct {
+	remoting               *remoting.Server
+	grpc                   *proxy.Server
+	nameServer, brokerAddr string
+	grpcEndpoint           string
+}
+
+// serveProtocols serves the protocols the flags ask for on srv's broker.
+func serveProtocols(f protocolFlags, srv *rocketmq.Server, log *slog.Logger) (protocolServers, error) {
+	var ps protocolServers
+	var err error
+	if !f.noRemoting {
+		if ps.remoting, ps.nameServer, ps.brokerAddr, err = serveRemoting(f, srv, log); err != nil {
+			return protocolServers{}, err
+		}
+		ps.nameServer = clientAddr(ps.nameServer)
+	}
+	if !f.noGRPC {
+		if ps.grpc, ps.grpcEndpoint, err = serveGRPC(f, srv, log); err != nil {
+			ps.close()
+			return protocolServers{}, err
+		}
+	}
+	return ps, nil
+}
+
+// close closes the servers; the broker stays open.
+func (ps protocolServers) close() {
+	if ps.remoting != nil {
+		ps.remoting.Close()
+	}
+	if ps.grpc != nil {
+		ps.grpc.Close()
+	}
+}
+
 // serveRemoting serves the remoting protocol on srv's broker, verifying
 // signatures against srv's keys, and returns the server and the name
 // server's and broker's addresses.
-func serveRemoting(f remotingFlags, srv *rocketmq.Server, log *slog.Logger) (rs *remoting.Server, nameServer, brokerAddr string, err error) {
+func serveRemoting(f protocolFlags, srv *rocketmq.Server, log *slog.Logger) (rs *remoting.Server, nameServer, brokerAddr string, err error) {
 	if rs, err = remoting.New(remoting.Config{Broker: srv.Broker(), Keys: srv.Keys(), ACL: f.acl, Logger: log}); err != nil {
 		return nil, "", "", err
 	}
@@ -278,6 +333,33 @@ func serveRemoting(f remotingFlags, srv *rocketmq.Server, log *slog.Logger) (rs 
 		}
 	}
 	return rs, nameServer, brokerAddr, nil
+}
+
+// serveGRPC serves the 5.x gRPC protocol on srv's broker, verifying
+// signatures against srv's keys, and returns the server and the endpoint
+// clients dial (host:port).
+func serveGRPC(f protocolFlags, srv *rocketmq.Server, log *slog.Logger) (*proxy.Server, string, error) {
+	ps, err := proxy.New(proxy.Config{Broker: srv.Broker(), Keys: srv.Keys(), ACL: f.acl, Logger: log})
+	if err != nil {
+		return nil, "", err
+	}
+	endpoint, err := ps.Start(f.grpcListen)
+	if err != nil {
+		return nil, "", fmt.Errorf("serve the 5.x gRPC protocol on %s: %w", f.grpcListen, err)
+	}
+	// The endpoint of a listener on every address is a loopback one.
+	if !isLoopbackAddr(endpoint) || unspecifiedHost(f.grpcListen) {
+		log.Warn("the rocketmq 5.x gRPC protocol is reachable beyond this machine; anyone can publish and consume unless --acl", "listen", f.grpcListen)
+	}
+	return ps, endpoint, nil
+}
+
+// unspecifiedHost reports whether host:port listens on every address (no
+// host, 0.0.0.0 or ::).
+func unspecifiedHost(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	ip := net.ParseIP(host)
+	return err == nil && (host == "" || ip != nil && ip.IsUnspecified())
 }
 
 // isLoopbackAddr reports whether host:port is on a loopback address.
@@ -330,22 +412,27 @@ func dataDir(memory bool, dir string) string {
 
 // Environment variables under which the banner offers the settings;
 // NAMESRV_ADDR is the name server Apache RocketMQ's clients and tools
-// read.
+// read, MQ_GRPC_ENDPOINT the endpoint of the 5.x clients.
 const (
-	envMQEndpoint = "MQ_ENDPOINT"
-	envMQInstance = "MQ_INSTANCE"
-	envNameServer = "NAMESRV_ADDR"
+	envMQEndpoint   = "MQ_ENDPOINT"
+	envMQInstance   = "MQ_INSTANCE"
+	envNameServer   = "NAMESRV_ADDR"
+	envGRPCEndpoint = "MQ_GRPC_ENDPOINT"
 )
 
 // printMQBanner prints how to connect: the settings, shell lines to
-// export them and the Go clients' constructors; nameServer is "" without
-// the remoting protocol.
-func printMQBanner(w io.Writer, srv *rocketmq.Server, endpoint, nameServer, brokerAddr string, f mqFlags, data string) {
+// export them and the Go clients' constructors, those of the remoting and
+// gRPC protocols when ps serves them.
+func printMQBanner(w io.Writer, srv *rocketmq.Server, endpoint string, ps protocolServers, f mqFlags, data string) {
 	cred := srv.Credentials()
+	nameServer := ps.nameServer
 	fmt.Fprintf(w, "RocketMQ is serving.\n\n")
 	fmt.Fprintf(w, "  MQ HTTP endpoint:  %s\n", endpoint)
 	if nameServer != "" {
-		fmt.Fprintf(w, "  name server:       %s  broker %s%s\n", nameServer, brokerAddr, aclNote(f.remoting.acl))
+		fmt.Fprintf(w, "  name server:       %s  broker %s%s\n", nameServer, ps.brokerAddr, aclNote(f.protocols.acl))
+	}
+	if ps.grpcEndpoint != "" {
+		fmt.Fprintf(w, "  5.x gRPC endpoint: %s%s\n", ps.grpcEndpoint, aclNote(f.protocols.acl))
 	}
 	fmt.Fprintf(w, "  access key id:     %s\n", cred.AccessKeyID)
 	fmt.Fprintf(w, "  access key secret: %s\n", cred.AccessKeySecret)
@@ -355,29 +442,40 @@ func printMQBanner(w io.Writer, srv *rocketmq.Server, endpoint, nameServer, brok
 	if nameServer != "" {
 		exports = append(exports, [2]string{envNameServer, nameServer})
 	}
+	if ps.grpcEndpoint != "" {
+		exports = append(exports, [2]string{envGRPCEndpoint, ps.grpcEndpoint})
+	}
 	exports = append(exports, [2]string{envAccessKeyID, cred.AccessKeyID}, [2]string{envAccessKeySecret, cred.AccessKeySecret})
 	for _, kv := range exports {
 		fmt.Fprintf(w, "  export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
 	fmt.Fprintf(w, "\nGo, MQ HTTP (import mq_http_sdk \"github.com/aliyunmq/mq-http-go-sdk\"):\n\n")
 	fmt.Fprintf(w, "  client := mq_http_sdk.NewAliyunMQClient(%q, %q, %q, \"\")\n\n", endpoint, cred.AccessKeyID, cred.AccessKeySecret)
+	group, topic := "GID_example", "TopicTest"
+	if i := slices.IndexFunc(f.groups, func(n stack.Name) bool { return n.Instance == "" }); i >= 0 {
+		group = f.groups[i].Name
+	}
+	if i := slices.IndexFunc(f.topics, func(n stack.Name) bool { return n.Instance == "" }); i >= 0 {
+		topic = f.topics[i].Name
+	}
+	var key *rocketmq.Credentials
+	if f.protocols.acl {
+		key = &cred
+	}
 	if nameServer != "" {
-		group := "GID_example"
-		if i := slices.IndexFunc(f.groups, func(n stack.Name) bool { return n.Instance == "" }); i >= 0 {
-			group = f.groups[i].Name
-		}
-		var key *rocketmq.Credentials
-		if f.remoting.acl {
-			key = &cred
-		}
 		printRemotingSnippet(w, nameServer, "", group, key)
+		fmt.Fprintln(w)
+	}
+	if ps.grpcEndpoint != "" {
+		printGRPCSnippet(w, ps.grpcEndpoint, "", topic, group, key)
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "Groups' backlogs: rocketfn mq backlog; move a group: rocketfn mq reset-offset (with those exported).\n\n")
 	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
 }
 
-// aclNote says that the remoting protocol takes signed requests only.
+// aclNote says that the remoting and gRPC protocols take signed requests
+// only.
 func aclNote(acl bool) string {
 	if acl {
 		return "  (signed requests only: --acl)"
@@ -416,4 +514,23 @@ func printRemotingSnippet(w io.Writer, nameServer, namespace, group string, key 
 	}
 	call("p", "NewProducer", "producer")
 	call("c", "NewPushConsumer", "consumer", fmt.Sprintf("consumer.WithGroupName(%q)", group))
+}
+
+// printGRPCSnippet prints the rocketmq-clients/golang/v5 constructors that
+// reach the gRPC endpoint: in namespace (the instance) unless "", a
+// producer of topic and a simple consumer of it as group, with the
+// credentials of key, or empty ones (unsigned) when it is nil.
+func printGRPCSnippet(w io.Writer, endpoint, namespace, topic, group string, key *rocketmq.Credentials) {
+	fmt.Fprintf(w, "Go, 5.x gRPC (import rmq \"github.com/apache/rocketmq-clients/golang/v5\" and its credentials package):\n\n")
+	config := fmt.Sprintf("Endpoint: %q", endpoint)
+	if namespace != "" {
+		config += fmt.Sprintf(", NameSpace: %q", namespace)
+	}
+	creds := "Credentials: &credentials.SessionCredentials{}"
+	if key != nil {
+		creds = fmt.Sprintf("Credentials: &credentials.SessionCredentials{AccessKey: %q, AccessSecret: %q}", key.AccessKeyID, key.AccessKeySecret)
+	}
+	fmt.Fprintf(w, "  p, err := rmq.NewProducer(&rmq.Config{%s,\n      %s},\n      rmq.WithTopics(%q))\n", config, creds, topic)
+	fmt.Fprintf(w, "  c, err := rmq.NewSimpleConsumer(&rmq.Config{%s, ConsumerGroup: %q,\n      %s},\n", config, group, creds)
+	fmt.Fprintf(w, "      rmq.WithSubscriptionExpressions(map[string]*rmq.FilterExpression{%q: rmq.SUB_ALL}))\n", topic)
 }

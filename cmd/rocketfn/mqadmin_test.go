@@ -16,16 +16,17 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/console"
 )
 
-// startMQ runs "rocketfn mq --no-remoting" (MQ HTTP only, so no fixed
-// remoting port is bound) in process with args and returns the variables
-// its banner exported; it stops at the end of the test.
+// startMQ runs "rocketfn mq --no-remoting --no-grpc" (MQ HTTP only, so
+// no fixed remoting or gRPC port is bound) in process with args and
+// returns the variables its banner exported; it stops at the end of the
+// test.
 func startMQ(t *testing.T, args ...string) map[string]string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(t.Context())
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- serveMQ(ctx, append([]string{"--listen", "127.0.0.1:0", "--no-remoting"}, args...), w, io.Discard)
+		done <- serveMQ(ctx, append([]string{"--listen", "127.0.0.1:0", "--no-remoting", "--no-grpc"}, args...), w, io.Discard)
 		w.Close()
 	}()
 	t.Cleanup(func() {
@@ -183,7 +184,7 @@ func TestMQFlags(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--retention", "0s"}, {"--retention", "-1h"}, {"--topic", "a/b/c"}, {"--topic", "MQ_I/"}, {"--group", "bad group!"}} {
 		var stderr bytes.Buffer
-		err := serveMQ(t.Context(), append(args, "--memory", "--listen", "127.0.0.1:0", "--no-remoting"), io.Discard, &stderr)
+		err := serveMQ(t.Context(), append(args, "--memory", "--listen", "127.0.0.1:0", "--no-remoting", "--no-grpc"), io.Discard, &stderr)
 		if code := exitStatus("mq", err, &stderr); code != 2 || !strings.Contains(stderr.String(), args[1]) {
 			t.Errorf("mq %q: exit %d, %q; want a usage error naming %q", args, code, stderr.String(), args[1])
 		}

@@ -38,14 +38,14 @@ func TestClusterEnv(t *testing.T) {
 	}
 
 	// Locally: the local services and STS credentials of the local Tablestore.
-	l := &Stack{MQEndpoint: "http://127.0.0.1:8080", NameServer: "127.0.0.1:9876"}
+	l := &Stack{MQEndpoint: "http://127.0.0.1:8080", NameServer: "127.0.0.1:9876", GRPCEndpoint: "127.0.0.1:8081"}
 	if err := l.startTablestore(Config{TablestoreListen: "127.0.0.1:0"}, ""); err != nil {
 		t.Fatal(err)
 	}
 	defer l.Close(context.Background())
 	env := l.localEnv()
-	if env["MQ_ENDPOINT"] != l.MQEndpoint || env["NAMESRV_ADDR"] != l.NameServer || env["TABLESTORE_ENDPOINT"] != l.TablestoreEndpoint ||
-		env["TABLESTORE_INSTANCE"] != l.Tablestore.Instance() {
+	if env["MQ_ENDPOINT"] != l.MQEndpoint || env["NAMESRV_ADDR"] != l.NameServer || env["MQ_GRPC_ENDPOINT"] != l.GRPCEndpoint ||
+		env["TABLESTORE_ENDPOINT"] != l.TablestoreEndpoint || env["TABLESTORE_INSTANCE"] != l.Tablestore.Instance() {
 		t.Errorf("local environment %v", env)
 	}
 	if c := l.creds(); c.SecurityToken == "" || c.AccessKeyID == l.Tablestore.Credentials().AccessKeyID {

@@ -451,6 +451,8 @@ func TestClusterConfigValidate(t *testing.T) {
 		"MQListen is a setting of the local RocketMQ":        cluster(func(c *stack.Config) { c.MQListen = "127.0.0.1:0" }),
 		"NameServerListen is a setting":                      cluster(func(c *stack.Config) { c.NameServerListen = "127.0.0.1:0" }),
 		"RemotingListen is a setting":                        cluster(func(c *stack.Config) { c.RemotingListen = "127.0.0.1:0" }),
+		"GRPCListen is a setting":                            cluster(func(c *stack.Config) { c.GRPCListen = "127.0.0.1:0" }),
+		"NoGRPC is a setting":                                cluster(func(c *stack.Config) { c.NoGRPC = true }),
 		"ACL is a setting":                                   cluster(func(c *stack.Config) { c.ACL = true }),
 		"Topics is a setting":                                cluster(func(c *stack.Config) { c.Topics = []stack.Name{{Name: "t"}} }),
 		"Groups is a setting":                                cluster(func(c *stack.Config) { c.Groups = []stack.Name{{Name: "g"}} }),

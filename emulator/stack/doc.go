@@ -5,9 +5,9 @@
 // start it.
 //
 // Functions run with the environment s.yaml gives them, except that
-// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE, MQ_ENDPOINT and (unless
-// Config.NoRemoting) NAMESRV_ADDR point at the local services and
-// ROCKETFN_LOCAL is true; each invocation carries STS credentials that the
+// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE, MQ_ENDPOINT, NAMESRV_ADDR
+// (unless Config.NoRemoting) and MQ_GRPC_ENDPOINT (unless Config.NoGRPC)
+// point at the local services and ROCKETFN_LOCAL is true; each invocation carries STS credentials that the
 // local Tablestore issued, as FC passes the function role's (see Shared
 // infrastructure below for the services of a staging environment).
 //
@@ -26,14 +26,18 @@
 // directory; afterwards it keeps its progress across restarts, whatever
 // the Offset (package eventbridge).
 //
-// The local RocketMQ speaks MQ HTTP (Stack.MQEndpoint) and, unless
-// Config.NoRemoting, the RocketMQ remoting protocol of
-// github.com/apache/rocketmq-client-go (package remoting): a name server
-// (Stack.NameServer) routing to a broker (Stack.BrokerAddr) on the same
-// messages, topics and groups, so a message sent either way reaches the
-// triggers. A client namespace (WithNamespace) is the instance. With
-// Config.ACL the broker refuses unsigned requests; signed ones are
-// verified against the MQ access key and the STS credentials it issued.
+// The local RocketMQ speaks MQ HTTP (Stack.MQEndpoint) and, on the same
+// messages, topics and groups, unless Config.NoRemoting, the RocketMQ
+// remoting protocol of github.com/apache/rocketmq-client-go (package
+// remoting): a name server (Stack.NameServer) routing to a broker
+// (Stack.BrokerAddr); and unless Config.NoGRPC, the RocketMQ 5.x gRPC
+// protocol of github.com/apache/rocketmq-clients/golang/v5 (package
+// proxy) on one endpoint (Stack.GRPCEndpoint, TLS and plaintext). A
+// message sent any way reaches the triggers. A client namespace
+// (WithNamespace, Config.NameSpace of the 5.x client) is the instance.
+// With Config.ACL the remoting broker and the gRPC endpoint refuse
+// unsigned requests; signed ones are verified against the MQ access key
+// and the STS credentials it issued.
 //
 // The RocketMQ endpoint also serves the backlog and reset-offset API of
 // console.Admin (GET /api/backlog, POST /api/reset-offset) to loopback
@@ -49,11 +53,12 @@
 // Config.RocketMQCredentials for a cluster with ACL. The local RocketMQ
 // is then not started: nothing is declared (the cluster owns its topics
 // and groups, and a trigger whose topic it lacks fails Start), there is
-// no MQ HTTP endpoint, remoting server, backlog or reset-offset API, the
-// web console's send and backlog answer 501, and functions get
-// NAMESRV_ADDR with the cluster's name servers and no MQ_ENDPOINT. The
-// groups' progress is the cluster's committed offsets; the bridge's own
-// state (retries, dead letters) stays in DataDir.
+// no MQ HTTP endpoint, remoting or gRPC server, backlog or reset-offset
+// API, the web console's send and backlog answer 501, and functions get
+// NAMESRV_ADDR with the cluster's name servers and no MQ_ENDPOINT or
+// MQ_GRPC_ENDPOINT. The groups' progress is the cluster's committed
+// offsets; the bridge's own state (retries, dead letters) stays in
+// DataDir.
 //
 // With Config.TablestoreEndpoint the functions use that Tablestore
 // instance: TABLESTORE_ENDPOINT and TABLESTORE_INSTANCE name it and each

@@ -71,7 +71,8 @@ func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
 // NAMESRV_ADDR, the name servers Apache RocketMQ clients fall back on
 // (separated by ";"), is set when the local RocketMQ serves the remoting
 // protocol or the triggers consume from a cluster; MQ_ENDPOINT only when
-// the local RocketMQ runs.
+// the local RocketMQ runs, and MQ_GRPC_ENDPOINT (host:port, the endpoint
+// of the 5.x clients) when it serves the 5.x gRPC protocol.
 func (s *Stack) localEnv() map[string]string {
 	env := map[string]string{
 		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
@@ -80,6 +81,9 @@ func (s *Stack) localEnv() map[string]string {
 	}
 	if s.MQEndpoint != "" {
 		env["MQ_ENDPOINT"] = s.MQEndpoint
+	}
+	if s.GRPCEndpoint != "" {
+		env["MQ_GRPC_ENDPOINT"] = s.GRPCEndpoint
 	}
 	switch {
 	case s.NameServer != "":

@@ -21,6 +21,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/cluster"
+	"github.com/rocketfn/rocketfn/emulator/rocketmq/proxy"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
@@ -41,9 +42,15 @@ type Config struct {
 	// picks free ports. NoRemoting leaves the protocol off.
 	NameServerListen, RemotingListen string
 	NoRemoting                       bool
-	// ACL makes the remoting broker refuse unsigned requests. Signed ones
-	// are verified whatever ACL says, against the local RocketMQ's access
-	// key and the STS credentials it issued.
+	// GRPCListen is the loopback address of the local RocketMQ's RocketMQ
+	// 5.x gRPC protocol (what github.com/apache/rocketmq-clients/golang/v5
+	// dials as its endpoint; package proxy); empty picks a free port.
+	// NoGRPC leaves the protocol off.
+	GRPCListen string
+	NoGRPC     bool
+	// ACL makes the remoting broker and the gRPC endpoint refuse unsigned
+	// requests. Signed ones are verified whatever ACL says, against the
+	// local RocketMQ's access key and the STS credentials it issued.
 	ACL bool
 	// Capture records every delivered payload in this directory when set.
 	Capture string
@@ -76,9 +83,10 @@ type Config struct {
 	// s.yaml names (a trigger's instance is the namespace: INSTANCE%TOPIC
 	// and INSTANCE%GROUP), instead of the local RocketMQ, which is then
 	// not started. The cluster owns its topics and groups: none is
-	// declared, so MQListen, NameServerListen, RemotingListen, ACL,
-	// Topics, Groups and Retention must be unset. Functions get
-	// NAMESRV_ADDR with these name servers and no MQ_ENDPOINT.
+	// declared, so MQListen, NameServerListen, RemotingListen,
+	// GRPCListen, NoGRPC, ACL, Topics, Groups and Retention must be
+	// unset. Functions get NAMESRV_ADDR with these name servers and no
+	// MQ_ENDPOINT or MQ_GRPC_ENDPOINT.
 	RocketMQNameServers []string
 	// RocketMQCredentials sign the requests to the cluster when it has
 	// ACL: AccessKey and SecretKey, and SecurityToken with STS ones.
@@ -124,7 +132,8 @@ func (c Config) Validate() error {
 			name string
 			set  bool
 		}{{"MQListen", c.MQListen != ""}, {"NameServerListen", c.NameServerListen != ""}, {"RemotingListen", c.RemotingListen != ""},
-			{"ACL", c.ACL}, {"Topics", len(c.Topics) > 0}, {"Groups", len(c.Groups) > 0}, {"Retention", c.Retention != 0}} {
+			{"GRPCListen", c.GRPCListen != ""}, {"NoGRPC", c.NoGRPC}, {"ACL", c.ACL},
+			{"Topics", len(c.Topics) > 0}, {"Groups", len(c.Groups) > 0}, {"Retention", c.Retention != 0}} {
 			if set.set {
 				bad("%s is a setting of the local RocketMQ, which does not run with RocketMQNameServers (the cluster owns its topics and groups)", set.name)
 			}
@@ -187,6 +196,7 @@ func checkEndpoint(endpoint string) error {
 type Stack struct {
 	MQ         *rocketmq.Server   // nil with Config.RocketMQNameServers
 	Remoting   *remoting.Server   // nil with Config.NoRemoting or Config.RocketMQNameServers
+	Proxy      *proxy.Server      // the 5.x gRPC protocol; nil with Config.NoGRPC or Config.RocketMQNameServers
 	Tablestore *tablestore.Server // nil with Config.TablestoreEndpoint
 	// Cluster is what the triggers consume with Config.RocketMQNameServers;
 	// nil otherwise.
@@ -198,6 +208,9 @@ type Stack struct {
 	MQEndpoint string
 	NameServer string // the local remoting name server (host:port); "" with Config.NoRemoting or a cluster
 	BrokerAddr string // the remoting broker (host:port) the name server routes to
+	// GRPCEndpoint is the local RocketMQ's 5.x gRPC endpoint (host:port);
+	// "" with Config.NoGRPC or a cluster.
+	GRPCEndpoint string
 	// RocketMQNameServers are the cluster's name servers (a copy of
 	// Config.RocketMQNameServers); nil with the local RocketMQ.
 	RocketMQNameServers []string
@@ -323,7 +336,8 @@ func (s *Stack) startTablestore(cfg Config, dir string) error {
 }
 
 // startRocketMQ starts the local RocketMQ with its topics and groups, its
-// MQ HTTP endpoint and, unless Config.NoRemoting, the remoting protocol.
+// MQ HTTP endpoint and, unless Config.NoRemoting and Config.NoGRPC, the
+// remoting and 5.x gRPC protocols.
 func (s *Stack) startRocketMQ(cfg Config, dir string) error {
 	mqc := rocketmq.Config{Dir: dir, Logger: s.log}
 	mqc.Broker.Clock, mqc.Broker.Strict, mqc.Broker.Retention = cfg.Clock, true, cfg.Retention
@@ -344,6 +358,11 @@ func (s *Stack) startRocketMQ(cfg Config, dir string) error {
 	s.closers = append(s.closers, func(context.Context) error { mqSrv.Shutdown(5 * time.Second); return nil })
 	if !cfg.NoRemoting {
 		if err := s.startRemoting(cfg); err != nil {
+			return fmt.Errorf("local rocketmq: %w", err)
+		}
+	}
+	if !cfg.NoGRPC {
+		if err := s.startGRPC(cfg); err != nil {
 			return fmt.Errorf("local rocketmq: %w", err)
 		}
 	}
@@ -380,6 +399,22 @@ func (s *Stack) startRemoting(cfg Config) error {
 		return err
 	}
 	s.Remoting = srv
+	s.closers = append(s.closers, func(context.Context) error { return srv.Close() })
+	return nil
+}
+
+// startGRPC serves the RocketMQ 5.x gRPC protocol (package proxy) on the
+// local RocketMQ's broker, once its topics and groups are declared; the
+// server is closed before the broker.
+func (s *Stack) startGRPC(cfg Config) error {
+	srv, err := proxy.New(proxy.Config{Broker: s.MQ.Broker(), Keys: s.MQ.Keys(), ACL: cfg.ACL, Clock: cfg.Clock, Logger: s.log})
+	if err != nil {
+		return err
+	}
+	if s.GRPCEndpoint, err = srv.Start(cfg.GRPCListen); err != nil {
+		return err
+	}
+	s.Proxy = srv
 	s.closers = append(s.closers, func(context.Context) error { return srv.Close() })
 	return nil
 }
