@@ -26,7 +26,8 @@ const (
 // accepted unless the server requires ACL. A signed call is verified
 // against the server's keys: the HMAC-SHA1 of its x-mq-date-time with the
 // key's secret (no clock skew is checked, as servers check none); an STS
-// key's session token is compared when the call sends one. Refusals are
+// key also needs its session token (x-mq-session-token, which the Java
+// client sends and the Go client v5.1.2 does not). Refusals are
 // UNAUTHORIZED.
 func (s *Server) admit(ctx context.Context) *codedError {
 	md, _ := metadata.FromIncomingContext(ctx)
@@ -59,7 +60,11 @@ func (s *Server) verify(md metadata.MD, ak, sig string) *codedError {
 		return coded(v2.Code_UNAUTHORIZED, "User:%s is not found.", ak)
 	}
 	if cred.SecurityToken != "" {
-		if tok := first(md, mdSessionToken); tok != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(cred.SecurityToken)) != 1 {
+		tok := first(md, mdSessionToken)
+		if tok == "" {
+			return coded(v2.Code_UNAUTHORIZED, "User:%s has STS credentials: the call needs their session token (%s).", ak, mdSessionToken)
+		}
+		if subtle.ConstantTimeCompare([]byte(tok), []byte(cred.SecurityToken)) != 1 {
 			return coded(v2.Code_UNAUTHORIZED, "the session token of User:%s does not match.", ak)
 		}
 		if !cred.Expiration.IsZero() && s.now().After(cred.Expiration) {

@@ -1,6 +1,7 @@
 package proxy_test
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	v2 "github.com/apache/rocketmq-clients/golang/v5/protocol/v2"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -337,4 +339,37 @@ func TestForwardToDeadLetters(t *testing.T) {
 	if err != nil || len(dead) != 1 || dead[0].ID != sent.GetSystemProperties().GetMessageId() || !strings.Contains(dead[0].Reason, "forwarded") {
 		t.Fatalf("dead letters %+v, %v", dead, err)
 	}
+}
+
+// TestAuthSTS: STS credentials are accepted with their session token
+// only.
+func TestAuthSTS(t *testing.T) {
+	b, err := broker.Open(broker.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	ring := &keys.Ring{}
+	sts := ring.IssueSTS(time.Now().Add(time.Hour))
+	srv, err := proxy.New(proxy.Config{Broker: b, Keys: ring, ACL: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := srv.Start("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	r := dialRaw(t, addr)
+	route := func(ctx context.Context) *v2.Status {
+		resp, err := r.QueryRoute(ctx, &v2.QueryRouteRequest{Topic: topic("t")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.GetStatus()
+	}
+	ctx := r.ctx(sts.AccessKeyID, sts.AccessKeySecret)
+	wantCode(t, "STS without its token", route(ctx), nil, v2.Code_UNAUTHORIZED, "needs their session token")
+	wantCode(t, "STS with a wrong token", route(metadata.AppendToOutgoingContext(ctx, "x-mq-session-token", "guess")), nil, v2.Code_UNAUTHORIZED, "does not match")
+	wantCode(t, "STS with its token", route(metadata.AppendToOutgoingContext(ctx, "x-mq-session-token", sts.SecurityToken)), nil, v2.Code_OK, "")
 }

@@ -73,7 +73,7 @@ func (s *Server) receive(ctx context.Context, req *v2.ReceiveMessageRequest) ([]
 	if err := s.admit(ctx); err != nil {
 		return nil, err
 	}
-	settings, ok := s.sessions.settingsOf(clientID(ctx))
+	settings, ok := s.sessions.awaitSettings(ctx, clientID(ctx))
 	if !ok {
 		return nil, coded(v2.Code_UNRECOGNIZED_CLIENT_TYPE, "cannot find client settings for this client (open its Telemetry stream and send its settings first)")
 	}

@@ -135,7 +135,7 @@ func (s *Server) heartbeat(ctx context.Context, req *v2.HeartbeatRequest) error 
 		return err
 	}
 	id := clientID(ctx)
-	if _, ok := s.sessions.settingsOf(id); !ok {
+	if _, ok := s.sessions.awaitSettings(ctx, id); !ok {
 		return coded(v2.Code_UNRECOGNIZED_CLIENT_TYPE, "cannot find client settings for this client")
 	}
 	switch req.GetClientType() {

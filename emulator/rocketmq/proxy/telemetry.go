@@ -32,16 +32,14 @@ func (c *session) send(cmd *v2.TelemetryCommand) error {
 
 // sessions are the clients with an open telemetry stream, by client ID.
 type sessions struct {
-	mu   sync.Mutex
-	byID map[string]*session
+	mu      sync.Mutex
+	byID    map[string]*session
+	changed chan struct{} // closed and replaced when settings arrive
 }
 
-func (ss *sessions) init() { ss.byID = map[string]*session{} }
-
-func (ss *sessions) put(c *session) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	ss.byID[c.id] = c
+func (ss *sessions) init() {
+	ss.byID = map[string]*session{}
+	ss.changed = make(chan struct{})
 }
 
 // remove drops c if it is still the session of its client.
@@ -71,6 +69,40 @@ func (ss *sessions) setSettings(c *session, st *v2.Settings) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	c.settings = st
+	ss.byID[c.id] = c
+	close(ss.changed)
+	ss.changed = make(chan struct{})
+}
+
+// settingsWait bounds how long a call waits for the settings of its
+// client: the clients send them on their Telemetry stream without waiting
+// for the answer, so a first call may come before them.
+const settingsWait = 3 * time.Second
+
+// awaitSettings is settingsOf, waiting up to settingsWait (and ctx) for
+// settings that are not there yet.
+func (ss *sessions) awaitSettings(ctx context.Context, id string) (*v2.Settings, bool) {
+	t := time.NewTimer(settingsWait)
+	defer t.Stop()
+	for {
+		ss.mu.Lock()
+		var st *v2.Settings
+		if c := ss.byID[id]; c != nil {
+			st = c.settings
+		}
+		changed := ss.changed
+		ss.mu.Unlock()
+		if st != nil {
+			return st, true
+		}
+		select {
+		case <-changed:
+		case <-t.C:
+			return nil, false
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
 }
 
 // settingsOf is the settings a client reported, if it has.
@@ -128,7 +160,6 @@ func (s *Server) Telemetry(stream v2.MessagingService_TelemetryServer) error {
 				return cerr.grpc("process client telemetryCommand failed. ")
 			}
 			s.sessions.setSettings(c, proto.Clone(reply).(*v2.Settings))
-			s.sessions.put(c)
 			if err := c.send(&v2.TelemetryCommand{Status: status(nil), Command: &v2.TelemetryCommand_Settings{Settings: reply}}); err != nil {
 				return err
 			}
