@@ -73,7 +73,8 @@
 //     messages, then the delivery time; MESSAGE_NOT_FOUND "no new message"
 //     when none came within the long polling (the call's remaining time
 //     less half the consumer's request timeout, 5..20 s). It needs the
-//     consumer's settings. The batch size is cut to 32; the invisible
+//     consumer's settings, and waits up to 3 s for them (the clients send
+//     them without waiting for the answer). The batch size is cut to 32; the invisible
 //     duration is 10 s..12 h (ILLEGAL_INVISIBLE_TIME), or 60 s with auto
 //     renew. TAG expressions filter ("*", "a||b"); SQL92 ones are
 //     NOT_IMPLEMENTED locally. A strict broker answers
@@ -104,7 +105,9 @@
 // the HMAC-SHA1 of x-mq-date-time with the secret. A signed call is
 // verified against Config.Keys (UNAUTHORIZED "check signature failed." or
 // "User:AK is not found."); no clock skew is checked, as servers check
-// none. A call without an access key (the Go client without credentials
+// none. STS keys also need their session token (x-mq-session-token,
+// which the Java client sends; the Go client v5.1.2 sends none, so it
+// cannot use STS keys here). A call without an access key (the Go client without credentials
 // signs with an empty one) is accepted, as a server without ACL accepts
 // it, unless Config.ACL: then UNAUTHORIZED.
 package proxy
