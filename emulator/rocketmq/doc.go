@@ -29,4 +29,15 @@
 // STS credentials (IssueSTS) the security-token header and its expiry.
 // Failures answer SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied,
 // InvalidDigest, MissingDateHeader, InvalidDateHeader or TimeExpired.
+//
+// # Connections
+//
+// A connection is cut when its request headers take over 10 s to arrive,
+// the whole request over 30 s, or the answer over 60 s from the end of the
+// headers, and when it stays idle over 2 minutes between requests
+// (Config.Timeouts changes them). Legitimate requests finish well within
+// them: the write timeout covers a long poll of 30 s, the longest
+// waitseconds, with room for the body and the answer (the SDK itself waits
+// 35 s); the largest body, 16 MB, takes a fraction of 30 s on any link;
+// and the SDK closes its idle connections after 10 s.
 package rocketmq

@@ -43,7 +43,16 @@ type Config struct {
 	// Logger receives one record per request at debug level and failures
 	// at warn; nil discards them.
 	Logger *slog.Logger
+	// Timeouts bound each connection's reads, writes and idle time; zero
+	// fields take the defaults, which let every legitimate request finish
+	// (see the package doc).
+	Timeouts Timeouts
 }
+
+// Timeouts bound a connection's reads (of the headers, and of the whole
+// request), its writes (from the end of the headers to the end of the
+// answer) and its idle time between requests.
+type Timeouts = httpserve.Timeouts
 
 // Server is a local RocketMQ instance speaking the MQ HTTP protocol.
 type Server struct {
@@ -112,6 +121,7 @@ func (s *Server) now() time.Time {
 // Start serves on addr (a loopback address; "" picks a free port on
 // 127.0.0.1) until Close, and returns the endpoint to give clients.
 func (s *Server) Start(addr string) (string, error) {
+	s.srv.Timeouts = s.cfg.Timeouts
 	endpoint, err := s.srv.Start(addr, s)
 	if err != nil {
 		return "", fmt.Errorf("rocketmq: %w", err)

@@ -81,6 +81,17 @@
 // its expiry. Failures answer 403 OTSAuthFailed. Answers carry the headers
 // the service sends, signed, so SDKs that verify them accept them.
 //
+// # Connections
+//
+// A connection is cut when its request headers take over 10 s to arrive,
+// the whole request over 30 s, or the answer over 60 s from the end of the
+// headers, and when it stays idle over 2 minutes between requests
+// (Config.Timeouts changes them). Legitimate requests finish well within
+// them: the largest body, 5 MB, takes a fraction of 30 s on any link; the
+// SDK gives up on an answer after 30 s, before the server would; and the
+// clients' keep-alive connections (Go's transport) are closed by the
+// client first.
+//
 // # Durability
 //
 // A write is acknowledged once committed to the data directory and synced;

@@ -56,7 +56,16 @@ type Config struct {
 	// STS expiry); nil uses time.Now. The x-ots-date check always uses the
 	// wall clock, as clients sign with it.
 	Now func() time.Time
+	// Timeouts bound each connection's reads, writes and idle time; zero
+	// fields take the defaults, which let every legitimate request finish
+	// (see the package doc).
+	Timeouts Timeouts
 }
+
+// Timeouts bound a connection's reads (of the headers, and of the whole
+// request), its writes (from the end of the headers to the end of the
+// answer) and its idle time between requests.
+type Timeouts = httpserve.Timeouts
 
 // Server is a local Tablestore instance speaking the Tablestore protocol.
 type Server struct {
@@ -136,6 +145,7 @@ func (s *Server) SetFaults(faults []Fault) { s.faults.set(faults) }
 // Start serves on addr (a loopback address; "" picks a free port on
 // 127.0.0.1) until Close, and returns the endpoint to give clients.
 func (s *Server) Start(addr string) (string, error) {
+	s.srv.Timeouts = s.cfg.Timeouts
 	endpoint, err := s.srv.Start(addr, s)
 	if err != nil {
 		return "", fmt.Errorf("tablestore: %w", err)
