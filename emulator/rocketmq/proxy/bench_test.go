@@ -37,6 +37,7 @@ import (
 	rmq "github.com/apache/rocketmq-clients/golang/v5"
 	"github.com/apache/rocketmq-clients/golang/v5/credentials"
 	v2 "github.com/apache/rocketmq-clients/golang/v5/protocol/v2"
+	"go.uber.org/zap"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	localmq "github.com/rocketfn/rocketfn/emulator/rocketmq"
@@ -62,18 +63,32 @@ type benchEnv struct {
 //	go test -run '^$' -bench . ./emulator/rocketmq/proxy/ -args -store=memory
 var benchStoreFlag = flag.String("store", "durable", "benchmark broker store: durable, nosync or memory")
 
-// benchLogs quiets the remoting client's log (it writes to standard
-// output at info) once.
+// benchLogs quiets, once, the remoting client's log (to standard output
+// at info) and the 5.x client's log of every call: its connections have a
+// logger of their own that writes each call at info to
+// /tmp/rocketmq-logger.log, whatever rocketmq.client.logLevel says, a
+// cost the other clients do not have here. The 5.x client v5.1.2 makes
+// its connections with no options of the client's (WithConnOptions is
+// not passed on), so the logger is set where they are made,
+// rmq.NewRpcClient.
 var benchLogs sync.Once
+
+func quietLogs() {
+	rlog.SetLogLevel("fatal")
+	newRPC := rmq.NewRpcClient
+	rmq.NewRpcClient = func(target string, opts ...rmq.RpcClientOption) (rmq.RpcClient, error) {
+		return newRPC(target, append(opts, rmq.WithRpcClientConnOption(rmq.WithZapLogger(zap.NewNop())))...)
+	}
+}
 
 // startBench opens a broker (in a temporary directory unless
 // -store=memory) and serves it over MQ HTTP, remoting and gRPC on free
 // loopback ports until tb ends. The 5.x clients made after it log, at
-// error only, to a temporary directory of tb (by default they write under
-// $user.home/logs).
+// error only, to a temporary directory removed when tb ends (by default
+// they write under $user.home/logs).
 func startBench(tb testing.TB) *benchEnv {
 	tb.Helper()
-	benchLogs.Do(func() { rlog.SetLogLevel("fatal") })
+	benchLogs.Do(quietLogs)
 	logs, err := os.MkdirTemp("", "rmq-v5-logs")
 	if err != nil {
 		tb.Fatal(err)
