@@ -413,7 +413,7 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 	}
 	fmt.Fprintf(w, "  data:                %s\n", data)
 	if s.ConsoleURL != "" {
-		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleURL)
+		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleLink())
 	}
 	for _, name := range s.Bridge.Triggers() {
 		fmt.Fprintf(w, "  trigger:             %s\n", name)

@@ -27,13 +27,14 @@ type Admin struct {
 	broker    *broker.Broker
 	instances func() []string
 	mux       *http.ServeMux
+	cop       *http.CrossOriginProtection
 }
 
 // NewAdmin serves b's backlogs and offset resets. instances lists the
 // instances a backlog request without ?instance= covers (the default
 // instance "" always is); nil means only the default instance.
 func NewAdmin(b *broker.Broker, instances func() []string) *Admin {
-	a := &Admin{broker: b, instances: instances, mux: http.NewServeMux()}
+	a := &Admin{broker: b, instances: instances, mux: http.NewServeMux(), cop: http.NewCrossOriginProtection()}
 	a.mux.HandleFunc("GET /api/backlog", a.backlog)
 	a.mux.HandleFunc("POST /api/reset-offset", a.resetOffset)
 	return a
@@ -42,12 +43,34 @@ func NewAdmin(b *broker.Broker, instances func() []string) *Admin {
 // AdminPaths are the paths Admin serves, for muxes that route them to it.
 var AdminPaths = []string{"/api/backlog", "/api/reset-offset"}
 
+// ServeHTTP answers loopback clients that name the server by an IP
+// address or localhost (a DNS name resolving to 127.0.0.1 is a page's DNS
+// rebinding: 421), and refuses cross-origin resets (403), so that a web
+// page the developer visits cannot move a group's offset.
 func (a *Admin) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !fromLoopback(r) {
 		fail(w, http.StatusForbidden, fmt.Errorf("%s answers clients on this machine only, not %s", r.URL.Path, r.RemoteAddr))
 		return
 	}
+	if !literalHost(r.Host) {
+		fail(w, http.StatusMisdirectedRequest, fmt.Errorf("%s answers requests to an IP address or localhost, not to Host %s", r.URL.Path, trim(r.Host)))
+		return
+	}
+	if err := a.cop.Check(r); err != nil {
+		fail(w, http.StatusForbidden, fmt.Errorf("%s: %w", r.URL.Path, err))
+		return
+	}
 	a.mux.ServeHTTP(w, r)
+}
+
+// literalHost reports whether a Host value is an IP address or
+// localhost, with or without a port.
+func literalHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	return strings.EqualFold(host, "localhost") || net.ParseIP(host) != nil
 }
 
 // fromLoopback reports whether r comes from a loopback address.

@@ -244,11 +244,48 @@ func TestAdminOnlyOnLoopback(t *testing.T) {
 	a := console.NewAdmin(b, nil)
 	for remote, want := range map[string]int{"192.0.2.7:5000": http.StatusForbidden, "127.0.0.1:5000": http.StatusOK, "[::1]:5000": http.StatusOK} {
 		r := httptest.NewRequest("GET", "/api/backlog", nil)
-		r.RemoteAddr = remote
+		r.RemoteAddr, r.Host = remote, "127.0.0.1:8080"
 		w := httptest.NewRecorder()
 		a.ServeHTTP(w, r)
 		if w.Code != want {
 			t.Errorf("from %s: %d %s, want %d", remote, w.Code, w.Body, want)
+		}
+	}
+}
+
+// TestAdminRefusesWebPages: a page's DNS rebinding (a Host that is a name
+// other than localhost) and a cross-origin reset are refused.
+func TestAdminRefusesWebPages(t *testing.T) {
+	b, err := broker.Open(broker.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	a := console.NewAdmin(b, nil)
+	for _, tc := range []struct {
+		name, method, host string
+		hdr                map[string]string
+		want               int
+	}{
+		{"localhost", "GET", "localhost:8080", nil, http.StatusOK},
+		{"IPv6", "GET", "[::1]:8080", nil, http.StatusOK},
+		{"rebinding", "GET", "evil.example:8080", nil, http.StatusMisdirectedRequest},
+		{"cross-origin reset", "POST", "127.0.0.1:8080", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://evil.example"}, http.StatusForbidden},
+		{"same-site reset", "POST", "127.0.0.1:8080", map[string]string{"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:9999"}, http.StatusForbidden},
+	} {
+		path := "/api/backlog"
+		if tc.method == "POST" {
+			path = "/api/reset-offset"
+		}
+		r := httptest.NewRequest(tc.method, path, strings.NewReader(`{"topic":"t","group":"GID_g","to":"earliest"}`))
+		r.RemoteAddr, r.Host = "127.0.0.1:5000", tc.host
+		for k, v := range tc.hdr {
+			r.Header.Set(k, v)
+		}
+		w := httptest.NewRecorder()
+		a.ServeHTTP(w, r)
+		if w.Code != tc.want {
+			t.Errorf("%s: %d %s, want %d", tc.name, w.Code, w.Body, tc.want)
 		}
 	}
 }

@@ -28,5 +28,18 @@
 // `rocketfn mq backlog` and `rocketfn mq reset-offset`. "to" is earliest,
 // latest or an RFC 3339 time (ParsePosition); the answer holds the number
 // of messages the group then has to consume. Admin answers loopback
-// clients only.
+// clients that name the server by an IP address or localhost, and refuses
+// cross-origin resets.
+//
+// # Who gets in
+//
+// Any page the developer's browser opens could otherwise call the API.
+// Guard, which `rocketfn dev` wraps the console in, serves only requests
+// to the console's own address (Host: its IP, or localhost and the
+// loopback addresses on its port; a DNS-rebinding name gets 421), refuses
+// cross-origin state-changing requests (http.CrossOriginProtection: 403),
+// and requires the run's token (NewToken): `rocketfn dev` prints the
+// console as http://127.0.0.1:8090/?token=..., which sets the token as a
+// SameSite=Strict, HttpOnly cookie; programs send it in the
+// X-Rocketfn-Token header. Without it: 401.
 package console

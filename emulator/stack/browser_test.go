@@ -2,6 +2,9 @@ package stack_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os/exec"
 	"strings"
 	"testing"
@@ -9,6 +12,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
@@ -21,29 +25,9 @@ import (
 // offset to the earliest message delivers the message again. .ci/setup
 // installs Chromium.
 func TestConsoleInBrowser(t *testing.T) {
-	browser, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium is not installed: run .ci/setup (it installs Debian's chromium)")
-	}
-	proj, err := syaml.Load("testdata/players.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := stack.Start(context.Background(), stack.Config{Project: proj, ConsoleListen: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(context.Background())
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
+	s := startConsoleStack(t)
+	ctx := newBrowser(t)
+	var err error
 
 	text := func(sel string) string {
 		v, err := chromedp.Run(ctx, chromedp.Text(sel))
@@ -53,7 +37,7 @@ func TestConsoleInBrowser(t *testing.T) {
 		return v
 	}
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(s.ConsoleURL),
+		chromedp.Navigate(s.ConsoleLink()),
 		chromedp.WaitVisible(`#send-form`),
 		chromedp.SendKeys(`#topic`, "players"),
 		chromedp.SendKeys(`#tag`, "register"),
@@ -103,5 +87,152 @@ func TestConsoleInBrowser(t *testing.T) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('tr.invocation').length >= 2`)); err != nil {
 		t.Fatalf("browser: the reset did not deliver the message again (%q): %v", text(`#invocations`), err)
+	}
+}
+
+// startConsoleStack starts the players stack with a web console.
+func startConsoleStack(t *testing.T) *stack.Stack {
+	t.Helper()
+	proj, err := syaml.Load("testdata/players.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := stack.Start(context.Background(), stack.Config{Project: proj, ConsoleListen: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
+// newBrowser starts headless Chromium for the test, with 90 s to run.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	browser, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed: run .ci/setup (it installs Debian's chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(browser), chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(t.TempDir()))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(func() { cancel(); cancelCtx(); cancelAlloc() })
+	return ctx
+}
+
+// TestConsoleRefusesOtherPages: a page of another origin that the
+// developer visits, in the browser that has the console open (its token
+// cookie set), cannot publish through the console, re-drive dead letters
+// or move an offset through the MQ endpoint's admin API; the console's
+// own page keeps working.
+func TestConsoleRefusesOtherPages(t *testing.T) {
+	s := startConsoleStack(t)
+	ctx := newBrowser(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.ConsoleLink()), chromedp.WaitVisible(`#send-form`)); err != nil {
+		t.Fatalf("browser: open the console: %v", err)
+	}
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<html><body><script>
+const post = (url, body) => fetch(url, {method: "POST", mode: "no-cors", credentials: "include",
+	headers: {"Content-Type": "text/plain"}, body: JSON.stringify(body)}).catch(() => {});
+Promise.all([
+	post(%q, {topic: "players", tag: "register", body: "{\"id\":\"666\",\"name\":\"evil\"}"}),
+	post(%q, {trigger: "players", ids: ["x"]}),
+	post(%q, {topic: "players", group: "GID_players_fc", to: "earliest"}),
+]).then(() => { document.title = "done"; });
+</script></body></html>`, s.ConsoleURL+"/api/send", s.ConsoleURL+"/api/redrive", s.MQEndpoint+"/api/reset-offset")
+	}))
+	defer evil.Close()
+	before := s.MQ.Broker().Stats().Published
+	if err := chromedp.Do(ctx, chromedp.Navigate(evil.URL)); err != nil {
+		t.Fatalf("browser: the other page: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.title === "done"`)); err != nil {
+		t.Fatalf("browser: the other page's requests: %v", err)
+	}
+	if n := s.MQ.Broker().Stats().Published - before; n != 0 {
+		t.Errorf("the other page published %d messages through the console", n)
+	}
+	bls, err := s.MQ.Broker().Backlogs("MQ_INST_test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range bls {
+		if b.Group == "GID_players_fc" && b.Ready != 0 {
+			t.Errorf("the other page moved the offset: %+v", b)
+		}
+	}
+	// The console's own page still sends.
+	err = chromedp.Do(ctx, chromedp.Navigate(s.ConsoleURL), chromedp.WaitVisible(`#send-form`),
+		chromedp.SendKeys(`#topic`, "players"), chromedp.SendKeys(`#tag`, "register"),
+		chromedp.SendKeys(`#body`, `{"id":"2002","name":"amy","job":"mage","hero":"Lux"}`), chromedp.Click(`#send-button`))
+	if err == nil {
+		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('send-result').textContent.startsWith('sent')`))
+	}
+	if err != nil {
+		t.Fatalf("browser: the console's own page: %v", err)
+	}
+}
+
+// TestConsoleGuard: over raw HTTP, a request without the token, with a
+// wrong one, or to a foreign Host (DNS rebinding) is refused; the token
+// in the header or the cookie the link sets is served.
+func TestConsoleGuard(t *testing.T) {
+	s := startConsoleStack(t)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	do := func(method, url, host string, hdr map[string]string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(method, url, strings.NewReader(`{}`))
+		if host != "" {
+			req.Host = host
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	port := s.ConsoleURL[strings.LastIndexByte(s.ConsoleURL, ':')+1:]
+	token := map[string]string{console.TokenHeader: s.ConsoleToken}
+	for _, tc := range []struct {
+		name, method, path, host string
+		hdr                      map[string]string
+		want                     int
+	}{
+		{"no token", "GET", "/api/invocations", "", nil, http.StatusUnauthorized},
+		{"no token, page", "GET", "/", "", nil, http.StatusUnauthorized},
+		{"wrong token", "GET", "/api/invocations", "", map[string]string{console.TokenHeader: "guess"}, http.StatusUnauthorized},
+		{"token", "GET", "/api/invocations", "", token, http.StatusOK},
+		{"localhost", "GET", "/api/invocations", "localhost:" + port, token, http.StatusOK},
+		{"rebinding", "GET", "/api/tables", "evil.example:" + port, token, http.StatusMisdirectedRequest},
+		{"other port", "GET", "/api/tables", "127.0.0.1:1", token, http.StatusMisdirectedRequest},
+		{"cross-origin send", "POST", "/api/send", "", map[string]string{console.TokenHeader: s.ConsoleToken, "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"link", "GET", "/?token=" + s.ConsoleToken, "", nil, http.StatusSeeOther},
+	} {
+		if resp := do(tc.method, s.ConsoleURL+tc.path, tc.host, tc.hdr); resp.StatusCode != tc.want {
+			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	resp := do("GET", s.ConsoleLink(), "", nil)
+	var cookie *http.Cookie
+	for _, c := range resp.Cookies() {
+		if c.Name == console.TokenCookie {
+			cookie = c
+		}
+	}
+	if cookie == nil || !cookie.HttpOnly || cookie.SameSite != http.SameSiteStrictMode || resp.Header.Get("Location") != "/" {
+		t.Fatalf("the link answered %d, cookie %+v, location %q", resp.StatusCode, cookie, resp.Header.Get("Location"))
+	}
+	if r := do("GET", s.ConsoleURL+"/api/invocations", "", map[string]string{"Cookie": cookie.Name + "=" + cookie.Value}); r.StatusCode != http.StatusOK {
+		t.Errorf("with the cookie: %d", r.StatusCode)
+	}
+	if r := do("POST", s.MQEndpoint+"/api/reset-offset", "evil.example", nil); r.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("the MQ endpoint's admin API to a foreign Host: %d", r.StatusCode)
 	}
 }

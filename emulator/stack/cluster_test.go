@@ -16,6 +16,7 @@ import (
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
+	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/internal/proctest"
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient"
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient/wire"
@@ -251,6 +252,7 @@ func TestClusterTriggers(t *testing.T) {
 			method = "POST"
 		}
 		req, _ := http.NewRequest(method, p.ConsoleURL+path, strings.NewReader(`{"topic":"orders","body":"x"}`))
+		req.Header.Set(console.TokenHeader, p.ConsoleToken)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -398,7 +400,9 @@ func TestExternalTablestore(t *testing.T) {
 		waitRow(t, ts.client(), strconv.Itoa(3000+i), fmt.Sprint("p", i))
 	}
 	// The console's table browser reads that instance.
-	resp, err := http.Get(s.ConsoleURL + "/api/tables")
+	req, _ := http.NewRequest("GET", s.ConsoleURL+"/api/tables", nil)
+	req.Header.Set(console.TokenHeader, s.ConsoleToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

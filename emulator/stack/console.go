@@ -46,8 +46,9 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 		h = withoutBroker(c, fmt.Sprintf("the triggers consume from the RocketMQ cluster at %s, and the local RocketMQ is not started: "+
 			"use the cluster's own tools", strings.Join(s.RocketMQNameServers, ",")))
 	}
+	s.ConsoleToken = console.NewToken()
 	srv := new(httpserve.Server)
-	url, err := srv.Start(addr, h)
+	url, err := srv.Start(addr, console.Guard(h, s.ConsoleToken))
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)
 	}

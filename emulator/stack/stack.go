@@ -217,7 +217,11 @@ type Stack struct {
 	// TablestoreEndpoint and TablestoreInstance are the Tablestore the
 	// functions use: the local one, or Config.TablestoreEndpoint's.
 	TablestoreEndpoint, TablestoreInstance string
-	ConsoleURL                             string // the web console, when Config.ConsoleListen is set
+	// ConsoleURL is the web console's address, when Config.ConsoleListen
+	// is set; only requests to that address with the run's ConsoleToken
+	// are served (console.Guard). ConsoleLink opens it.
+	ConsoleURL   string
+	ConsoleToken string
 
 	log       *slog.Logger
 	cancel    context.CancelFunc
@@ -417,6 +421,15 @@ func (s *Stack) startGRPC(cfg Config) error {
 	s.Proxy = srv
 	s.closers = append(s.closers, func(context.Context) error { return srv.Close() })
 	return nil
+}
+
+// ConsoleLink is the address that opens the web console: ConsoleURL with
+// the token, which the page then keeps as a cookie; "" without a console.
+func (s *Stack) ConsoleLink() string {
+	if s.ConsoleURL == "" {
+		return ""
+	}
+	return s.ConsoleURL + "/?token=" + s.ConsoleToken
 }
 
 // Tick runs what is due now on a fake clock: messages whose delay or
