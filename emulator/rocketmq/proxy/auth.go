@@ -30,28 +30,27 @@ const (
 // client sends and the Go client v5.1.2 does not). Refusals are
 // UNAUTHORIZED.
 func (s *Server) admit(ctx context.Context) *codedError {
-	md, _ := metadata.FromIncomingContext(ctx)
-	ak, sig, err := parseAuthorization(first(md, mdAuthorization))
+	ak, sig, err := parseAuthorization(header(ctx, mdAuthorization))
 	if err != nil {
 		return err
 	}
 	if ak != "" || s.cfg.ACL {
-		if err := s.verify(md, ak, sig); err != nil {
+		if err := s.verify(ctx, ak, sig); err != nil {
 			return err
 		}
 	}
-	if blank(first(md, mdClientID)) {
+	if blank(header(ctx, mdClientID)) {
 		return coded(v2.Code_CLIENT_ID_REQUIRED, "client id cannot be empty")
 	}
 	return nil
 }
 
 // verify checks the signature sig of access key ak.
-func (s *Server) verify(md metadata.MD, ak, sig string) *codedError {
+func (s *Server) verify(ctx context.Context, ak, sig string) *codedError {
 	if ak == "" {
 		return coded(v2.Code_UNAUTHORIZED, "username cannot be null. (the server requires signed requests: set the client's credentials)")
 	}
-	date := first(md, mdDateTime)
+	date := header(ctx, mdDateTime)
 	if date == "" {
 		return coded(v2.Code_UNAUTHORIZED, "datetime is null.")
 	}
@@ -60,7 +59,7 @@ func (s *Server) verify(md metadata.MD, ak, sig string) *codedError {
 		return coded(v2.Code_UNAUTHORIZED, "User:%s is not found.", ak)
 	}
 	if cred.SecurityToken != "" {
-		tok := first(md, mdSessionToken)
+		tok := header(ctx, mdSessionToken)
 		if tok == "" {
 			return coded(v2.Code_UNAUTHORIZED, "User:%s has STS credentials: the call needs their session token (%s).", ak, mdSessionToken)
 		}
@@ -112,16 +111,13 @@ func parseAuthorization(v string) (ak, sig string, err *codedError) {
 	return ak, sig, nil
 }
 
-// first is the first value of key in md, or "".
-func first(md metadata.MD, key string) string {
-	if vs := md.Get(key); len(vs) > 0 {
+// header is the first value of a request metadata key, or "".
+func header(ctx context.Context, key string) string {
+	if vs := metadata.ValueFromIncomingContext(ctx, key); len(vs) > 0 {
 		return vs[0]
 	}
 	return ""
 }
 
 // clientID is the calling client's ID (x-mq-client-id).
-func clientID(ctx context.Context) string {
-	md, _ := metadata.FromIncomingContext(ctx)
-	return first(md, mdClientID)
-}
+func clientID(ctx context.Context) string { return header(ctx, mdClientID) }

@@ -35,6 +35,9 @@ const (
 	maxRequestSize = 16 << 20
 	// maxStreams bounds the concurrent calls of one connection.
 	maxStreams = 1024
+	// streamWorkers is how many goroutines serve calls; more calls at
+	// once get goroutines of their own.
+	streamWorkers = 256
 	// idleTimeout closes a connection without a call for that long.
 	idleTimeout = 5 * time.Minute
 )
@@ -151,6 +154,9 @@ func (s *Server) Start(addr string) (string, error) {
 		grpc.KeepaliveParams(keepalive.ServerParameters{MaxConnectionIdle: idleTimeout}),
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 		grpc.ConnectionTimeout(20 * time.Second),
+		// Calls run on long-lived workers, whose stacks, grown by the
+		// first calls, serve the next without growing again.
+		grpc.NumStreamWorkers(streamWorkers),
 	}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	s.tlsSrv = grpc.NewServer(append(opts, grpc.Creds(credentials.NewTLS(tlsCfg)))...)
