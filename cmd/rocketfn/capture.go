@@ -18,6 +18,7 @@ import (
 type captureFlags struct {
 	from, logs, out, redact string
 	credentials             bool
+	patterns                valuePatterns
 }
 
 var captureExamples = map[string]string{
@@ -25,6 +26,7 @@ var captureExamples = map[string]string{
 	"logs":               "--logs fc.log (lines holding rocketfn-capture: PAYLOAD)",
 	"out":                "--out testdata/fixtures",
 	"redact":             "--redact data.body.password,aliyunaccountid",
+	"redact-pattern":     `--redact-pattern 'card=(?P<card>[0-9]{16})' (card=4111111111111111 becomes card=<redacted:card>)`,
 	"redact-credentials": "--redact-credentials=false (keep them)",
 }
 
@@ -61,7 +63,7 @@ func capture(args []string, stdout, stderr io.Writer) error {
 	if len(payloads) == 0 && len(problems) == 0 {
 		return fmt.Errorf("no payloads found in %s", f.from+f.logs)
 	}
-	if err := writeFixtures(f.out, payloads, newRedactor(f.redact, f.credentials), stdout); err != nil {
+	if err := writeFixtures(f.out, payloads, newCaptureRedactor(f.redact, f.credentials, f.patterns), stdout); err != nil {
 		return err
 	}
 	if len(problems) > 0 {
@@ -78,7 +80,8 @@ func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
 	fs.StringVar(&f.logs, "logs", "", "a log `file` of a deployed function, with "+captureMarker+" lines")
 	fs.StringVar(&f.out, "out", "", "`directory` to write the fixtures to (required)")
 	fs.StringVar(&f.redact, "redact", "", "comma-separated JSON `paths` whose values become \"REDACTED\"")
-	fs.BoolVar(&f.credentials, "redact-credentials", true, "also redact members named like credentials (password, secret, token, accessKey...)")
+	fs.Var(&f.patterns, "redact-pattern", "a regular `expression` (Go syntax) whose matches become <redacted:pattern> wherever they are; repeatable; a group (...) limits the replacement to its text, a named group (?P<name>...) names it <redacted:name>")
+	fs.BoolVar(&f.credentials, "redact-credentials", true, "also redact members named like credentials (password, secret, token, accessKey...) and values that look like Alibaba Cloud AccessKey IDs, STS tokens and AccessKey secrets")
 	fs.Usage = func() { printUsage(fs, captureIntro, captureExamples, captureOutro) }
 	if err := parseFlags(fs, args); err != nil {
 		return f, err
@@ -99,8 +102,8 @@ const captureIntro = `Usage: rocketfn capture (--from DIR | --logs FILE) --out D
 Turns captured invocation payloads into test fixtures: one JSON file per
 payload in --out, named NNNN-<trigger>-<hash>.json in capture order (the
 same input always gives the same names), each payload unchanged except for
-the redacted values, which become "REDACTED". rocketfn replay and
-fn.App.Invoke take the fixtures as they are.
+the redacted values. rocketfn replay and fn.App.Invoke take the fixtures as
+they are.
 
 --from reads a directory written by rocketfn dev --capture (the .meta.json
 sidecars are left out). --logs reads the log of a deployed function: every
@@ -111,11 +114,36 @@ prints them, for example
 
 	fmt.Println("` + captureMarker + ` " + base64.StdEncoding.EncodeToString(payload))
 
---redact paths name members by their keys (data.body.password); a path
-matches every member whose key path ends with it, in each event of a batch
-and inside message bodies that hold JSON. Members named like credentials
-(password, secret, token, api key, access key, signature...) are redacted
-too unless --redact-credentials=false.
+Members are redacted by name: their values become "REDACTED". --redact
+paths name members by their keys (data.body.password); a path matches
+every member whose key path ends with it, in each event of a batch and
+inside message bodies that hold JSON or base64 of JSON. Members named like
+credentials (password, secret, token, api key, access key, signature...)
+are redacted too unless --redact-credentials=false.
+
+Values are redacted by what they look like, wherever they are: in member
+names and values, in message bodies as text, in the JSON that strings hold
+and in base64 of JSON or of text (encoded again as it was, in the same
+alphabet and padding). Each match becomes a placeholder saying what was
+there. Unless --redact-credentials=false:
+
+	LTAI... AccessKey IDs                       <redacted:access-key-id>
+	STS.... STS AccessKey IDs                   <redacted:sts-access-key-id>
+	CAIS... STS security tokens                 <redacted:sts-token>
+	30-character AccessKey secrets after a name
+	(AccessKeySecret=..., access_key_secret: ...,
+	"accessKeySecret":"...", --secret-key ...)  <redacted:access-key-secret>
+
+and the matches of every --redact-pattern, a regular expression in Go's
+syntax (https://pkg.go.dev/regexp/syntax; quote it for the shell). The
+whole match is replaced, or only the text of the first group when the
+expression has groups; a named group (?P<name>...) names the placeholder:
+
+	--redact-pattern 'ORD-[0-9]{8}'              ORD-12345678 -> <redacted:pattern>
+	--redact-pattern 'card=(?P<card>[0-9]{16})'  card=4111111111111111 -> card=<redacted:card>
+
+Placeholders are never redacted again, so capturing a fixture again
+changes nothing. Base64 of binary data is left as it is.
 `
 
 const captureOutro = `
@@ -124,6 +152,7 @@ Examples:
   rocketfn capture --from testdata/captured --out testdata/fixtures
   rocketfn capture --from testdata/captured --out fixtures --redact data.body.email,aliyunaccountid
   rocketfn capture --logs fc-orders.log --out testdata/orders --redact body.card
+  rocketfn capture --logs fc-orders.log --out testdata/orders --redact-pattern '(?i)bearer (?P<bearer>\S+)'
 `
 
 // within reports whether dir is base or inside it.
@@ -173,7 +202,7 @@ func payloadsFromDir(dir string) ([]capturedPayload, []string, error) {
 
 // writeFixtures redacts the payloads and writes them to dir, listing each
 // on w.
-func writeFixtures(dir string, payloads []capturedPayload, r *redactor, w io.Writer) error {
+func writeFixtures(dir string, payloads []capturedPayload, r *captureRedactor, w io.Writer) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

@@ -102,6 +102,7 @@ func TestCaptureFlagErrors(t *testing.T) {
 		{"--from", "testdata/captured"},
 		{"--from", "testdata/captured", "--out", "testdata/captured/fixtures"},
 		{"--from", "testdata/captured", "--out", "x", "extra"},
+		{"--from", "testdata/captured", "--out", "x", "--redact-pattern", "[a-"},
 		{"--bogus"},
 	} {
 		var stdout, stderr bytes.Buffer
@@ -125,7 +126,7 @@ func TestCaptureHelp(t *testing.T) {
 	if code := exitStatus("capture", capture([]string{"-h"}, &stdout, &stderr), &stderr); code != 0 {
 		t.Fatalf("-h: exit %d", code)
 	}
-	for _, want := range []string{"example: --from", "example: --logs", "example: --out", "example: --redact", "example: --redact-credentials", "rocketfn-capture: ", "Examples:"} {
+	for _, want := range []string{"example: --from", "example: --logs", "example: --out", "example: --redact", "example: --redact-pattern", "example: --redact-credentials", "rocketfn-capture: ", "Examples:"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
