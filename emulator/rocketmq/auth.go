@@ -22,9 +22,11 @@ type Credentials = keys.Credentials
 // maxSkew is how far the Date header may be from the server's clock.
 const maxSkew = 15 * time.Minute
 
-// authenticate checks a request as the service does: the Date, the body's
-// Content-MD5, the access key, the STS token and the signature.
-func (s *Server) authenticate(r *http.Request, body []byte) *Error {
+// authenticate checks a request's headers as the service does: the Date,
+// the access key, the STS token and the signature, which covers the
+// Content-MD5, so that the body is read only for a signed request;
+// checkDigest then checks the body against the Content-MD5.
+func (s *Server) authenticate(r *http.Request) *Error {
 	date := r.Header.Get("Date")
 	if date == "" {
 		return errorf(CodeMissingDateHeader, "The Date header is missing.")
@@ -35,12 +37,6 @@ func (s *Server) authenticate(r *http.Request, body []byte) *Error {
 	}
 	if d := time.Since(t); d > maxSkew || d < -maxSkew {
 		return errorf(CodeTimeExpired, "The Date header is more than 15 minutes from the server time: "+date)
-	}
-	if md := r.Header.Get("Content-MD5"); md != "" || len(body) > 0 {
-		sum := md5.Sum(body)
-		if md != base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(sum[:]))) {
-			return errorf(CodeInvalidDigest, "The Content-MD5 does not match the body.")
-		}
 	}
 	id, sig, ok := strings.Cut(strings.TrimPrefix(r.Header.Get("Authorization"), "MQ "), ":")
 	if !ok || !strings.HasPrefix(r.Header.Get("Authorization"), "MQ ") {
@@ -60,6 +56,18 @@ func (s *Server) authenticate(r *http.Request, body []byte) *Error {
 	}
 	if !hmac.Equal([]byte(sign(cred.AccessKeySecret, stringToSign(r))), []byte(sig)) {
 		return errorf(CodeSignatureDoesNotMatch, "The request signature does not match.")
+	}
+	return nil
+}
+
+// checkDigest checks the body against the Content-MD5 (base64 of the hex
+// MD5), which a request with a body must carry.
+func checkDigest(r *http.Request, body []byte) *Error {
+	if md := r.Header.Get("Content-MD5"); md != "" || len(body) > 0 {
+		sum := md5.Sum(body)
+		if md != base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(sum[:]))) {
+			return errorf(CodeInvalidDigest, "The Content-MD5 does not match the body.")
+		}
 	}
 	return nil
 }

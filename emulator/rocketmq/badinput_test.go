@@ -22,8 +22,15 @@ import (
 // status and the error code of the answer.
 func rawCall(t *testing.T, srv *rocketmq.Server, method, uri, body string) (int, string) {
 	t.Helper()
+	return rawCallDigest(t, srv, method, uri, body, body)
+}
+
+// rawCallDigest sends body in a request signed with the Content-MD5 of
+// digested.
+func rawCallDigest(t *testing.T, srv *rocketmq.Server, method, uri, body, digested string) (int, string) {
+	t.Helper()
 	req, _ := http.NewRequest(method, srv.Endpoint()+uri, strings.NewReader(body))
-	sum := md5.Sum([]byte(body))
+	sum := md5.Sum([]byte(digested))
 	req.Header.Set("Content-MD5", base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(sum[:]))))
 	req.Header.Set("Content-Type", "text/xml;charset=utf-8")
 	req.Header.Set("Date", time.Now().UTC().Format(http.TimeFormat))

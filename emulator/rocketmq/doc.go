@@ -30,6 +30,14 @@
 // Failures answer SignatureDoesNotMatch, InvalidAccessKeyId, AccessDenied,
 // InvalidDigest, MissingDateHeader, InvalidDateHeader or TimeExpired.
 //
+// The headers are checked before the body is read: the signature covers
+// the Content-MD5, so a request that is not signed is refused without its
+// body being read, and the body read for a signed one must match it
+// (InvalidDigest). The bodies of the requests being served hold at most
+// 64 MB at once; a request that does not fit waits up to 2 s for room,
+// then answers 429 TooManyRequests, as the service answers a throttled
+// request (the SDK does not retry).
+//
 // # Connections
 //
 // A connection is cut when its request headers take over 10 s to arrive,

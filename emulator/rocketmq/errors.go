@@ -27,6 +27,7 @@ const (
 	CodeGroupNotExist         = "SubscriptionNotExist"
 	CodeMethodNotAllowed      = "MethodNotAllowed"
 	CodeResourceNotFound      = "ResourceNotFound"
+	CodeTooManyRequests       = "TooManyRequests"
 	CodeInternalError         = "InternalError"
 )
 
@@ -48,6 +49,7 @@ var statusOf = map[string]int{
 	CodeGroupNotExist:         http.StatusNotFound,
 	CodeMethodNotAllowed:      http.StatusMethodNotAllowed,
 	CodeResourceNotFound:      http.StatusNotFound,
+	CodeTooManyRequests:       http.StatusTooManyRequests,
 	CodeInternalError:         http.StatusInternalServerError,
 }
 

@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -25,6 +24,14 @@ const (
 
 // maxRequest bounds a request body: the largest message body, XML-escaped.
 const maxRequest = 16 << 20
+
+// The bodies of the requests being served hold at most bodyBudget bytes
+// at once; a request waits up to bodyWait for its share, then is answered
+// TooManyRequests, as the service answers a throttled request.
+const (
+	bodyBudget = 64 << 20
+	bodyWait   = 2 * time.Second
+)
 
 // Config configures a Server. Its zero value serves from memory with the
 // default access key, creating topics and groups on first use.
@@ -61,6 +68,7 @@ type Server struct {
 	keys   keys.Ring
 	log    *slog.Logger
 	srv    httpserve.Server
+	bodies *httpserve.Budget
 }
 
 // New opens the data directory (or memory) and returns a Server ready to
@@ -91,7 +99,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("rocketmq: %w", err)
 	}
-	s := &Server{cfg: cfg, broker: b, log: log}
+	s := &Server{cfg: cfg, broker: b, log: log, bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	return s, nil
 }
@@ -182,16 +190,23 @@ func (s *Server) serve(r *http.Request) (reply, *Error) {
 	if !ok {
 		return reply{}, errorf(CodeResourceNotFound, "No such resource: "+r.URL.Path+"; the API is /topics/{topic}/messages.")
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxRequest))
+	if aerr := s.authenticate(r); aerr != nil {
+		return reply{}, aerr
+	}
+	body, release, err := s.bodies.ReadBody(r, maxRequest)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			return reply{}, errorf(CodeMessageBodyTooLarge, fmt.Sprintf("The request body is larger than %d bytes.", maxRequest))
+		case errors.Is(err, httpserve.ErrBusy):
+			return reply{}, errorf(CodeTooManyRequests, "The server is reading too many request bodies at once; retry later.")
 		}
 		return reply{}, errorf(CodeInvalidArgument, "Reading the request body: "+err.Error())
 	}
-	if aerr := s.authenticate(r, body); aerr != nil {
-		return reply{}, aerr
+	defer release()
+	if derr := checkDigest(r, body); derr != nil {
+		return reply{}, derr
 	}
 	q := r.URL.Query()
 	switch r.Method {

@@ -29,18 +29,16 @@ var signedHeaders = []string{
 // maxSkew is how far x-ots-date may be from the server's clock.
 const maxSkew = 15 * time.Minute
 
-// authenticate checks a request as the service does: required headers,
-// body MD5, date skew, access key, STS token and signature. It returns the
-// credentials the request was signed with.
-func (s *Server) authenticate(r *http.Request, action string, body []byte) (Credentials, *Error) {
+// authenticate checks a request's headers as the service does: required
+// headers, date skew, access key, STS token and signature, which covers
+// x-ots-contentmd5, so that the body is read only for a signed request;
+// checkContentMD5 then checks the body against x-ots-contentmd5. It
+// returns the credentials the request was signed with.
+func (s *Server) authenticate(r *http.Request, action string) (Credentials, *Error) {
 	for _, h := range []string{"x-ots-date", "x-ots-apiversion", "x-ots-accesskeyid", "x-ots-instancename", "x-ots-contentmd5", "x-ots-signature"} {
 		if r.Header.Get(h) == "" {
 			return Credentials{}, invalid("Missing header: %s.", h)
 		}
-	}
-	sum := md5.Sum(body)
-	if r.Header.Get("x-ots-contentmd5") != base64.StdEncoding.EncodeToString(sum[:]) {
-		return Credentials{}, errorf(CodeAuthFailed, "Mismatch between MD5 value of request body and x-ots-contentmd5 in header.")
 	}
 	date, err := parseOTSDate(r.Header.Get("x-ots-date"))
 	if err != nil {
@@ -69,6 +67,16 @@ func (s *Server) authenticate(r *http.Request, action string, body []byte) (Cred
 		return Credentials{}, errorf(CodeAuthFailed, "Signature mismatch.")
 	}
 	return cred, nil
+}
+
+// checkContentMD5 checks the body against x-ots-contentmd5 (base64 of the
+// MD5), answering a mismatch as the service does.
+func checkContentMD5(r *http.Request, body []byte) *Error {
+	sum := md5.Sum(body)
+	if r.Header.Get("x-ots-contentmd5") != base64.StdEncoding.EncodeToString(sum[:]) {
+		return errorf(CodeAuthFailed, "Mismatch between MD5 value of request body and x-ots-contentmd5 in header.")
+	}
+	return nil
 }
 
 // parseOTSDate reads the first 19 characters of x-ots-date as UTC: the Go

@@ -81,6 +81,13 @@
 // its expiry. Failures answer 403 OTSAuthFailed. Answers carry the headers
 // the service sends, signed, so SDKs that verify them accept them.
 //
+// The headers are checked before the body is read: the signature covers
+// x-ots-contentmd5, so a request that is not signed is refused without
+// its body being read, and the body read for a signed one must match it.
+// The bodies of the requests being served hold at most 64 MB at once; a
+// request that does not fit waits up to a second for room, then answers
+// 503 OTSServerBusy, which the SDKs retry.
+//
 // # Connections
 //
 // A connection is cut when its request headers take over 10 s to arrive,

@@ -3,7 +3,6 @@ package tablestore
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -29,6 +28,14 @@ const (
 
 // maxBody is the largest request body the service takes.
 const maxBody = 5 << 20
+
+// The bodies of the requests being served hold at most bodyBudget bytes
+// at once; a request waits up to bodyWait for its share, then is answered
+// OTSServerBusy, which the SDKs retry.
+const (
+	bodyBudget = 64 << 20
+	bodyWait   = time.Second
+)
 
 // Config configures a Server. Its zero value serves instance "rocketfn" from
 // memory with the default access key.
@@ -77,6 +84,7 @@ type Server struct {
 	txns   *txnManager
 	faults *faultInjector
 	srv    httpserve.Server
+	bodies *httpserve.Budget
 
 	lastStamp atomic.Int64 // the newest write time given out, in ms
 }
@@ -113,7 +121,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("tablestore: open data directory: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, store: store, log: log, faults: newFaultInjector(cfg.Faults)}
+	s := &Server{cfg: cfg, store: store, log: log, faults: newFaultInjector(cfg.Faults), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	cat, err := loadCatalog(store)
 	if err != nil {
@@ -237,17 +245,24 @@ func (s *Server) serve(r *http.Request, action string) (Credentials, answer, *Er
 	if !ok {
 		return Credentials{}, nil, invalid("Unsupported action: %q.", action)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, maxBody))
+	cred, aerr := s.authenticate(r, action)
+	if aerr != nil {
+		return Credentials{}, nil, aerr
+	}
+	body, release, err := s.bodies.ReadBody(r, maxBody)
 	if err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		switch {
+		case errors.As(err, &tooLarge):
 			return Credentials{}, nil, errorf(CodeRequestBodyTooLarge, "Request body is larger than %d bytes.", maxBody)
+		case errors.Is(err, httpserve.ErrBusy):
+			return Credentials{}, nil, errorf(CodeServerBusy, "The server is reading too many request bodies at once; retry later.")
 		}
 		return Credentials{}, nil, invalid("Read request body: %v.", err)
 	}
-	cred, aerr := s.authenticate(r, action, body)
-	if aerr != nil {
-		return Credentials{}, nil, aerr
+	defer release()
+	if derr := checkContentMD5(r, body); derr != nil {
+		return Credentials{}, nil, derr
 	}
 	ferr, after := s.faults.inject(r.Context(), action)
 	if ferr != nil && !after {

@@ -1,6 +1,7 @@
 // Package httpserve runs the HTTP server of an emulator on a listener of
 // its own: start on an address (a free loopback port by default), tell the
-// endpoint, shut down waiting for requests in flight.
+// endpoint, shut down waiting for requests in flight; and a Budget that
+// bounds the request bodies its handlers hold at once.
 //
 // Every connection is bounded in time, so that a client that stops
 // sending, or holds a connection without using it, does not hold the
