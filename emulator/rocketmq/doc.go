@@ -36,7 +36,9 @@
 // (InvalidDigest). The bodies of the requests being served hold at most
 // 64 MB at once; a request that does not fit waits up to 2 s for room,
 // then answers 429 TooManyRequests, as the service answers a throttled
-// request (the SDK does not retry).
+// request (the SDK does not retry). Failures are logged at most once a
+// second per error code, with what the request sent cut to 256 bytes, so
+// bad requests cannot fill the log.
 //
 // # Connections
 //

@@ -12,6 +12,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/internal/keys"
+	"github.com/rocketfn/rocketfn/emulator/internal/loglimit"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
@@ -48,7 +49,9 @@ type Config struct {
 	// strict mode, clock); its Store is set from Dir.
 	Broker broker.Config
 	// Logger receives one record per request at debug level and failures
-	// at warn; nil discards them.
+	// at warn, at most one a second per error code (the next one counting
+	// those left out as "suppressed"); strings from requests are cut to
+	// 256 bytes. nil discards them.
 	Logger *slog.Logger
 	// Timeouts bound each connection's reads, writes and idle time; zero
 	// fields take the defaults, which let every legitimate request finish
@@ -67,6 +70,7 @@ type Server struct {
 	broker *broker.Broker
 	keys   keys.Ring
 	log    *slog.Logger
+	failed *loglimit.Limiter // logs refused requests, cut, at most one a second per code
 	srv    httpserve.Server
 	bodies *httpserve.Budget
 }
@@ -99,7 +103,7 @@ func New(cfg Config) (*Server, error) {
 		}
 		return nil, fmt.Errorf("rocketmq: %w", err)
 	}
-	s := &Server{cfg: cfg, broker: b, log: log, bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
+	s := &Server{cfg: cfg, broker: b, log: log, failed: loglimit.New(log), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	return s, nil
 }
@@ -160,7 +164,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.serve(r)
 	if err != nil {
 		rep = reply{status: err.status(), doc: errorDoc{Xmlns: xmlns, Code: err.Code, Message: err.Message, RequestID: requestID, HostID: r.Host}}
-		s.log.Warn("rocketmq request failed", "method", r.Method, "uri", r.RequestURI, "request_id", requestID, "code", err.Code, "message", err.Message)
+		s.failed.Warn(err.Code, "rocketmq request failed", "method", r.Method, "uri", r.RequestURI, "request_id", requestID, "code", err.Code, "message", err.Message)
 	}
 	var body []byte
 	if rep.doc != nil {
@@ -179,7 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(rep.status)
 	w.Write(body)
-	s.log.Debug("rocketmq request", "method", r.Method, "uri", r.RequestURI, "status", rep.status, "duration", time.Since(start))
+	s.log.Debug("rocketmq request", "method", loglimit.Cut(r.Method), "uri", loglimit.Cut(r.RequestURI), "status", rep.status, "duration", time.Since(start))
 }
 
 func (s *Server) serve(r *http.Request) (reply, *Error) {

@@ -86,7 +86,9 @@
 // its body being read, and the body read for a signed one must match it.
 // The bodies of the requests being served hold at most 64 MB at once; a
 // request that does not fit waits up to a second for room, then answers
-// 503 OTSServerBusy, which the SDKs retry.
+// 503 OTSServerBusy, which the SDKs retry. Failures are logged at most
+// once a second per error code, with what the request sent cut to 256
+// bytes, so bad requests cannot fill the log.
 //
 // # Connections
 //

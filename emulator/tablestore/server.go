@@ -16,6 +16,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/internal/keys"
+	"github.com/rocketfn/rocketfn/emulator/internal/loglimit"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
 
@@ -57,7 +58,9 @@ type Config struct {
 	// clients.
 	Faults []Fault
 	// Logger receives one record per request at debug level and failures
-	// at warn; nil discards them.
+	// at warn, at most one a second per error code (the next one counting
+	// those left out as "suppressed"); strings from requests are cut to
+	// 256 bytes. nil discards them.
 	Logger *slog.Logger
 	// Now is the clock of the data (cell timestamps, TTL, transaction and
 	// STS expiry); nil uses time.Now. The x-ots-date check always uses the
@@ -80,6 +83,7 @@ type Server struct {
 	store  kv.Store
 	keys   keys.Ring
 	log    *slog.Logger
+	failed *loglimit.Limiter // logs refused requests, cut, at most one a second per code
 	tables *catalog
 	txns   *txnManager
 	faults *faultInjector
@@ -121,7 +125,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("tablestore: open data directory: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, store: store, log: log, faults: newFaultInjector(cfg.Faults), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
+	s := &Server{cfg: cfg, store: store, log: log, failed: loglimit.New(log), faults: newFaultInjector(cfg.Faults), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	cat, err := loadCatalog(store)
 	if err != nil {
@@ -214,7 +218,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			body, _ = proto.Marshal(&pb.Error{Code: proto.String(err.Code), Message: proto.String(err.Message)})
 		}
-		s.log.Warn("tablestore request failed", "action", action, "request_id", requestID, "code", err.Code, "message", err.Message)
+		s.failed.Warn(err.Code, "tablestore request failed", "action", action, "request_id", requestID, "code", err.Code, "message", err.Message)
 	}
 	if status == http.StatusOK && body == nil {
 		body = []byte{}
@@ -222,7 +226,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	setResponseHeaders(w.Header(), action, requestID, body, cred, s.now())
 	w.WriteHeader(status)
 	w.Write(body)
-	s.log.Debug("tablestore request", "action", action, "request_id", requestID, "status", status, "duration", time.Since(start))
+	s.log.Debug("tablestore request", "action", loglimit.Cut(action), "request_id", requestID, "status", status, "duration", time.Since(start))
 }
 
 // actionOf returns the action a request path names. The service serves
