@@ -388,13 +388,15 @@ func serveWithAdmin(addr string, srv *rocketmq.Server, instances []string) (*htt
 		return nil, "", err
 	}
 	admin := console.NewAdmin(srv.Broker(), func() []string { return instances })
-	hs := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if slices.Contains(console.AdminPaths, r.URL.Path) {
-			admin.ServeHTTP(w, r)
-			return
-		}
-		srv.ServeHTTP(w, r)
-	})}
+	t := rocketmq.DefaultTimeouts
+	hs := &http.Server{ReadHeaderTimeout: t.ReadHeader, ReadTimeout: t.Read, WriteTimeout: t.Write, IdleTimeout: t.Idle,
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slices.Contains(console.AdminPaths, r.URL.Path) {
+				admin.ServeHTTP(w, r)
+				return
+			}
+			srv.ServeHTTP(w, r)
+		})}
 	go hs.Serve(l)
 	return hs, "http://" + l.Addr().String(), nil
 }

@@ -64,6 +64,10 @@ type Config struct {
 // answer) and its idle time between requests.
 type Timeouts = httpserve.Timeouts
 
+// DefaultTimeouts are the timeouts of a Config whose Timeouts are zero,
+// for servers of the MQ handler built elsewhere.
+var DefaultTimeouts = httpserve.DefaultTimeouts
+
 // Server is a local RocketMQ instance speaking the MQ HTTP protocol.
 type Server struct {
 	cfg    Config
