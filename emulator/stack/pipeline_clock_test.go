@@ -121,6 +121,9 @@ func TestPipelineCrashMidBatch(t *testing.T) {
 	for _, body := range []string{"m1", "m2", "crash-once", "m4"} {
 		ids = append(ids, p.publish("batches", mq.PublishMessageRequest{MessageBody: body}))
 	}
+	// The four messages fill the count window: time must not pass (and
+	// end the window early) before the bridge has taken them all over.
+	p.await("batch taken over", func() bool { return p.Bridge.Stats("crashing-rocketmq").Accepted == 4 })
 	p.settle("batch delivered", func() bool { return p.Bridge.Stats("crashing-rocketmq").Delivered == 4 })
 	invs := pipeInvocations(p.records("crashing"))
 	if len(invs) != 2 {

@@ -163,6 +163,19 @@ func (p *pipeline) settle(what string, done func() bool) {
 	}
 }
 
+// await waits until done, ticking a fake clock without moving it: for
+// what must happen before time passes, such as the bridge taking over all
+// of a batch's messages before its window's time is up.
+func (p *pipeline) await(what string, done func() bool) {
+	p.t.Helper()
+	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			p.t.Fatalf("no %s after %v", what, p.timeout)
+		}
+		p.Tick()
+	}
+}
+
 // idle lets the pipeline run a while (ticking a fake clock without moving
 // it), for checks that something does not happen.
 func (p *pipeline) idle() {
