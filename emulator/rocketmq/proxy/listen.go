@@ -9,7 +9,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"errors"
-	"log/slog"
 	"math/big"
 	"net"
 	"sync"
@@ -27,7 +26,7 @@ const firstByteTimeout = 10 * time.Second
 // plaintext listener by its first byte, as 5.x proxies serve both on one
 // port: the Go and Java clients use TLS by default, and may be set to
 // plaintext.
-func demux(ln net.Listener, tlsLn, plainLn *chanListener, log *slog.Logger) {
+func demux(ln net.Listener, tlsLn, plainLn *chanListener) {
 	defer tlsLn.Close()
 	defer plainLn.Close()
 	for {

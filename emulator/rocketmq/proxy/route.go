@@ -147,7 +147,6 @@ func (s *Server) heartbeat(ctx context.Context, req *v2.HeartbeatRequest) error 
 	default:
 		return coded(v2.Code_UNRECOGNIZED_CLIENT_TYPE, "%v", req.GetClientType())
 	}
-	s.sessions.seen(id, s.now())
 	return nil
 }
 

@@ -167,7 +167,7 @@ func (s *Server) Start(addr string) (string, error) {
 	s.wg.Add(4)
 	go func() { defer s.wg.Done(); s.tlsSrv.Serve(tlsLn) }()
 	go func() { defer s.wg.Done(); s.plainSrv.Serve(plainLn) }()
-	go func() { defer s.wg.Done(); demux(ln, tlsLn, plainLn, s.log) }()
+	go func() { defer s.wg.Done(); demux(ln, tlsLn, plainLn) }()
 	go func() { defer s.wg.Done(); s.checkLoop() }()
 	return s.addr, nil
 }

@@ -19,8 +19,7 @@ type session struct {
 	mu     sync.Mutex // serializes Send
 	stream v2.MessagingService_TelemetryServer
 
-	settings *v2.Settings // as the client sent them; guarded by sessions.mu
-	seen     time.Time
+	settings *v2.Settings // as completed for the client; guarded by sessions.mu
 }
 
 // send writes a command to the client.
@@ -55,14 +54,6 @@ func (ss *sessions) drop(id string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
 	delete(ss.byID, id)
-}
-
-func (ss *sessions) seen(id string, now time.Time) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	if c := ss.byID[id]; c != nil {
-		c.seen = now
-	}
 }
 
 func (ss *sessions) setSettings(c *session, st *v2.Settings) {
@@ -143,7 +134,7 @@ func (s *Server) Telemetry(stream v2.MessagingService_TelemetryServer) error {
 	if err := s.admit(ctx); err != nil {
 		return stream.Send(&v2.TelemetryCommand{Status: status(err)})
 	}
-	c := &session{id: clientID(ctx), stream: stream, seen: s.now()}
+	c := &session{id: clientID(ctx), stream: stream}
 	defer s.sessions.remove(c)
 	for {
 		cmd, err := stream.Recv()
