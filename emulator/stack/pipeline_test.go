@@ -150,29 +150,26 @@ func (p *pipeline) waitFor(what string, done func() bool) {
 
 // settle runs a fake clock forward to whatever the bridge has due (retries,
 // batch windows) until done.
-func (p *pipeline) settle(what string, done func() bool) {
-	p.t.Helper()
-	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("no %s after %v", what, p.timeout)
-		}
-		p.Tick()
-		if due := p.Bridge.Due(); !due.IsZero() {
-			p.clock.Set(due)
-		}
-	}
-}
+func (p *pipeline) settle(what string, done func() bool) { p.t.Helper(); p.wait(what, done, true) }
 
 // await waits until done, ticking a fake clock without moving it: for
 // what must happen before time passes, such as the bridge taking over all
 // of a batch's messages before its window's time is up.
-func (p *pipeline) await(what string, done func() bool) {
+func (p *pipeline) await(what string, done func() bool) { p.t.Helper(); p.wait(what, done, false) }
+
+// wait polls done (the bridge signals nothing a test could wait on),
+// ticking a fake clock and, with move, setting it to the bridge's next
+// due time, until done or p.timeout.
+func (p *pipeline) wait(what string, done func() bool, move bool) {
 	p.t.Helper()
 	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			p.t.Fatalf("no %s after %v", what, p.timeout)
 		}
 		p.Tick()
+		if due := p.Bridge.Due(); move && !due.IsZero() {
+			p.clock.Set(due)
+		}
 	}
 }
 

@@ -230,38 +230,10 @@ func (e *benchEnv) grpcConsumer(tb testing.TB, group string) rmq.SimpleConsumer 
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { c.GracefulStop() })
-	awaitSettings(tb, c)
-	return c
+	return c // a first receive waits for the settings the client sends after Start
+
 }
 
-// awaitSettings waits until the server has a simple consumer's settings:
-// the client sends them on its Telemetry stream after Start returns, and
-// the server refuses a receive before (UNRECOGNIZED_CLIENT_TYPE). The
-// probe's receive has 1 s left, less than the server's shortest long poll,
-// so once the settings are there it is refused at once (BAD_REQUEST) and
-// takes no message.
-func awaitSettings(tb testing.TB, c rmq.SimpleConsumer) {
-	tb.Helper()
-	for deadline := time.Now().Add(10 * time.Second); ; {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-		mvs, err := c.Receive(ctx, 1, 30*time.Second)
-		cancel()
-		var st *rmq.ErrRpcStatus
-		switch {
-		case len(mvs) > 0:
-			tb.Fatal("the probe received a message")
-		case errors.As(err, &st) && st.Code == int32(v2.Code_UNRECOGNIZED_CLIENT_TYPE):
-		case errors.As(err, &st) && st.Code == int32(v2.Code_BAD_REQUEST):
-			return
-		default:
-			tb.Fatalf("probing the consumer's settings: %v", err)
-		}
-		if time.Now().After(deadline) {
-			tb.Fatal("the server has not had the consumer's settings in 10 s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
 
 // notFound reports whether err is a receive that found nothing: over
 // MQ HTTP MessageNotExist, over gRPC MESSAGE_NOT_FOUND.
