@@ -207,16 +207,16 @@
 //
 // The environment, read once at start:
 //
-//	TABLESTORE_ENDPOINT   the instance's endpoint (default http://127.0.0.1:8020, the local Tablestore)
-//	TABLESTORE_INSTANCE   the instance name (default rocketfn)
+//	TABLESTORE_ENDPOINT   the instance's endpoint (required; in local mode the local Tablestore's)
+//	TABLESTORE_INSTANCE   the instance name (required; in local mode rocketfn)
 //	ORDERS_TABLE          the orders table (default orders)
 //	CUSTOMERS_TABLE       the customers table (default customers)
 //	ORDERS_TIMEOUT_TOPIC  a topic that also brings payment-timeout messages (default orders)
 //	ORDERS_CREATE_TABLES  true creates the tables at start if they are missing, for local runs
-//	ROCKETFN_LOCAL        true (set by rocketfn dev) also creates the tables
+//	ROCKETFN_LOCAL        true (set by rocketfn dev): local mode, which also creates the tables
 //	ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN
 //	                      the key requests are signed with when an invocation carries none
-//	                      (default: the local Tablestore's key)
+//	                      (in local mode: the local Tablestore's key)
 //	FC_CUSTOM_LISTEN_PORT the port of the custom runtime (default 9000); ROCKETFN_HOST narrows
 //	                      the interface for local runs
 //

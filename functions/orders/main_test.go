@@ -22,8 +22,8 @@ import (
 // TestBinary builds the function and runs it as Function Compute does: a
 // process serving POST /invoke on FC_CUSTOM_LISTEN_PORT, configured by the
 // environment, with the function role's STS credentials in the request
-// headers. The local Tablestore refuses the default local key, so only
-// those credentials can sign the reads and writes.
+// headers. The function is not in local mode and has no key of its own,
+// so only those credentials can sign the reads and writes.
 func TestBinary(t *testing.T) {
 	srv, endpoint := startTablestore(t, emulator.Config{AccessKeyID: "orders-test", AccessKeySecret: "orders-test-secret"})
 	if err := createTables(context.Background(), openDB(t, srv, endpoint, staticCredentials(srv)), DefaultConfig); err != nil {
@@ -40,8 +40,8 @@ func TestBinary(t *testing.T) {
 	waitUp(t, url, output)
 
 	status, body := invoke(t, url, fixture(t, "created.json"), "req-nokey", nil)
-	if status != http.StatusNotFound || !strings.Contains(body, "OTSAuthFailed") {
-		t.Errorf("invocation without credentials: %d %s, want 404 with OTSAuthFailed", status, body)
+	if status != http.StatusNotFound || !strings.Contains(body, "no credentials") {
+		t.Errorf("invocation without credentials: %d %s, want 404 naming the missing credentials", status, body)
 	}
 	sts := srv.IssueSTS(time.Hour)
 	headers := map[string]string{
@@ -68,8 +68,9 @@ func TestBinary(t *testing.T) {
 
 // TestSetup configures the function from its environment: the tables
 // named by ORDERS_TABLE and CUSTOMERS_TABLE, created at start with
-// ORDERS_CREATE_TABLES or ROCKETFN_LOCAL, signed with the local
-// Tablestore's key when no credentials are set.
+// ORDERS_CREATE_TABLES (signed with the key the environment names) or
+// ROCKETFN_LOCAL (local mode: signed with the local Tablestore's key when
+// no credentials are set).
 func TestSetup(t *testing.T) {
 	srv, endpoint := startTablestore(t, emulator.Config{})
 	client := sdkClient(srv, endpoint)
@@ -80,6 +81,10 @@ func TestSetup(t *testing.T) {
 			"ORDERS_TABLE":        "shop_orders_" + strings.ToLower(create),
 			"CUSTOMERS_TABLE":     "shop_customers_" + strings.ToLower(create),
 			create:                "true",
+		}
+		if create != "ROCKETFN_LOCAL" {
+			c := srv.Credentials()
+			env["ALIBABA_CLOUD_ACCESS_KEY_ID"], env["ALIBABA_CLOUD_ACCESS_KEY_SECRET"] = c.AccessKeyID, c.AccessKeySecret
 		}
 		app, err := setup(func(k string) string { return env[k] })
 		if err != nil {
@@ -100,7 +105,7 @@ func TestSetup(t *testing.T) {
 	if _, err := setup(func(k string) string { return bad[k] }); err == nil || !strings.Contains(err.Error(), "ORDERS_CREATE_TABLES") {
 		t.Errorf("setup with ORDERS_CREATE_TABLES=sometimes: %v, want an error naming the variable", err)
 	}
-	bad = map[string]string{"ORDERS_TABLE": "orders-2025"}
+	bad = map[string]string{"ORDERS_TABLE": "orders-2025", "ROCKETFN_LOCAL": "true"}
 	if _, err := setup(func(k string) string { return bad[k] }); err == nil || !strings.Contains(err.Error(), "orders-2025") {
 		t.Errorf("setup with ORDERS_TABLE=orders-2025: %v, want an error naming the table", err)
 	}

@@ -21,14 +21,14 @@
 //
 // The environment, read once at start:
 //
-//	TABLESTORE_ENDPOINT   the instance's endpoint (default http://127.0.0.1:8020, the local Tablestore)
-//	TABLESTORE_INSTANCE   the instance name (default rocketfn)
+//	TABLESTORE_ENDPOINT   the instance's endpoint (required; in local mode the local Tablestore's)
+//	TABLESTORE_INSTANCE   the instance name (required; in local mode rocketfn)
 //	PLAYERS_TABLE         the table (default players)
 //	PLAYERS_CREATE_TABLE  true creates the table at start if it is missing, for local runs
-//	ROCKETFN_LOCAL        true (set by rocketfn dev) also creates the table
+//	ROCKETFN_LOCAL        true (set by rocketfn dev): local mode, which also creates the table
 //	ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN
 //	                      the key requests are signed with when an invocation carries none
-//	                      (default: the local Tablestore's key)
+//	                      (in local mode: the local Tablestore's key)
 //	FC_CUSTOM_LISTEN_PORT the port of the custom runtime (default 9000); ROCKETFN_HOST narrows
 //	                      the interface for local runs
 //

@@ -22,8 +22,8 @@ import (
 // TestBinary builds the function and runs it as Function Compute does: a
 // process serving POST /invoke on FC_CUSTOM_LISTEN_PORT, configured by the
 // environment, with the function role's STS credentials in the request
-// headers. The local Tablestore refuses the default local key, so only
-// those credentials can sign the writes.
+// headers. The function is not in local mode and has no key of its own,
+// so only those credentials can sign the writes.
 func TestBinary(t *testing.T) {
 	srv, endpoint := startTablestore(t, emulator.Config{AccessKeyID: "players-test", AccessKeySecret: "players-test-secret"})
 	if err := createTable(context.Background(), openDB(t, srv, endpoint, staticCredentials(srv)), DefaultTable); err != nil {
@@ -41,8 +41,8 @@ func TestBinary(t *testing.T) {
 	payload := fixture(t, "players-batch.json")
 
 	status, body := invoke(t, url, payload, "req-nokey", nil)
-	if status != http.StatusNotFound || !strings.Contains(body, "OTSAuthFailed") {
-		t.Errorf("invocation without credentials: %d %s, want 404 with OTSAuthFailed", status, body)
+	if status != http.StatusNotFound || !strings.Contains(body, "no credentials") {
+		t.Errorf("invocation without credentials: %d %s, want 404 naming the missing credentials", status, body)
 	}
 	sts := srv.IssueSTS(time.Hour)
 	status, body = invoke(t, url, payload, "req-sts", map[string]string{
@@ -183,7 +183,8 @@ func (b *lockedBuffer) String() string {
 
 // TestSetup configures the function from its environment: the table named
 // by PLAYERS_TABLE, created at start with PLAYERS_CREATE_TABLE, signed
-// with the local Tablestore's key when no credentials are set.
+// in local mode (ROCKETFN_LOCAL) with the local Tablestore's key when no
+// credentials are set; outside local mode a missing endpoint is an error.
 func TestSetup(t *testing.T) {
 	srv, endpoint := startTablestore(t, emulator.Config{})
 	env := map[string]string{
@@ -191,6 +192,7 @@ func TestSetup(t *testing.T) {
 		"TABLESTORE_INSTANCE":  srv.Instance(),
 		"PLAYERS_TABLE":        "roster",
 		"PLAYERS_CREATE_TABLE": "true",
+		"ROCKETFN_LOCAL":       "true",
 	}
 	app, err := setup(func(k string) string { return env[k] })
 	if err != nil {
@@ -200,6 +202,11 @@ func TestSetup(t *testing.T) {
 		t.Fatalf("Invoke: %v", err)
 	}
 	checkPlayers(t, sdkClient(srv, endpoint), "roster", batchPlayers)
+
+	deployed := map[string]string{"TABLESTORE_INSTANCE": srv.Instance()}
+	if _, err := setup(func(k string) string { return deployed[k] }); err == nil || !strings.Contains(err.Error(), "TABLESTORE_ENDPOINT") {
+		t.Errorf("setup without TABLESTORE_ENDPOINT outside local mode: %v, want an error naming it", err)
+	}
 
 	env["PLAYERS_CREATE_TABLE"] = "sometimes"
 	if _, err := setup(func(k string) string { return env[k] }); err == nil || !strings.Contains(err.Error(), "PLAYERS_CREATE_TABLE") {

@@ -8,6 +8,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
@@ -15,8 +17,8 @@ import (
 	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
-// Defaults of Config: the local Tablestore that `rocketfn tablestore`
-// serves, so local runs need no configuration.
+// The local Tablestore that `rocketfn tablestore` and `rocketfn dev`
+// serve: what a Config in local mode (Config.Local) defaults to.
 const (
 	LocalEndpoint        = "http://127.0.0.1:8020"
 	LocalInstance        = "rocketfn"
@@ -29,8 +31,8 @@ const (
 // with EXPONENTIAL_DECAY_RETRY).
 const DefaultIdempotencyWindow = 48 * time.Hour
 
-// Config says where the instance is and how to sign requests. The zero
-// value reaches the local Tablestore.
+// Config says where the instance is and how to sign requests. Endpoint
+// and Instance are required unless Local is set.
 type Config struct {
 	// Endpoint is the instance's endpoint, such as
 	// https://myinst.cn-hangzhou.vpc.tablestore.aliyuncs.com.
@@ -40,9 +42,18 @@ type Config struct {
 	// Credentials sign requests made outside an invocation, or in one
 	// that carries none. Inside an invocation the credentials the
 	// platform passed with it (the function role's STS credentials on FC)
-	// are used, so they are refreshed as FC rotates them. Zero uses the
-	// local Tablestore's access key.
+	// are used, so they are refreshed as FC rotates them. They may be
+	// zero; a request that then has no credentials fails, naming the
+	// variables to set.
 	Credentials fn.Credentials
+	// Local fills an empty Endpoint, Instance and Credentials with the
+	// local Tablestore's (LocalEndpoint, LocalInstance and its access
+	// key). ConfigFromEnv sets it when ROCKETFN_LOCAL is true, as the
+	// local stack (`rocketfn dev`, `replay`, `invoke`) sets it for the
+	// functions it runs; tests set it. Outside local mode nothing
+	// defaults to a local service: a deployment missing a variable fails
+	// at Open, not at its first write.
+	Local bool
 	// IdempotencyWindow is how long a row remembers the messages that
 	// changed it (DefaultIdempotencyWindow when 0).
 	IdempotencyWindow time.Duration
@@ -56,10 +67,13 @@ type Config struct {
 }
 
 // ConfigFromEnv reads a Config from the variables FC and s.yaml set:
-// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and ALIBABA_CLOUD_ACCESS_KEY_ID,
-// ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN. Call it
-// from main with os.Getenv.
+// TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE, ALIBABA_CLOUD_ACCESS_KEY_ID,
+// ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN (FC sets
+// the last three when the function has a role), and ROCKETFN_LOCAL
+// (Config.Local; true, 1 and the other spellings strconv.ParseBool takes
+// for true). Call it from main with os.Getenv.
 func ConfigFromEnv(getenv func(string) string) Config {
+	local, _ := strconv.ParseBool(getenv("ROCKETFN_LOCAL"))
 	return Config{
 		Endpoint: getenv("TABLESTORE_ENDPOINT"),
 		Instance: getenv("TABLESTORE_INSTANCE"),
@@ -68,6 +82,7 @@ func ConfigFromEnv(getenv func(string) string) Config {
 			AccessKeySecret: getenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET"),
 			SecurityToken:   getenv("ALIBABA_CLOUD_SECURITY_TOKEN"),
 		},
+		Local: local,
 	}
 }
 
@@ -83,16 +98,14 @@ type DB struct {
 }
 
 // Open returns a DB for cfg. It does not connect: requests are made as
-// handlers need them.
+// handlers need them. It fails when cfg is incomplete: no Endpoint or
+// Instance outside local mode, an endpoint that is not an http or https
+// URL, or credentials with an access key ID but no secret (or the
+// reverse, or a security token without both). Each error names the
+// Config field and the variable ConfigFromEnv reads it from.
 func Open(cfg Config) (*DB, error) {
-	if cfg.Endpoint == "" {
-		cfg.Endpoint = LocalEndpoint
-	}
-	if cfg.Instance == "" {
-		cfg.Instance = LocalInstance
-	}
-	if !cfg.Credentials.Valid() {
-		cfg.Credentials = fn.Credentials{AccessKeyID: LocalAccessKeyID, AccessKeySecret: LocalAccessKeySecret}
+	if err := cfg.complete(); err != nil {
+		return nil, err
 	}
 	if cfg.IdempotencyWindow <= 0 {
 		cfg.IdempotencyWindow = DefaultIdempotencyWindow
@@ -113,6 +126,41 @@ func Open(cfg Config) (*DB, error) {
 		}
 	}
 	return &DB{cfg: cfg, log: log, transport: tr, rand: rand.Float64, now: time.Now}, nil
+}
+
+// complete checks cfg and, in local mode, fills what it leaves empty.
+func (cfg *Config) complete() error {
+	c := &cfg.Credentials
+	switch {
+	case c.AccessKeyID != "" && c.AccessKeySecret == "":
+		return errors.New("tablestore: Config.Credentials has an access key ID but no secret: set ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	case c.AccessKeyID == "" && c.AccessKeySecret != "":
+		return errors.New("tablestore: Config.Credentials has an access key secret but no ID: set ALIBABA_CLOUD_ACCESS_KEY_ID")
+	case c.AccessKeyID == "" && c.SecurityToken != "":
+		return errors.New("tablestore: Config.Credentials has a security token but no access key: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+	}
+	if cfg.Local {
+		if cfg.Endpoint == "" {
+			cfg.Endpoint = LocalEndpoint
+		}
+		if cfg.Instance == "" {
+			cfg.Instance = LocalInstance
+		}
+		if !c.Valid() {
+			*c = fn.Credentials{AccessKeyID: LocalAccessKeyID, AccessKeySecret: LocalAccessKeySecret}
+		}
+	}
+	const local = " (local defaults apply only in local mode: Config.Local, ROCKETFN_LOCAL=true)"
+	if cfg.Endpoint == "" {
+		return errors.New("tablestore: no endpoint: set TABLESTORE_ENDPOINT (Config.Endpoint)" + local)
+	}
+	if u, err := url.Parse(cfg.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("tablestore: endpoint %q (TABLESTORE_ENDPOINT, Config.Endpoint) is not an http or https URL such as https://myinst.cn-hangzhou.ots.aliyuncs.com", cfg.Endpoint)
+	}
+	if cfg.Instance == "" {
+		return errors.New("tablestore: no instance name: set TABLESTORE_INSTANCE (Config.Instance)" + local)
+	}
+	return nil
 }
 
 // String describes the DB without its credentials.
@@ -139,6 +187,9 @@ func (db *DB) client(ctx context.Context) (*ots.TableStoreClient, error) {
 	if inv, ok := fn.FromContext(ctx); ok && inv.Credentials.Valid() {
 		cred = inv.Credentials
 	}
+	if !cred.Valid() {
+		return nil, ErrNoCredentials
+	}
 	conf := &ots.TableStoreConfig{
 		RetryTimes:  0,
 		HTTPTimeout: ots.HTTPTimeout{ConnectionTimeout: min(timeout, 5*time.Second), RequestTimeout: timeout},
@@ -146,6 +197,11 @@ func (db *DB) client(ctx context.Context) (*ots.TableStoreClient, error) {
 	}
 	return ots.NewClientWithConfig(db.cfg.Endpoint, db.cfg.Instance, cred.AccessKeyID, cred.AccessKeySecret, cred.SecurityToken, conf), nil
 }
+
+// ErrNoCredentials is the error of a request that has no credentials to
+// be signed with: made outside an invocation, or in one that carries
+// none, by a DB whose Config has none.
+var ErrNoCredentials = errors.New("tablestore: no credentials to sign the request: outside an invocation that carries the function role's, set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (Config.Credentials; FC sets them when the function has a role)")
 
 // ErrConditionFailed is the error of a write whose condition did not
 // hold: the row existed or did not, or a column condition failed.

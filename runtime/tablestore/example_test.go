@@ -17,7 +17,7 @@ func Example() {
 	endpoint, _ := srv.Start("127.0.0.1:0")
 	defer srv.Close()
 
-	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint}) // the local access key by default
+	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Local: true}) // the local instance and access key
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func ExampleIndex() {
 	srv, _ := local.New(local.Config{})
 	endpoint, _ := srv.Start("127.0.0.1:0")
 	defer srv.Close()
-	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint})
+	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Local: true})
 	if err != nil {
 		log.Fatal(err)
 	}
