@@ -32,7 +32,7 @@ type config struct {
 	hooks       Hooks
 	initialize  func(context.Context) error
 	preStop     func(context.Context) error
-	committer   Committer
+	committers  []Committer
 }
 
 // An Option configures an App.

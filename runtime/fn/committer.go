@@ -21,8 +21,20 @@ type Committer interface {
 	Commit(ctx context.Context, handled []*event.Message) error
 }
 
-// WithCommitter sets the Committer of every invocation.
-func WithCommitter(c Committer) Option { return func(cfg *config) { cfg.committer = c } }
+// WithCommitter adds a Committer to every invocation; an App may have
+// several (a DB per Tablestore instance, say). Their Begins run in the
+// order they were added, before the first message is handled; their
+// Commits run in the same order once every message was handled. Each
+// Commit gets the messages that are still handled successfully: a message
+// one committer fails is not in handled for the committers after it,
+// which drop its work.
+func WithCommitter(c Committer) Option {
+	return func(cfg *config) {
+		if c != nil {
+			cfg.committers = append(cfg.committers, c)
+		}
+	}
+}
 
 // MessageContext returns a context that attributes work to m, as the
 // context of a per-message handler does. A BatchHandler uses it so that
@@ -32,20 +44,20 @@ func MessageContext(ctx context.Context, m *event.Message) context.Context {
 	return &withMessage{Context: ctx, m: m}
 }
 
-// handleAll handles the messages, between the committer's Begin and
-// Commit when there is one.
+// handleAll handles the messages, between the committers' Begins and
+// Commits when there are any.
 func (a *App) handleAll(ctx context.Context, r *run) {
-	c := a.cfg.committer
-	if c == nil {
-		a.dispatchAll(ctx, r)
-		return
+	cs := a.cfg.committers
+	for _, c := range cs {
+		ctx = c.Begin(ctx)
 	}
-	ctx = c.Begin(ctx)
 	a.dispatchAll(ctx, r)
-	a.commit(ctx, r, c)
+	for _, c := range cs {
+		a.commit(ctx, r, c)
+	}
 }
 
-// commit runs the committer and fails the messages it reports.
+// commit runs a committer and fails the messages it reports.
 func (a *App) commit(ctx context.Context, r *run, c Committer) {
 	handled := make([]*event.Message, 0, len(r.p.Messages))
 	for i := range r.p.Messages {
@@ -53,18 +65,8 @@ func (a *App) commit(ctx context.Context, r *run, c Committer) {
 			handled = append(handled, m)
 		}
 	}
-	err := callCommit(ctx, c, handled)
-	if err == nil {
-		return
-	}
-	named, general := splitMessageErrors(err)
-	for _, m := range handled {
-		switch e, ok := named[m]; {
-		case ok:
-			r.fail(m, e)
-		case general != nil:
-			r.fail(m, general)
-		}
+	if err := callCommit(ctx, c, handled); err != nil {
+		failMessages(r, handled, err)
 	}
 }
 

@@ -12,6 +12,10 @@ import (
 
 type collectorKey struct{}
 
+// beganKey marks a context that r's Begin made, so that an App with
+// several recorders can be checked to give each its own.
+type beganKey struct{ r *commitRecorder }
+
 // commitRecorder is a Committer that collects what handlers defer and fails
 // the messages named in fail at commit.
 type commitRecorder struct {
@@ -23,11 +27,11 @@ type commitRecorder struct {
 
 func (r *commitRecorder) Begin(ctx context.Context) context.Context {
 	r.deferred = nil
-	return context.WithValue(ctx, collectorKey{}, r)
+	return context.WithValue(context.WithValue(ctx, collectorKey{}, r), beganKey{r}, true)
 }
 
 func (r *commitRecorder) Commit(ctx context.Context, handled []*event.Message) error {
-	if ctx.Value(collectorKey{}) != r {
+	if ctx.Value(beganKey{r}) == nil {
 		return errors.New("commit without the context Begin made")
 	}
 	if r.panics {

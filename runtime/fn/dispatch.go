@@ -246,11 +246,18 @@ func (a *App) handleBatch(ctx context.Context, r *run, h BatchHandler, msgs []*e
 		}
 		return
 	}
-	named, general := splitMessageErrors(err)
-	for _, m := range msgs {
-		switch e, ok := named[m]; {
-		case ok:
-			r.fail(m, e)
+	failMessages(r, msgs, err)
+}
+
+// failMessages fails the messages of one handler or committer call by its
+// error: those that errors made by MessageError name with their errors,
+// all the others with the rest of err, if any.
+func failMessages(r *run, msgs []*event.Message, err error) {
+	own, general := splitMessageErrors(err, msgs)
+	for i, m := range msgs {
+		switch {
+		case own[i] != nil:
+			r.fail(m, own[i])
 		case general != nil:
 			r.fail(m, general)
 		}
@@ -269,24 +276,44 @@ func (a *App) callBatch(ctx context.Context, h BatchHandler, msgs []*event.Messa
 	return h.HandleBatch(ctx, msgs)
 }
 
-// splitMessageErrors separates the errors made by MessageError, by message,
-// from the rest, which apply to every message of the call.
-func splitMessageErrors(err error) (map[*event.Message]error, error) {
+// splitMessageErrors separates the errors made by MessageError, by the
+// position in msgs of the message each names, from the rest, which apply
+// to every message of the call. A MessageError names a message of msgs
+// when it points to it, or to a copy of it: the same payload position
+// (Index) and ID. One that names no message of msgs joins the rest, so
+// that an error is never dropped.
+func splitMessageErrors(err error, msgs []*event.Message) ([]error, error) {
 	var errs []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
 	} else {
 		errs = []error{err}
 	}
-	named := make(map[*event.Message]error)
+	own := make([]error, len(msgs))
 	var rest []error
+	var byIndex map[int]int // Message.Index -> position in msgs, made on the first MessageError
 	for _, e := range errs {
 		var me *messageError
-		if errors.As(e, &me) {
-			named[me.m] = me.err
+		if !errors.As(e, &me) || me.m == nil {
+			rest = append(rest, e)
 			continue
 		}
-		rest = append(rest, e)
+		if byIndex == nil {
+			byIndex = make(map[int]int, len(msgs))
+			for i, m := range msgs {
+				byIndex[m.Index] = i
+			}
+		}
+		i, ok := byIndex[me.m.Index]
+		if !ok || (msgs[i] != me.m && msgs[i].ID != me.m.ID) {
+			rest = append(rest, fmt.Errorf("%w (the message is not one of this call's)", e))
+			continue
+		}
+		if own[i] == nil {
+			own[i] = me.err
+		} else {
+			own[i] = errors.Join(own[i], me.err)
+		}
 	}
-	return named, joinErrors(rest)
+	return own, joinErrors(rest)
 }

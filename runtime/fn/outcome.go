@@ -12,7 +12,7 @@ import (
 
 // MessageError marks err as the failure of message m alone. Batch handlers
 // return it, or several joined with errors.Join, to fail some messages of
-// a batch and not the others.
+// a batch and not the others. A nil m makes an error of the whole call.
 func MessageError(m *event.Message, err error) error {
 	if err == nil {
 		return nil
@@ -25,7 +25,12 @@ type messageError struct {
 	err error
 }
 
-func (e *messageError) Error() string { return "message " + e.m.ID + ": " + e.err.Error() }
+func (e *messageError) Error() string {
+	if e.m == nil {
+		return e.err.Error()
+	}
+	return "message " + e.m.ID + ": " + e.err.Error()
+}
 func (e *messageError) Unwrap() error { return e.err }
 
 // PanicError is the error of a handler that panicked.
