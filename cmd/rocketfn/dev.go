@@ -27,7 +27,7 @@ import (
 // devFlags are the flags of "rocketfn dev".
 type devFlags struct {
 	file, data, mqListen, tsListen, capture, functions, logLevel string
-	console                                                      string
+	console, accountID                                           string
 	memory                                                       bool
 	retention                                                    time.Duration
 	topics, groups                                               nameList
@@ -203,13 +203,11 @@ func devEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevels[f.logLevel]}))
-	proj, err := syaml.Load(f.file)
+	proj, err := syaml.Load(f.file, accountConfig(f.accountID))
 	if err != nil {
 		return err
 	}
-	for _, w := range proj.Warnings {
-		log.Warn("s.yaml", "line", w.Line, "key", w.Key, "warning", w.Message)
-	}
+	logYAMLWarnings(log, proj.Warnings)
 	cfg := devConfig(f, proj, log)
 	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
 	s, err := stack.Start(ctx, cfg)
@@ -250,6 +248,7 @@ func parseDevFlagsEnv(args []string, stderr io.Writer, getenv func(string) strin
 	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long the local RocketMQ keeps a message, consumed or not (`duration`)")
 	fs.Var(&f.topics, "topic", "a topic `INSTANCE/TOPIC` (or TOPIC in the default instance) to create besides those s.yaml's triggers name; repeatable")
 	fs.Var(&f.groups, "group", "a consumer group `INSTANCE/GROUP` (or GROUP) to create besides the triggers' groups; repeatable")
+	accountFlag(fs, &f.accountID, getenv)
 	f.protocols.register(fs)
 	f.shared.register(fs)
 	fs.Usage = func() {
@@ -302,6 +301,9 @@ Examples:
 	if _, ok := logLevels[f.logLevel]; !ok {
 		return f, usagef("--log-level %q: want debug, info or warn", f.logLevel)
 	}
+	if err := checkAccountID(f.accountID); err != nil {
+		return f, err
+	}
 	if err := checkRetention(f.retention); err != nil {
 		return f, err
 	}
@@ -325,7 +327,7 @@ func sharedEnvList() string {
 
 // devConfig is the stack configuration of the flags.
 func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
-	cfg := stack.Config{Project: proj, Capture: f.capture, ConsoleListen: f.console, Logger: log}
+	cfg := stack.Config{Project: proj, Capture: f.capture, ConsoleListen: f.console, Logger: log, AccountID: f.accountID}
 	if sh := f.shared; sh.cluster() {
 		cfg.RocketMQNameServers = sh.nameServerList()
 		cfg.RocketMQCredentials = remoting.Credentials{AccessKey: sh.mqAccessKey, SecretKey: sh.mqSecretKey}

@@ -85,7 +85,7 @@ func TestNewTemplatesBuildAndPass(t *testing.T) {
 			t.Fatalf("go %s: %v\n%s", tool[0], err, out)
 		}
 	}
-	findings, err := verifyProject(filepath.Join(dir, "s.yaml"), 4<<10)
+	findings, err := verifyProject(filepath.Join(dir, "s.yaml"), 4<<10, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -95,7 +95,7 @@ func TestVerifyTagExpressions(t *testing.T) {
 		if err := os.WriteFile(file, []byte(tagSYAML(tt.expr)), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		findings, err := verifyProject(file, 1024)
+		findings, err := verifyProject(file, 1024, "")
 		if err != nil {
 			t.Fatalf("Tag %q: %v", tt.expr, err)
 		}

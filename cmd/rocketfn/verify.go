@@ -13,6 +13,7 @@ type verifyFlags struct {
 	file        string
 	asJSON      bool
 	messageSize int
+	accountID   string
 }
 
 var verifyExamples = map[string]string{
@@ -30,7 +31,7 @@ func verify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	findings, err := verifyProject(f.file, f.messageSize)
+	findings, err := verifyProject(f.file, f.messageSize, f.accountID)
 	if err != nil {
 		return err
 	}
@@ -92,8 +93,12 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyFlags, error) {
 	fs.StringVar(&f.file, "file", "s.yaml", "the Serverless Devs `file` to check")
 	fs.BoolVar(&f.asJSON, "json", false, "print the findings as JSON")
 	fs.IntVar(&f.messageSize, "message-size", 4<<10, "expected message body `bytes`, for the payload limits")
+	accountFlag(fs, &f.accountID, os.Getenv)
 	fs.Usage = func() { verifyUsage(fs) }
 	if err := parseFlags(fs, args); err != nil {
+		return f, err
+	}
+	if err := checkAccountID(f.accountID); err != nil {
 		return f, err
 	}
 	if f.messageSize < 0 || f.messageSize > 4<<20 {
@@ -120,7 +125,7 @@ It exits 1 when there are errors; warnings alone exit 0. Checked:
   - the runtime runs a Go binary (custom.* or go1); customRuntimeConfig.port
     set and the command under /code;
   - the code directory, or the Go source above it, exists;
-  - a batch handler (fn.TypedBatch, HandleBatch) is behind an
+  - a batch handler (fn.TypedBatch, fn.TypedItems, HandleBatch) is behind an
     event-streaming trigger, not an event-driven one, and the code does not
     read CloudEvent attributes (m.Event.*) under the RawData schema; this
     reads the syntax of the package's Go files (calls of fn.Typed,

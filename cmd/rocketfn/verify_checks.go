@@ -35,13 +35,13 @@ func (v *verifier) add(line int, severity, key, format string, args ...any) {
 // verifyProject reads the s.yaml at file and returns its findings ordered
 // by line: syaml's errors and warnings, then the checks against the code
 // and the platform's limits.
-func verifyProject(file string, msgSize int) ([]finding, error) {
+func verifyProject(file string, msgSize int, accountID string) ([]finding, error) {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
 	v := &verifier{dir: filepath.Dir(file), doc: readYAMLDoc(src), msgSize: msgSize}
-	proj, err := syaml.Parse(src, v.dir, syaml.WithFile(file), syaml.WithEnv(os.LookupEnv))
+	proj, err := syaml.Parse(src, v.dir, syaml.WithFile(file), syaml.WithEnv(os.LookupEnv), accountConfig(accountID))
 	var list syaml.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
@@ -52,7 +52,14 @@ func verifyProject(file string, msgSize int) ([]finding, error) {
 	}
 	if proj != nil {
 		for _, w := range proj.Warnings {
-			v.add(w.Line, "warning", w.Key, "%s", w.Message)
+			msg := w.Message
+			if len(w.Also) > 0 {
+				msg += " (also at " + w.AlsoText() + ")"
+			}
+			if isAccountRef(w.Ref) {
+				msg += "; set --account-id or " + envAccountID
+			}
+			v.add(w.Line, "warning", w.Key, "%s", msg)
 		}
 		for _, fn := range proj.Functions {
 			v.function(fn)

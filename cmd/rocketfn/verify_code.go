@@ -19,7 +19,7 @@ const fnImportPath = "github.com/rocketfn/rocketfn/runtime/fn"
 // It is a syntactic heuristic, without type checking: a call of
 // fn.Typed, fn.TypedMessage or fn.TypedResult, a conversion to
 // fn.HandlerFunc, or a method call .Handle(topic, tags, handler, ...)
-// counts as a per-message handler; fn.TypedBatch, fn.BatchFunc or
+// counts as a per-message handler; fn.TypedBatch, fn.TypedItems, fn.BatchFunc or
 // .HandleBatch(topic, tags, handler, ...) as a batch handler (fn being
 // whatever name the file imports runtime/fn as). A selector x.Event.y
 // (m.Event.Source, m.Event.Attr(...)) counts as reading the CloudEvent
@@ -76,7 +76,7 @@ func fnImportName(f *ast.File) string {
 // Selectors of package fn that make a per-message or a batch handler.
 var (
 	singleCtors = map[string]bool{"Typed": true, "TypedMessage": true, "TypedResult": true, "HandlerFunc": true}
-	batchCtors  = map[string]bool{"TypedBatch": true, "BatchFunc": true}
+	batchCtors  = map[string]bool{"TypedBatch": true, "TypedItems": true, "BatchFunc": true}
 )
 
 // inspect records the handlers and CloudEvent reads of f.

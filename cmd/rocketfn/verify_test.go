@@ -117,3 +117,38 @@ func TestVerifyUsage(t *testing.T) {
 		t.Error("verify of a missing file succeeded")
 	}
 }
+
+// The repository's s.yaml names the account five times: one warning says
+// so, with the other lines and how to give the ID; with --account-id (or
+// ROCKETFN_ACCOUNT_ID) there is none, and a malformed ID is refused.
+func TestVerifyAccountID(t *testing.T) {
+	file := filepath.Join(repoRoot, "s.yaml")
+	var out bytes.Buffer
+	if err := verify([]string{"--file", file}, &out, &out); err != nil {
+		t.Fatalf("verify: %v\n%s", err, out.String())
+	}
+	var warnings []string
+	for line := range strings.Lines(out.String()) {
+		if strings.Contains(line, ": warning: ") {
+			warnings = append(warnings, line)
+		}
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "(also at lines ") || !strings.Contains(warnings[0], "set --account-id or ROCKETFN_ACCOUNT_ID") {
+		t.Errorf("warnings without an account ID:\n%s", strings.Join(warnings, ""))
+	}
+	out.Reset()
+	if err := verify([]string{"--file", file, "--account-id", "1234567890123456"}, &out, &out); err != nil {
+		t.Fatalf("verify --account-id: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), ": warning: ") {
+		t.Errorf("warnings with --account-id:\n%s", out.String())
+	}
+	t.Setenv("ROCKETFN_ACCOUNT_ID", "1234567890123456")
+	out.Reset()
+	if err := verify([]string{"--file", file}, &out, &out); err != nil || strings.Contains(out.String(), ": warning: ") {
+		t.Errorf("verify with ROCKETFN_ACCOUNT_ID: %v\n%s", err, out.String())
+	}
+	if err := verify([]string{"--file", file, "--account-id", "acct-1"}, &out, &out); err == nil || !strings.Contains(err.Error(), "--account-id") {
+		t.Errorf("verify --account-id acct-1 = %v, want an error naming the flag", err)
+	}
+}

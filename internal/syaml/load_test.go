@@ -2,6 +2,7 @@ package syaml
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -25,10 +26,12 @@ func TestLoadFixtures(t *testing.T) {
 		{"testdata/fc3.yaml", "3.0.0", []*Function{fc3Players(), fc3Orders()}, []Warning{{
 			Line: 27, Key: "resources.players.props.role",
 			Message: "${config('AccountID')} reads the Serverless Devs access configuration, which is not available here; left as is",
+			Ref:     "config('AccountID')",
 		}}},
 		{"testdata/fc2.yaml", "1.0.0", []*Function{fcPlayers(), fcOrders()}, []Warning{{
 			Line: 17, Key: "services.players.props.service.role",
 			Message: "${config('AccountID')} reads the Serverless Devs access configuration, which is not available here; left as is",
+			Ref:     "config('AccountID')",
 		}}},
 	}
 	for _, tt := range tests {
@@ -128,11 +131,63 @@ func TestParseWithoutEnv(t *testing.T) {
 		t.Errorf("USER = %q, want it left as written", got)
 	}
 	want := []Warning{{Line: 10, Key: "resources.f.props.environmentVariables.USER",
-		Message: "${env(USER)} needs the environment, which was not given (WithEnv); left as is"}}
+		Message: "${env(USER)} needs the environment, which was not given (WithEnv); left as is", Ref: "env(USER)"}}
 	if !reflect.DeepEqual(p.Warnings, want) {
 		t.Errorf("Warnings = %#v", p.Warnings)
 	}
 	if p.Path != "" || p.Functions[0].CodeDir != "code" {
 		t.Errorf("Path %q CodeDir %q", p.Path, p.Functions[0].CodeDir)
+	}
+}
+
+// ${config('AccountID')} takes the value WithConfig gives; unresolved, the
+// same reference in several places is one warning that lists them all.
+func TestConfigReferences(t *testing.T) {
+	b := []byte("edition: 3.0.0\nresources:\n  f:\n    component: fc3\n    props:\n      functionName: f\n" +
+		"      runtime: custom\n      code: ./code\n" +
+		"      role: acs:ram::${config('AccountID')}:role/fc\n" +
+		"      environmentVariables:\n" +
+		"        A: ${config(\"AccountID\")}\n" +
+		"        B: ${config.AccountID}\n" +
+		"        C: ${config('AccessKeyID')}\n")
+	p, err := Parse(b, "", WithConfig(func(key string) (string, bool) {
+		if key == "AccountID" {
+			return "1234", true
+		}
+		return "", false
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := p.Functions[0]
+	if f.Role != "acs:ram::1234:role/fc" || f.Env["A"] != "1234" || f.Env["B"] != "1234" {
+		t.Errorf("role %q, A %q, B %q: want the account ID in each", f.Role, f.Env["A"], f.Env["B"])
+	}
+	if len(p.Warnings) != 1 || p.Warnings[0].Ref != "config('AccessKeyID')" {
+		t.Errorf("Warnings = %v, want one for the key the lookup does not know", p.Warnings)
+	}
+
+	p, err = Parse(b, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range p.Warnings {
+		got = append(got, w.String())
+	}
+	want := []string{
+		"9: resources.f.props.role: ${config('AccountID')} reads the Serverless Devs access configuration, which is not available here; left as is",
+		"11: resources.f.props.environmentVariables.A: ${config(\"AccountID\")} reads the Serverless Devs access configuration, which is not available here; left as is",
+		"12: resources.f.props.environmentVariables.B: ${config.AccountID} reads the Serverless Devs access configuration, which is not available here; left as is",
+		"13: resources.f.props.environmentVariables.C: ${config('AccessKeyID')} reads the Serverless Devs access configuration, which is not available here; left as is",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings without WithConfig:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	b = append(b, "      description: ${config('AccountID')} and ${config('AccountID')}\n"...)
+	p, _ = Parse(b, "")
+	if w := p.Warnings[0]; w.Line != 9 || !reflect.DeepEqual(w.Also, []int{14}) || !strings.HasSuffix(w.String(), "(also at line 14)") {
+		t.Errorf("first warning %v (also %v), want line 9 also at line 14", w, w.Also)
 	}
 }

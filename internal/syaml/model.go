@@ -2,6 +2,7 @@ package syaml
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -126,16 +127,48 @@ type Trigger struct {
 
 // Warning is a problem that does not stop the file from being used: an
 // unknown key, an unresolved reference, a value the defaults had to fill.
+//
+// An unresolved reference is warned about once: Line and Key are where it
+// first occurs, Also lists the other lines that hold it, and Ref is the
+// reference (config('AccountID'), say).
 type Warning struct {
 	Line    int
 	Key     string // key path, "" when the warning is about the file
 	Message string
+	Ref     string // the unresolved reference, without ${ }; "" for other warnings
+	Also    []int  // further lines with the same warning
 }
 
-// String formats w as "line: key: message".
+// String formats w as "line: key: message", followed by the other lines
+// with the same warning.
 func (w Warning) String() string {
+	s := fmt.Sprintf("%d: %s: %s", w.Line, w.Key, w.Message)
 	if w.Key == "" {
-		return fmt.Sprintf("%d: %s", w.Line, w.Message)
+		s = fmt.Sprintf("%d: %s", w.Line, w.Message)
 	}
-	return fmt.Sprintf("%d: %s: %s", w.Line, w.Key, w.Message)
+	if len(w.Also) > 0 {
+		s += " (also at " + w.AlsoText() + ")"
+	}
+	return s
+}
+
+// AlsoText lists the further lines, as "lines 72, 93 and 133".
+func (w Warning) AlsoText() string {
+	var b strings.Builder
+	if len(w.Also) == 1 {
+		b.WriteString("line ")
+	} else {
+		b.WriteString("lines ")
+	}
+	for i, l := range w.Also {
+		switch {
+		case i == 0:
+		case i == len(w.Also)-1:
+			b.WriteString(" and ")
+		default:
+			b.WriteString(", ")
+		}
+		b.WriteString(strconv.Itoa(l))
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package syaml
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -21,13 +22,15 @@ const (
 
 // parser holds the state of one Parse call.
 type parser struct {
-	path      string
-	dir       string
-	lookupEnv func(string) (string, bool)
+	path         string
+	dir          string
+	lookupEnv    func(string) (string, bool)
+	lookupConfig func(string) (string, bool)
 
-	errs  ErrorList
-	warns []Warning
-	seen  map[string]bool // messages already recorded
+	errs    ErrorList
+	warns   []Warning
+	refWarn map[string]int  // unresolved reference and reason -> index in warns
+	seen    map[string]bool // messages already recorded
 
 	budget    int // values left to visit
 	refBudget int // references left to resolve
@@ -74,6 +77,25 @@ func (p *parser) errorf(line int, key, format string, args ...any) {
 }
 
 // warnf records a warning at line and key path, once.
+// warnRef records that the reference expr cannot be resolved, once per
+// reference and reason: further places that hold the same reference are
+// added to the warning's Also.
+func (p *parser) warnRef(line int, key, expr, why string) {
+	line = max(line, 1)
+	id := "R|" + expr + "|" + why
+	if i, ok := p.refWarn[id]; ok {
+		if w := &p.warns[i]; w.Line != line && !slices.Contains(w.Also, line) {
+			w.Also = append(w.Also, line)
+		}
+		return
+	}
+	if p.refWarn == nil {
+		p.refWarn = map[string]int{}
+	}
+	p.refWarn[id] = len(p.warns)
+	p.warns = append(p.warns, Warning{Line: line, Key: key, Ref: expr, Message: fmt.Sprintf("${%s} %s; left as is", expr, why)})
+}
+
 func (p *parser) warnf(line int, key, format string, args ...any) {
 	msg := fmt.Sprintf(format, args...)
 	line = max(line, 1)

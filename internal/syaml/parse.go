@@ -19,6 +19,14 @@ func WithEnv(lookup func(name string) (string, bool)) Option {
 	return func(p *parser) { p.lookupEnv = lookup }
 }
 
+// WithConfig sets the lookup that ${config('KEY')} uses, for the keys of
+// the Serverless Devs access configuration (AccountID, say) that the
+// caller knows. Without it, or for a key it does not know, the reference
+// stays as written, with a warning.
+func WithConfig(lookup func(key string) (string, bool)) Option {
+	return func(p *parser) { p.lookupConfig = lookup }
+}
+
 // WithFile sets Project.Path and the file name errors and warnings use.
 // Without it Parse names the file "s.yaml".
 func WithFile(path string) Option {

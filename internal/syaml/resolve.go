@@ -127,7 +127,7 @@ func (p *parser) lookup(expr string, at *yaml.Node, path string, depth int) (*ya
 		if why == "" {
 			why = "is a broken alias"
 		}
-		p.warnf(at.Line, path, "${%s} %s; left as is", expr, why)
+		p.warnRef(at.Line, path, expr, why)
 		return nil, false
 	}
 	if r, ok := p.resolved[t]; ok && r == nil {

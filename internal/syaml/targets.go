@@ -12,6 +12,10 @@ import (
 // ${env.NAME}.
 var envRef = regexp.MustCompile(`^env(?:\(\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?\s*\)|\.([A-Za-z_][A-Za-z0-9_]*))$`)
 
+// configRef matches ${config('KEY')}, ${config("KEY")}, ${config(KEY)}
+// and ${config.KEY}: a key of the Serverless Devs access configuration.
+var configRef = regexp.MustCompile(`^config(?:\(\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?\s*\)|\.([A-Za-z_][A-Za-z0-9_]*))$`)
+
 // target returns the node expr names, or nil and the reason it cannot be
 // resolved here. Supported: env, vars.x, this.name, this.access, this.x
 // (this.props.x), resources.r.x, services.s.x, r.x for a resource r, and
@@ -20,6 +24,9 @@ var envRef = regexp.MustCompile(`^env(?:\(\s*['"]?([A-Za-z_][A-Za-z0-9_]*)['"]?\
 func (p *parser) target(expr string, line int) (*yaml.Node, string) {
 	if m := envRef.FindStringSubmatch(expr); m != nil {
 		return p.env(m[1]+m[2], line)
+	}
+	if m := configRef.FindStringSubmatch(expr); m != nil {
+		return p.config(m[1]+m[2], line)
 	}
 	head, rest, _ := strings.Cut(expr, ".")
 	switch {
@@ -44,6 +51,17 @@ func (p *parser) target(expr string, line int) (*yaml.Node, string) {
 		return p.resource(expr)
 	}
 	return nil, "is not a reference this package resolves"
+}
+
+// config reads a key of the access configuration through the lookup the
+// caller gave.
+func (p *parser) config(key string, line int) (*yaml.Node, string) {
+	if p.lookupConfig != nil {
+		if v, ok := p.lookupConfig(key); ok {
+			return strNode(v, line), ""
+		}
+	}
+	return nil, "reads the Serverless Devs access configuration, which is not available here"
 }
 
 // env reads an environment variable through the lookup the caller gave.
