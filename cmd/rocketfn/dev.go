@@ -208,11 +208,14 @@ func devEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return err
 	}
 	logYAMLWarnings(log, proj.Warnings)
+	if err := checkListeners(devListeners(f)); err != nil {
+		return err
+	}
 	cfg := devConfig(f, proj, log)
 	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
 	s, err := stack.Start(ctx, cfg)
 	if err != nil {
-		return err
+		return dataLocked(err, f.data)
 	}
 	printDevBanner(stdout, s, proj, f, dataDir(f.memory, f.data))
 	<-ctx.Done()

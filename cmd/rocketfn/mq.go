@@ -143,7 +143,7 @@ func serveMQ(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevels[f.logLevel]}))
 	srv, err := rocketmq.New(mqConfig(f, log))
 	if err != nil {
-		return fmt.Errorf("open data %s: %w", dataDir(f.memory, f.data), err)
+		return fmt.Errorf("open data %s: %w", dataDir(f.memory, f.data), dataLocked(err, f.data))
 	}
 	if err := declare(srv.Broker(), f.topics, f.groups); err != nil {
 		srv.Close()

@@ -80,7 +80,7 @@ func send(args []string, stdout, stderr io.Writer, getenv func(string) string) e
 	client := mq.NewAliyunMQClient(f.endpoint, f.keyID, f.keySecret, f.token)
 	resp, err := client.GetProducer(f.instance, f.topic).PublishMessage(req)
 	if err != nil {
-		return fmt.Errorf("publish to %s topic %s: %w", f.endpoint, f.topic, err)
+		return fmt.Errorf("publish to %s topic %s: %w", f.endpoint, f.topic, unreachable(err, "mq", f.endpoint, "--endpoint"))
 	}
 	if f.asJSON {
 		return json.NewEncoder(stdout).Encode(map[string]string{"messageId": resp.MessageId, "bodyMD5": resp.MessageBodyMD5, "topic": f.topic})

@@ -112,7 +112,7 @@ type pkInfo struct {
 func listTables(client *ots.TableStoreClient, f tablesFlags, w io.Writer) error {
 	resp, err := client.ListTable()
 	if err != nil {
-		return fmt.Errorf("list the tables of %s at %s: %w", f.instance, f.endpoint, err)
+		return fmt.Errorf("list the tables of %s at %s: %w", f.instance, f.endpoint, unreachable(err, "tablestore", f.endpoint, "--endpoint"))
 	}
 	names := append([]string(nil), resp.TableNames...)
 	sort.Strings(names)

@@ -144,7 +144,7 @@ func startTablestore(f tablestoreFlags, log *slog.Logger) (*tablestore.Server, s
 	}
 	srv, err := tablestore.New(cfg)
 	if err != nil {
-		return nil, "", fmt.Errorf("open data %s: %w", dataLabel(f), err)
+		return nil, "", fmt.Errorf("open data %s: %w", dataLabel(f), dataLocked(err, f.data))
 	}
 	endpoint, err := srv.Start(f.listen)
 	if err != nil {

@@ -36,9 +36,12 @@ type request struct {
 	done     chan struct{}
 }
 
+// ErrLocked is the error of OpenBolt when another process holds the file.
+var ErrLocked = errors.New("file is locked by another process")
+
 // OpenBolt opens or creates the bbolt file at path. It fails with an error
-// naming path when another process holds the file for longer than
-// opts.LockTimeout.
+// naming path, and matching ErrLocked, when another process holds the
+// file for longer than opts.LockTimeout.
 // The returned Store is a *BoltStore.
 func OpenBolt(path string, opts Options) (Store, error) {
 	opts = opts.withDefaults()
@@ -49,8 +52,7 @@ func OpenBolt(path string, opts Options) (Store, error) {
 		FreelistType:   bolt.FreelistMapType,
 	})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("kv: open %s: file is locked by another process (waited %v): %w",
-			path, opts.LockTimeout, err)
+		return nil, fmt.Errorf("kv: open %s: %w (waited %v)", path, ErrLocked, opts.LockTimeout)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("kv: open %s: %w", path, err)
