@@ -32,9 +32,11 @@ var captureExamples = map[string]string{
 
 // capturedPayload is one payload and where it came from.
 type capturedPayload struct {
-	source string // the file, or file:line
-	label  string // part of the fixture's name: the trigger, or "log"
-	data   []byte
+	source     string // the file, or file:line
+	label      string // part of the fixture's name: the trigger, or "log"
+	data       []byte
+	sidecar    *captureSidecar // the capture directory's metadata, when there is one
+	deliveries []delivery      // after mergeDeliveries: this payload's deliveries
 }
 
 // runCapture is the "capture" command.
@@ -63,6 +65,7 @@ func capture(args []string, stdout, stderr io.Writer) error {
 	if len(payloads) == 0 && len(problems) == 0 {
 		return fmt.Errorf("no payloads found in %s", f.from+f.logs)
 	}
+	payloads = mergeDeliveries(payloads)
 	if err := writeFixtures(f.out, payloads, newCaptureRedactor(f.redact, f.credentials, f.patterns), stdout); err != nil {
 		return err
 	}
@@ -100,13 +103,17 @@ func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
 const captureIntro = `Usage: rocketfn capture (--from DIR | --logs FILE) --out DIR [flags]
 
 Turns captured invocation payloads into test fixtures: one JSON file per
-payload in --out, named NNNN-<trigger>-<hash>.json in capture order (the
+event in --out, named NNNN-<trigger>-<hash>.json in capture order (the
 same input always gives the same names), each payload unchanged except for
 the redacted values. rocketfn replay and fn.App.Invoke take the fixtures as
 they are.
 
---from reads a directory written by rocketfn dev --capture (the .meta.json
-sidecars are left out). --logs reads the log of a deployed function: every
+--from reads a directory written by rocketfn dev --capture. A payload
+delivered several times (EventBridge retrying a failed invocation with the
+same events, as the .meta.json sidecars' eventIds show) becomes one
+fixture, whose NNNN-<trigger>-<hash>.meta.json lists every delivery:
+request ID, attempt, time, and whether and why it failed. --logs merges
+identical payloads the same way. --logs reads the log of a deployed function: every
 line holding "` + captureMarker + ` " followed by the payload, as JSON on
 the rest of the line or, safer where log systems quote or escape lines,
 as standard base64. runtime/fn prints no payloads itself: the function
@@ -193,8 +200,13 @@ func payloadsFromDir(dir string) ([]capturedPayload, []string, error) {
 		case !json.Valid(data):
 			problems = append(problems, path+": not JSON")
 		default:
+			sidecar, err := readSidecar(path)
+			if err != nil {
+				problems = append(problems, path+": its .meta.json: "+err.Error())
+				continue
+			}
 			rel, _ := filepath.Rel(dir, filepath.Dir(path))
-			payloads = append(payloads, capturedPayload{source: path, label: rel, data: data})
+			payloads = append(payloads, capturedPayload{source: path, label: rel, data: data, sidecar: sidecar})
 		}
 	}
 	return payloads, problems, nil
@@ -214,7 +226,22 @@ func writeFixtures(dir string, payloads []capturedPayload, r *captureRedactor, w
 		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "%s  from %s, %d redacted\n", path, p.source, n)
+		if m := p.meta(); m != nil {
+			b, err := json.MarshalIndent(m, "", "  ")
+			if err != nil {
+				return err
+			}
+			b, k := r.redact(b) // reasons and errors can quote the payload
+			n += k
+			if err := os.WriteFile(strings.TrimSuffix(path, ".json")+".meta.json", append(b, '\n'), 0o644); err != nil {
+				return err
+			}
+		}
+		retries := ""
+		if d := len(p.deliveries); d > 1 {
+			retries = fmt.Sprintf(", %d deliveries (%d failed)", d, failedDeliveries(p.deliveries))
+		}
+		fmt.Fprintf(w, "%s  from %s, %d redacted%s\n", path, p.source, n, retries)
 		total += n
 	}
 	fmt.Fprintf(w, "%d fixtures in %s, %d values redacted\n", len(payloads), dir, total)

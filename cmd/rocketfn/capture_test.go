@@ -26,7 +26,10 @@ func TestCaptureFromDir(t *testing.T) {
 		if !strings.Contains(stdout.String(), "2 fixtures in "+out+", 5 values redacted") {
 			t.Errorf("output:\n%s", stdout.String())
 		}
-		files := fixtureFiles(t, out)
+		files, metas := splitMeta(fixtureFiles(t, out))
+		if len(metas) != 2 {
+			t.Errorf("metadata files %q, want one per fixture (the capture has sidecars)", metas)
+		}
 		if first == nil {
 			first = files
 		} else if !slices.Equal(files, first) {
@@ -52,6 +55,57 @@ func TestCaptureFromDir(t *testing.T) {
 	}
 	if !strings.Contains(first[1], `\"cvv\":\"123\"`) {
 		t.Errorf("a value no path names was redacted: %s", first[1])
+	}
+}
+
+// splitMeta separates the fixtures from their .meta.json files.
+func splitMeta(files []string) (fixtures, metas []string) {
+	for _, f := range files {
+		name, _, _ := strings.Cut(f, ":")
+		if strings.HasSuffix(name, ".meta.json") {
+			metas = append(metas, f)
+		} else {
+			fixtures = append(fixtures, f)
+		}
+	}
+	return fixtures, metas
+}
+
+// A payload EventBridge delivered again (a retry: the same events) is one
+// fixture, whose metadata lists both deliveries and why the first failed.
+func TestCaptureMergesRetries(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	if err := capture([]string{"--from", "testdata/captured-retries", "--out", out}, &stdout, &stderr); err != nil {
+		t.Fatalf("capture: %v (%s)", err, stderr.String())
+	}
+	fixtures, metas := splitMeta(fixtureFiles(t, out))
+	if len(fixtures) != 2 || len(metas) != 2 {
+		t.Fatalf("wrote %d fixtures and %d metadata files, want 2 and 2:\n%s", len(fixtures), len(metas), stdout.String())
+	}
+	if !strings.Contains(stdout.String(), "2 deliveries (1 failed)") || !strings.Contains(stdout.String(), "2 fixtures in ") {
+		t.Errorf("output:\n%s", stdout.String())
+	}
+	name, content, _ := strings.Cut(metas[0], ":")
+	if !strings.HasPrefix(name, "0001-jobs-rocketmq-") {
+		t.Errorf("first metadata file %s, want the first event's", name)
+	}
+	var m struct {
+		EventIDs   []string `json:"eventIds"`
+		Deliveries []struct {
+			RequestID string `json:"requestId"`
+			Attempt   int    `json:"attempt"`
+			Failed    bool   `json:"failed"`
+			Error     string `json:"error"`
+		} `json:"deliveries"`
+	}
+	if err := json.Unmarshal([]byte(content), &m); err != nil {
+		t.Fatal(err)
+	}
+	d := m.Deliveries
+	if len(m.EventIDs) != 2 || len(d) != 2 || d[0].RequestID != "aaaa0001" || !d[0].Failed || !strings.Contains(d[0].Error, "store down") ||
+		d[1].RequestID != "aaaa0002" || d[1].Attempt != 2 || d[1].Failed {
+		t.Errorf("first fixture's metadata: %s", content)
 	}
 }
 
