@@ -3,6 +3,7 @@ package broker
 import (
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -36,23 +37,25 @@ func TestDelayLimit(t *testing.T) {
 }
 
 func TestLongPollWokenByTickForDelayedMessage(t *testing.T) {
-	b, clock := newTestBroker(t, Config{})
-	mustPublish(t, b, Message{Topic: "T", Body: []byte("later"), StartDeliverTime: clock.Ms() + 5000})
-	mustConsume(t, b, ConsumeRequest{}) // subscribe
-	got := make(chan []Delivery)
-	go func() {
-		ds, _ := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 10 * time.Second})
-		got <- ds
-	}()
-	time.Sleep(20 * time.Millisecond)
-	clock.Advance(5 * time.Second)
-	b.Tick()
-	select {
-	case ds := <-got:
-		wantBodies(t, ds, "later")
-	case <-time.After(5 * time.Second):
-		t.Fatal("long poll not woken by Tick")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		b, clock := newTestBroker(t, Config{})
+		mustPublish(t, b, Message{Topic: "T", Body: []byte("later"), StartDeliverTime: clock.Ms() + 5000})
+		mustConsume(t, b, ConsumeRequest{}) // subscribe
+		got := make(chan []Delivery)
+		go func() {
+			ds, _ := b.Consume(ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 10 * time.Second})
+			got <- ds
+		}()
+		synctest.Wait() // the consumer is parked in its wait
+		clock.Advance(5 * time.Second)
+		b.Tick()
+		select {
+		case ds := <-got:
+			wantBodies(t, ds, "later")
+		case <-time.After(5 * time.Second):
+			t.Fatal("long poll not woken by Tick")
+		}
+	})
 }
 
 func TestRealClockTimerDeliversDelayedMessage(t *testing.T) {

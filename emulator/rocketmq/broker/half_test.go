@@ -3,6 +3,7 @@ package broker
 import (
 	"errors"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -153,20 +154,22 @@ func TestResolveHandleErrors(t *testing.T) {
 }
 
 func TestConsumeHalfLongPollWokenByTick(t *testing.T) {
-	b, clock := newTestBroker(t, Config{})
-	publishHalf(t, b, "tx", 10)
-	got := make(chan []Delivery)
-	go func() {
-		ds, _ := b.ConsumeHalf(ctx, ConsumeRequest{Topic: "T", Group: "GID-producer", Max: 1, Wait: 10 * time.Second})
-		got <- ds
-	}()
-	time.Sleep(20 * time.Millisecond)
-	clock.Advance(10 * time.Second)
-	b.Tick()
-	select {
-	case ds := <-got:
-		wantBodies(t, ds, "tx")
-	case <-time.After(5 * time.Second):
-		t.Fatal("ConsumeHalf not woken by Tick")
-	}
+	synctest.Test(t, func(t *testing.T) {
+		b, clock := newTestBroker(t, Config{})
+		publishHalf(t, b, "tx", 10)
+		got := make(chan []Delivery)
+		go func() {
+			ds, _ := b.ConsumeHalf(ctx, ConsumeRequest{Topic: "T", Group: "GID-producer", Max: 1, Wait: 10 * time.Second})
+			got <- ds
+		}()
+		synctest.Wait() // the consumer is parked in its wait
+		clock.Advance(10 * time.Second)
+		b.Tick()
+		select {
+		case ds := <-got:
+			wantBodies(t, ds, "tx")
+		case <-time.After(5 * time.Second):
+			t.Fatal("ConsumeHalf not woken by Tick")
+		}
+	})
 }
