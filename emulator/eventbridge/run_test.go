@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
@@ -87,44 +88,54 @@ func TestRunWithTheWallClock(t *testing.T) {
 	}
 }
 
+// Run, stopped, waits for the invocation in flight, which finishes with
+// its context intact. In a synctest bubble: synctest.Wait returns once Run
+// has taken the stop and is waiting, so Run's not having returned then is
+// the wait, not a race.
 func TestRunWaitsForInvocationsInFlight(t *testing.T) {
-	mq, b := wallBridge(t)
-	started := make(chan struct{})
-	var finished atomic.Bool
-	slow := SinkFunc(func(ctx context.Context, _ []byte, _ string) (Outcome, error) {
-		close(started)
-		time.Sleep(200 * time.Millisecond)
-		finished.Store(ctx.Err() == nil)
-		return Outcome{}, nil
+	synctest.Test(t, func(t *testing.T) {
+		mq, b := wallBridge(t)
+		started, release := make(chan struct{}), make(chan struct{})
+		var finished atomic.Bool
+		slow := SinkFunc(func(ctx context.Context, _ []byte, _ string) (Outcome, error) {
+			close(started)
+			<-release
+			finished.Store(ctx.Err() == nil)
+			return Outcome{}, nil
+		})
+		b.Add(Trigger{Name: "t", Function: "fn", Topic: "T", Mode: ModeEventDriven}, slow)
+		runCtx, stop := context.WithCancel(ctx)
+		ran := make(chan error, 1)
+		go func() { ran <- b.Run(runCtx) }()
+		mq.Publish(ctx, messageOn("T", "slow"))
+		<-started
+		stop()
+		synctest.Wait()
+		select {
+		case err := <-ran:
+			t.Fatalf("Run returned (%v) with an invocation in flight", err)
+		default:
+		}
+		close(release)
+		if err := <-ran; err != nil || !finished.Load() {
+			t.Errorf("Run returned %v; the invocation finished uncancelled: %v", err, finished.Load())
+		}
+		if s := b.Stats("t"); s.Delivered != 1 {
+			t.Errorf("stats %+v", s)
+		}
 	})
-	b.Add(Trigger{Name: "t", Function: "fn", Topic: "T", Mode: ModeEventDriven}, slow)
-	runCtx, stop := context.WithCancel(ctx)
-	ran := make(chan error, 1)
-	go func() { ran <- b.Run(runCtx) }()
-	mq.Publish(ctx, messageOn("T", "slow"))
-	<-started
-	stop()
-	if err := <-ran; err != nil || !finished.Load() {
-		t.Errorf("Run returned %v before the invocation finished uncancelled", err)
-	}
-	if s := b.Stats("t"); s.Delivered != 1 {
-		t.Errorf("stats %+v", s)
-	}
 }
 
 func TestRunStopsWhenTheBrokerCloses(t *testing.T) {
-	mq, b := wallBridge(t)
-	b.Add(Trigger{Name: "t", Function: "fn", Topic: "T"}, make(chanSink, 1))
-	ran := make(chan error, 1)
-	go func() { ran <- b.Run(ctx) }()
-	time.Sleep(50 * time.Millisecond)
-	mq.Close()
-	select {
-	case err := <-ran:
-		if !errors.Is(err, broker.ErrClosed) {
+	synctest.Test(t, func(t *testing.T) {
+		mq, b := wallBridge(t)
+		b.Add(Trigger{Name: "t", Function: "fn", Topic: "T"}, make(chanSink, 1))
+		ran := make(chan error, 1)
+		go func() { ran <- b.Run(ctx) }()
+		synctest.Wait() // Run is consuming
+		mq.Close()
+		if err := <-ran; !errors.Is(err, broker.ErrClosed) {
 			t.Errorf("Run: %v, want broker.ErrClosed", err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("Run did not return after the broker closed")
-	}
+	})
 }
