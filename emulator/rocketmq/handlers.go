@@ -18,7 +18,7 @@ func (s *Server) publish(ctx context.Context, ns, topic string, body []byte) (re
 	if err := xml.Unmarshal(body, &doc); err != nil {
 		return reply{}, errorf(CodeMalformedXML, "The message is not a <Message> document: "+err.Error())
 	}
-	m := broker.Message{Instance: ns, Topic: topic, Tag: doc.MessageTag, Body: []byte(doc.MessageBody)}
+	m := broker.Message{Instance: ns, Topic: topic, Tag: doc.MessageTag, Body: []byte(doc.MessageBody), Protocol: broker.ProtocolHTTP}
 	if err := parseProperties(doc.Properties, &m); err != nil {
 		return reply{}, err
 	}

@@ -9,17 +9,18 @@ import (
 )
 
 // Record format versions of encoded messages: version 2 adds the queue
-// and queue offset.
+// and queue offset, version 3 the protocol.
 const (
 	recordVersion1 = 1
-	recordVersion  = 2
+	recordVersion2 = 2
+	recordVersion  = 3
 )
 
 // encodeMessage serializes m: a version byte, length-prefixed strings,
 // varint numbers, the properties sorted by key, and the body last.
 func encodeMessage(m *Message) []byte {
 	n := 64 + len(m.Body) + len(m.ID) + len(m.Instance) + len(m.Topic) + len(m.Tag) +
-		len(m.Keys) + len(m.ShardingKey) + len(m.BodyMD5)
+		len(m.Keys) + len(m.ShardingKey) + len(m.BodyMD5) + len(m.Protocol)
 	for k, v := range m.Properties {
 		n += len(k) + len(v) + 4
 	}
@@ -33,6 +34,7 @@ func encodeMessage(m *Message) []byte {
 	b = binary.AppendVarint(b, m.PublishTime)
 	b = binary.AppendVarint(b, int64(m.QueueID))
 	b = binary.AppendVarint(b, m.QueueOffset)
+	b = appendString(b, m.Protocol)
 	b = binary.AppendUvarint(b, uint64(len(m.Properties)))
 	for _, k := range slices.Sorted(maps.Keys(m.Properties)) {
 		b = appendString(b, k)
@@ -101,7 +103,7 @@ func (d *decoder) string() string { return string(d.bytes()) }
 // withBody it leaves Body nil; with it, Body is a copy.
 func decodeMessage(rec []byte, withBody bool) (Message, error) {
 	var m Message
-	if len(rec) == 0 || rec[0] != recordVersion && rec[0] != recordVersion1 {
+	if len(rec) == 0 || rec[0] < recordVersion1 || rec[0] > recordVersion {
 		return m, fmt.Errorf("broker: message record: unknown format")
 	}
 	d := &decoder{b: rec[1:]}
@@ -112,8 +114,11 @@ func decodeMessage(rec []byte, withBody bool) (Message, error) {
 	m.TransCheckImmunity = int(d.varint())
 	m.PublishTime = d.varint()
 	m.QueueID, m.QueueOffset = -1, -1 // version 1: recovery assigns them
-	if rec[0] == recordVersion {
+	if rec[0] >= recordVersion2 {
 		m.QueueID, m.QueueOffset = int(d.varint()), d.varint()
+	}
+	if rec[0] >= recordVersion {
+		m.Protocol = d.string()
 	}
 	if n := d.uvarint(); n > 0 && d.err == nil {
 		m.Properties = make(map[string]string, min(n, 1024))

@@ -37,6 +37,11 @@ type Message struct {
 	// later (the remoting protocol's send-back): the body limit of delayed
 	// messages does not apply to it. It is not stored.
 	Retry bool
+	// Protocol is how the message was published (ProtocolHTTP,
+	// ProtocolRemoting, ProtocolGRPC, ProtocolConsole), as the front end
+	// that published it says; "" when it did not say. It is stored with
+	// the message.
+	Protocol string
 }
 
 // PublishResult is the answer to Publish.

@@ -60,6 +60,7 @@ func (s *Server) fromProto(pm *v2.Message) (broker.Message, *codedError) {
 		Tag:      sp.GetTag(),
 		Body:     body,
 		Keys:     strings.Join(sp.GetKeys(), " "),
+		Protocol: broker.ProtocolGRPC,
 	}
 	if err := checkMessageID(m.ID); err != nil {
 		return broker.Message{}, err

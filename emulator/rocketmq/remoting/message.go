@@ -114,7 +114,7 @@ type inbound struct {
 // Other properties, DELAY, TRAN_MSG and PGROUP included, are kept as
 // Apache brokers keep them.
 func (s *Server) toBroker(in inbound, instance, topic string, now time.Time) (broker.Message, error) {
-	m := broker.Message{Instance: instance, Topic: topic, Body: in.body}
+	m := broker.Message{Instance: instance, Topic: topic, Body: in.body, Protocol: broker.ProtocolRemoting}
 	p := in.props
 	take := takeFields(&m, p)
 	if v := p[propDelay]; v != "" {

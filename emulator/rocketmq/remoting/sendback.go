@@ -58,7 +58,8 @@ func (s *Server) sendBack(ctx context.Context, req *Command) *Command {
 	if props[propOriginMsgID] == "" {
 		props[propOriginMsgID] = m.ID
 	}
-	back := broker.Message{ID: m.ID, Instance: ginst, Tag: m.Tag, Body: m.Body, Keys: m.Keys, ShardingKey: m.ShardingKey}
+	back := broker.Message{ID: m.ID, Instance: ginst, Tag: m.Tag, Body: m.Body, Keys: m.Keys, ShardingKey: m.ShardingKey,
+		Protocol: broker.ProtocolRemoting}
 	if level < 0 || int64(reconsume) >= maxTimes {
 		back.Topic = dlqPrefix + gname
 		delete(props, propDelay)
