@@ -61,15 +61,20 @@ func (b *Bridge) pull(ctx context.Context, t *trigger, wait time.Duration) (int,
 
 // pullLocked is pull with t.pullMu held.
 func (b *Bridge) pullLocked(ctx context.Context, t *trigger, wait time.Duration) (int, error) {
+	pctx, done := t.pollContext(ctx)
+	defer done()
 	room := t.room()
 	if room == 0 {
 		return 0, nil
 	}
 	c := t.cfg
-	ds, err := b.broker.Consume(ctx, broker.ConsumeRequest{
+	ds, err := b.broker.Consume(pctx, broker.ConsumeRequest{
 		Instance: c.Instance, Topic: c.Topic, Group: c.Group, Tag: c.Tag,
 		Max: min(room, broker.MaxBatch), Wait: wait, Ordered: c.Ordered,
 	})
+	if err != nil && pctx.Err() != nil && ctx.Err() == nil {
+		return 0, nil // Pause ended the poll
+	}
 	if err != nil || len(ds) == 0 {
 		return 0, err
 	}

@@ -1,6 +1,7 @@
 package eventbridge
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -57,6 +58,8 @@ type trigger struct {
 	consumed uint64     // messages consumed
 	acked    []string   // message IDs whose inbox markers can go
 	stats    Stats
+	paused   bool               // Pause: no consuming, no invocations
+	stopPoll context.CancelFunc // ends the broker poll in progress; nil when none
 
 	wake  chan struct{} // work for the dispatcher
 	freed chan struct{} // room in the queue for the consumer
@@ -72,7 +75,7 @@ func signal(c chan struct{}) {
 
 // roomLocked is how many more messages the queue takes. t.mu is held.
 func (t *trigger) roomLocked() int {
-	if t.queued >= maxQueueBytes {
+	if t.paused || t.queued >= maxQueueBytes {
 		return 0
 	}
 	return max(0, max(minQueueEntries, 2*t.cfg.BatchCount)-len(t.queue))
@@ -99,6 +102,9 @@ func (t *trigger) enqueueLocked(es []*entry) {
 func (t *trigger) takeBatch(now time.Time) *batch {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.paused {
+		return nil
+	}
 	if b := t.batch; b != nil {
 		if b.blocked || now.Before(b.due) {
 			return nil
@@ -157,7 +163,7 @@ func (t *trigger) due() time.Time {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	switch {
-	case t.batch != nil && t.batch.blocked:
+	case t.paused, t.batch != nil && t.batch.blocked:
 		return time.Time{}
 	case t.batch != nil:
 		return t.batch.due
