@@ -83,7 +83,7 @@ func (d *Decoder) DecodeOwned(buf []byte) (Payload, error) {
 		s.batch(&p)
 	case 0:
 		if s.err == nil {
-			return p, &DecodeError{Index: -1, Msg: "empty payload"}
+			return p, &DecodeError{Index: -1, Msg: "empty payload", notEvent: true}
 		}
 	default:
 		p.Messages = make([]Message, 1)
@@ -97,6 +97,8 @@ func (d *Decoder) DecodeOwned(buf []byte) (Payload, error) {
 		s.fail("unexpected " + s.kindAt() + " after the payload")
 	}
 	if s.err != nil {
+		// Malformed input that showed no event's member holds no event.
+		s.err.notEvent = !s.sawEvent && !s.err.tooBig
 		return Payload{}, s.err
 	}
 	return p, nil
@@ -140,11 +142,16 @@ func (s *scanner) batch(p *Payload) {
 			p.Messages = make([]Message, 0, 1)
 		}
 		p.Messages = append(p.Messages, Message{})
+		sawEvent := s.sawEvent
+		s.sawEvent = false
 		s.element(&p.Messages[len(p.Messages)-1])
+		elemEvent := s.sawEvent
+		s.sawEvent = sawEvent || elemEvent
 		switch {
 		case s.err != nil:
 			return
 		case s.bad != nil:
+			s.bad.notEvent = !elemEvent
 			p.Messages = p.Messages[:len(p.Messages)-1]
 			p.Failed = append(p.Failed, s.bad)
 		case len(p.Messages) == 1 && cap(p.Messages) == 1:

@@ -69,11 +69,24 @@ func render(t *testing.T, p event.Payload) []byte {
 	return append(b, '\n')
 }
 
+// fixtures lists the payload fixtures: those of testdata, copied from the
+// documentation, and those of testdata/constructed, made from what the
+// documentation shows of a shape (see testdata/README.md). Other packages'
+// tests read testdata/*.json.
+func fixtures() ([]string, error) {
+	docs, err := filepath.Glob("testdata/*.json")
+	if err != nil {
+		return nil, err
+	}
+	made, err := filepath.Glob("testdata/constructed/*.json")
+	return append(docs, made...), err
+}
+
 // TestGolden decodes every captured payload in testdata and compares the
 // result with testdata/golden. Run with -update to rewrite the golden files
 // after a deliberate change, and review the diff.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.json")
+	files, err := fixtures()
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}

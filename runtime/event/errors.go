@@ -13,6 +13,18 @@ var ErrMalformed = errors.New("malformed payload")
 // ErrTooLarge is matched by errors for payloads over the decoder's limits.
 var ErrTooLarge = errors.New("payload too large")
 
+// ErrNotEvent is matched, besides ErrMalformed, by the errors of payloads
+// and batch elements that hold no event at all: an empty payload, text
+// that is not JSON, a JSON scalar, a string that does not hold an event,
+// an object with none of an event's members (data, detail, data_base64,
+// specversion, topic, body, systemProperties, userProperties, msgId). An
+// event with a malformed member, such as data.topic holding an array, is
+// malformed but not ErrNotEvent, and so is JSON that breaks off after an
+// event's member. This is what tells a payload that EventBridge
+// transformed before delivering it (see package fn's raw route) from a
+// broken event.
+var ErrNotEvent = errors.New("not an event")
+
 // DecodeError reports what is wrong with a payload and where.
 type DecodeError struct {
 	// Index is the position of the offending element in a batch payload,
@@ -24,9 +36,10 @@ type DecodeError struct {
 	// Offset is the byte offset in the payload where the problem starts.
 	// Inside a batch element that is a JSON string holding an event, it is
 	// the offset of that string.
-	Offset int
-	Msg    string
-	tooBig bool
+	Offset   int
+	Msg      string
+	tooBig   bool
+	notEvent bool
 }
 
 func (e *DecodeError) Error() string {
@@ -48,7 +61,8 @@ func (e *DecodeError) Error() string {
 	return b.String()
 }
 
-// Is makes every DecodeError match ErrMalformed, and size errors ErrTooLarge.
+// Is makes every DecodeError match ErrMalformed, size errors ErrTooLarge
+// and errors about input that holds no event ErrNotEvent.
 func (e *DecodeError) Is(target error) bool {
-	return target == ErrMalformed || (e.tooBig && target == ErrTooLarge)
+	return target == ErrMalformed || (e.tooBig && target == ErrTooLarge) || (e.notEvent && target == ErrNotEvent)
 }

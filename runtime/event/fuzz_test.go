@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
-	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 )
@@ -16,7 +17,7 @@ import (
 // accepts only valid JSON, its errors are *DecodeError, and what it decodes
 // agrees with a plain encoding/json reading of the same bytes.
 func FuzzDecode(f *testing.F) {
-	files, _ := filepath.Glob("testdata/*.json")
+	files, _ := fixtures()
 	for _, file := range files {
 		b, err := os.ReadFile(file)
 		if err != nil {
@@ -39,6 +40,7 @@ func FuzzDecode(f *testing.F) {
 			if !errors.As(err, &de) {
 				t.Fatalf("error %T is not a *DecodeError: %v", err, err)
 			}
+			checkNotEvent(t, data, err)
 			return
 		}
 		if !json.Valid(data) {
@@ -56,6 +58,15 @@ func FuzzDecode(f *testing.F) {
 		elems := []any{doc}
 		if arr, ok := doc.([]any); ok {
 			elems = arr
+		}
+		for _, f := range p.Failed {
+			if s, ok := elems[f.Index].(string); ok && !checkable([]byte(s)) {
+				continue // see checkNotEvent
+			}
+			if errors.Is(f, event.ErrNotEvent) == holdsEvent(elems[f.Index]) {
+				t.Errorf("element %d %v: ErrNotEvent is %v, but it holds an event: %v",
+					f.Index, f, errors.Is(f, event.ErrNotEvent), holdsEvent(elems[f.Index]))
+			}
 		}
 		for i := range p.Messages {
 			m := &p.Messages[i]
@@ -102,7 +113,8 @@ func compare(t *testing.T, m *event.Message, elem any) {
 		}
 		return
 	}
-	if topic, ok := data["topic"].(string); ok && m.Topic != topic {
+	// An empty topic gives way to the subject's.
+	if topic, ok := data["topic"].(string); ok && topic != "" && m.Topic != topic {
 		t.Errorf("Topic = %q, want %q", m.Topic, topic)
 	}
 	switch body := data["body"].(type) {
@@ -152,6 +164,60 @@ func compareProps(t *testing.T, name string, got event.Properties, want any) {
 			}
 		}
 	}
+}
+
+// checkNotEvent checks a decode error's ErrNotEvent against encoding/json's
+// reading of a payload that is valid JSON: the error matches ErrNotEvent
+// exactly when no element holds an event's member. The check leaves out
+// errors the decoder finds in valid JSON (invalid UTF-8, deep nesting),
+// which come before or after event members, repeated keys, and strings
+// that do not hold valid JSON.
+func checkNotEvent(t *testing.T, data []byte, err error) {
+	t.Helper()
+	if errors.Is(err, event.ErrTooLarge) || strings.Contains(err.Error(), "nesting deeper") ||
+		!checkable(data) || duplicateKeys(data) {
+		return
+	}
+	var doc any
+	if json.Unmarshal(data, &doc) != nil {
+		return // valid but deeper than encoding/json goes
+	}
+	elems := []any{doc}
+	if arr, ok := doc.([]any); ok {
+		elems = arr
+	}
+	held := false
+	for _, e := range elems {
+		if s, ok := e.(string); ok && !checkable([]byte(s)) {
+			return
+		}
+		held = held || holdsEvent(e)
+	}
+	if errors.Is(err, event.ErrNotEvent) == held {
+		t.Errorf("Decode(%q) = %v: ErrNotEvent is %v, but an element holds an event: %v",
+			data, err, errors.Is(err, event.ErrNotEvent), held)
+	}
+}
+
+// checkable reports whether data is valid JSON in valid UTF-8.
+func checkable(data []byte) bool { return json.Valid(data) && utf8.Valid(data) }
+
+// holdsEvent reports whether a payload element, as encoding/json reads it,
+// is an object with an event's member, or a string holding one.
+func holdsEvent(elem any) bool {
+	if s, ok := elem.(string); ok {
+		if json.Unmarshal([]byte(s), &elem) != nil || duplicateKeys([]byte(s)) {
+			return false
+		}
+	}
+	obj, ok := elem.(map[string]any)
+	if !ok {
+		return false
+	}
+	if v, ok := obj["specversion"].(string); ok && v != "" {
+		return true
+	}
+	return hasAny(obj, "data", "detail", "data_base64", "topic", "body", "systemProperties", "userProperties", "msgId")
 }
 
 func hasAny(m map[string]any, keys ...string) bool {

@@ -47,24 +47,43 @@ type Message struct {
 	Index int
 }
 
-// Names of the RocketMQ system properties the accessors read.
+// Names of the RocketMQ system properties the accessors read. Several are
+// spelled differently by different senders; an accessor reads each
+// spelling it knows, in the order listed, and the first one present with a
+// value that is not empty wins.
+//
+// The constants are the documented names: those of EventBridge's sample
+// events and of Apache RocketMQ's MessageConst (what brokers and clients
+// set) or, for the queue offset, which neither names, of Alibaba Cloud's
+// ONS client. The other spellings, in the comments, are those of the ONS
+// client (Message.SystemPropKey), of rocketmq-client-go and of events seen
+// in practice. The package documentation lists the sources.
 const (
-	PropUniqKey          = "UNIQ_KEY"
+	PropUniqKey          = "UNIQ_KEY" // then data.msgId, MESSAGE_ID, __MSGID
 	PropMessageID        = "MESSAGE_ID"
-	PropTags             = "TAGS"
-	PropKeys             = "KEYS"
-	PropShardingKey      = "__SHARDINGKEY"
-	PropQueueOffset      = "QUEUE_OFFSET"
+	PropTags             = "TAGS"            // then __TAG, TAG
+	PropKeys             = "KEYS"            // then __KEY
+	PropShardingKey      = "__SHARDINGKEY"   // then SHARDING_KEY
+	PropQueueOffset      = "__CONSUMEOFFSET" // then QUEUE_OFFSET
 	PropQueueID          = "QUEUE_ID"
 	PropMinOffset        = "MIN_OFFSET"
 	PropMaxOffset        = "MAX_OFFSET"
-	PropReconsumeTimes   = "RECONSUME_TIMES"
-	PropBornTimestamp    = "BORN_TIMESTAMP"
-	PropBornHost         = "BORN_HOST"
+	PropReconsumeTimes   = "RECONSUME_TIME" // then RECONSUME_TIMES, __RECONSUMETIMES
+	PropBornTimestamp    = "BORN_TIMESTAMP" // then __BORNTIMESTAMP
+	PropBornHost         = "__BORNHOST"     // then BORN_HOST
 	PropConsumeStartTime = "CONSUME_START_TIME"
-	PropStartDeliverTime = "__STARTDELIVERTIME"
+	PropStartDeliverTime = "__STARTDELIVERTIME" // then TIMER_DELIVER_MS
 	PropRegion           = "MSG_REGION"
 	PropInstanceID       = "INSTANCE_ID"
+)
+
+// The spellings of a property, in the order the accessors try them.
+var (
+	queueOffsetNames    = []string{PropQueueOffset, "QUEUE_OFFSET"}
+	reconsumeTimesNames = []string{PropReconsumeTimes, "RECONSUME_TIMES", "__RECONSUMETIMES"}
+	bornTimestampNames  = []string{PropBornTimestamp, "__BORNTIMESTAMP"}
+	bornHostNames       = []string{PropBornHost, "BORN_HOST"}
+	deliverTimeNames    = []string{PropStartDeliverTime, "TIMER_DELIVER_MS"}
 )
 
 // Text returns the body as a string.
@@ -148,8 +167,8 @@ func (e *BodyError) Error() string {
 func (e *BodyError) Unwrap() error { return e.Err }
 
 // QueueOffset returns the message's offset in its queue, when the payload
-// carries it.
-func (m *Message) QueueOffset() (int64, bool) { return m.SystemProperties.Int(PropQueueOffset) }
+// carries it: __CONSUMEOFFSET, else QUEUE_OFFSET.
+func (m *Message) QueueOffset() (int64, bool) { return m.SystemProperties.firstInt(queueOffsetNames) }
 
 // MinOffset and MaxOffset return the queue's offset range at delivery.
 func (m *Message) MinOffset() (int64, bool) { return m.SystemProperties.Int(PropMinOffset) }
@@ -157,31 +176,40 @@ func (m *Message) MinOffset() (int64, bool) { return m.SystemProperties.Int(Prop
 // MaxOffset returns the highest offset of the queue at delivery.
 func (m *Message) MaxOffset() (int64, bool) { return m.SystemProperties.Int(PropMaxOffset) }
 
-// ReconsumeTimes returns how many times RocketMQ redelivered the message.
+// ReconsumeTimes returns how many times RocketMQ redelivered the message:
+// RECONSUME_TIME, else RECONSUME_TIMES, else __RECONSUMETIMES; 0 when the
+// payload carries none.
 func (m *Message) ReconsumeTimes() int {
-	n, _ := m.SystemProperties.Int(PropReconsumeTimes)
+	n, _ := m.SystemProperties.firstInt(reconsumeTimesNames)
 	return int(n)
 }
 
-// BornTime returns when the producer created the message.
-func (m *Message) BornTime() time.Time { return m.millis(PropBornTimestamp) }
+// BornTime returns when the producer created the message: BORN_TIMESTAMP,
+// else __BORNTIMESTAMP, in milliseconds.
+func (m *Message) BornTime() time.Time { return m.millis(bornTimestampNames) }
 
 // ConsumeStartTime returns when EventBridge started consuming the message.
-func (m *Message) ConsumeStartTime() time.Time { return m.millis(PropConsumeStartTime) }
+func (m *Message) ConsumeStartTime() time.Time { return m.millis([]string{PropConsumeStartTime}) }
 
-// DeliverTime returns the delivery time of a delayed or timed message.
-func (m *Message) DeliverTime() time.Time { return m.millis(PropStartDeliverTime) }
+// DeliverTime returns the delivery time of a delayed or timed message:
+// __STARTDELIVERTIME (RocketMQ 4.x and the MQ HTTP SDKs), else
+// TIMER_DELIVER_MS (RocketMQ 5.x), in milliseconds.
+func (m *Message) DeliverTime() time.Time { return m.millis(deliverTimeNames) }
 
-func (m *Message) millis(key string) time.Time {
-	ms, ok := m.SystemProperties.Int(key)
+func (m *Message) millis(names []string) time.Time {
+	ms, ok := m.SystemProperties.firstInt(names)
 	if !ok {
 		return time.Time{}
 	}
 	return time.UnixMilli(ms)
 }
 
-// BornHost returns the address of the producer, when the payload carries it.
-func (m *Message) BornHost() string { return m.SystemProperties.Get(PropBornHost) }
+// BornHost returns the address of the producer, when the payload carries
+// it: __BORNHOST, else BORN_HOST.
+func (m *Message) BornHost() string {
+	p, _ := m.SystemProperties.first(bornHostNames)
+	return p.Value
+}
 
 // PublishTime returns when the event was published to EventBridge: the
 // aliyunpublishtime attribute, else the CloudEvent time. Both tolerate the

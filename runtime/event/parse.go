@@ -51,6 +51,7 @@ func (s *scanner) stringElement(m *Message) {
 	if sub.err == nil && sub.ws() {
 		sub.fail("unexpected " + sub.kindAt() + " after the event")
 	}
+	s.sawEvent = s.sawEvent || sub.sawEvent
 	switch {
 	case sub.err != nil:
 		sub.err.Msg += " (in a string holding an event)"
@@ -91,6 +92,9 @@ func (s *scanner) object(m *Message) {
 				unknown = s.appendRaw(unknown, key)
 			}
 		}
+	}
+	if hasData || hasRaw || m.Event.SpecVersion != "" {
+		s.sawEvent = true
 	}
 	if s.err != nil {
 		return

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"unsafe"
@@ -100,38 +101,42 @@ func (s *scanner) props(ms []rawMember) Properties {
 	return ps
 }
 
-// finish derives the fields that come from system properties.
+// finish derives the fields that come from system properties, each from
+// the first of its spellings present (see PropUniqKey and the others).
 func (m *Message) finish() {
-	var uniq, msgID, tag, keys string
+	var uniq, msgID, onsMsgID, tag, onsTag, altTag, keys, onsKeys, shard, altShard string
 	for _, p := range m.SystemProperties {
 		switch p.Key {
 		case PropUniqKey:
 			uniq = p.Value
 		case PropMessageID:
 			msgID = p.Value
+		case "__MSGID":
+			onsMsgID = p.Value
 		case PropTags:
-			m.Tag = p.Value
-		case "TAG":
 			tag = p.Value
+		case "__TAG":
+			onsTag = p.Value
+		case "TAG":
+			altTag = p.Value
 		case PropKeys:
 			keys = p.Value
-		case PropShardingKey, "SHARDING_KEY":
-			m.ShardingKey = p.Value
+		case "__KEY":
+			onsKeys = p.Value
+		case PropShardingKey:
+			shard = p.Value
+		case "SHARDING_KEY":
+			altShard = p.Value
 		}
 	}
-	if m.Tag == "" {
-		m.Tag = tag
-	}
-	switch {
-	case uniq != "":
+	m.Tag = cmp.Or(tag, onsTag, altTag)
+	m.ShardingKey = cmp.Or(shard, altShard)
+	if m.ID == "" { // no msgId
+		m.ID = cmp.Or(uniq, msgID, onsMsgID, m.Event.ID)
+	} else if uniq != "" {
 		m.ID = uniq
-	case m.ID != "": // msgId
-	case msgID != "":
-		m.ID = msgID
-	default:
-		m.ID = m.Event.ID
 	}
-	if keys != "" {
+	if keys = cmp.Or(keys, onsKeys); keys != "" {
 		m.Keys = strings.Fields(keys)
 	}
 	if m.Topic == "" {

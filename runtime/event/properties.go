@@ -94,6 +94,27 @@ func (ps Properties) Int(key string) (n int64, ok bool) {
 	return n, err == nil
 }
 
+// first returns the property under the first of names that the
+// properties hold with a value that is not empty.
+func (ps Properties) first(names []string) (Property, bool) {
+	for _, name := range names {
+		if p, ok := ps.Lookup(name); ok && p.Value != "" {
+			return p, true
+		}
+	}
+	return Property{}, false
+}
+
+// firstInt is Int for the property first returns.
+func (ps Properties) firstInt(names []string) (int64, bool) {
+	p, ok := ps.first(names)
+	if !ok {
+		return 0, false
+	}
+	n, err := p.Int()
+	return n, err == nil
+}
+
 // Map returns the properties as a map of strings.
 func (ps Properties) Map() map[string]string {
 	m := make(map[string]string, len(ps))

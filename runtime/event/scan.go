@@ -22,6 +22,10 @@ type scanner struct {
 	err   *DecodeError // a syntax error: decoding stops
 	bad   *DecodeError // valid JSON that is not a valid event: the element fails
 	st    *state
+	// sawEvent records that an object with an event's members was met,
+	// so that a syntax error is that of a broken event, not of input
+	// that holds no event (ErrNotEvent).
+	sawEvent bool
 
 	// where names the value being read, for error messages:
 	// prefix and key are joined lazily, only when an error is reported.
