@@ -15,6 +15,7 @@ import (
 type App struct {
 	cfg    config
 	routes []route
+	raw    Handler // the raw route (HandleRaw), wrapped in middleware at seal
 	mws    []Middleware
 	frozen sync.Once
 	sealed bool
@@ -124,6 +125,22 @@ func (a *App) HandleBatch(topic, tags string, h BatchHandler, opts ...RouteOptio
 	a.routes = append(a.routes, r)
 }
 
+// HandleRaw routes the payloads that are not events to h: those a rule's
+// target transform makes of an event (a part of it, a constant, a
+// template's text), which no other route could take. See "Raw payloads"
+// in the package documentation for which payloads these are. An App has
+// one raw route: HandleRaw panics when called again, or with a nil h.
+func (a *App) HandleRaw(h RawHandler) {
+	a.mustNotBeSealed()
+	switch {
+	case h == nil:
+		panic("fn: HandleRaw with a nil handler")
+	case a.raw != nil:
+		panic("fn: HandleRaw called twice: an App has one raw route")
+	}
+	a.raw = rawRoute{h}
+}
+
 func (a *App) mustNotBeSealed() {
 	if a.sealed {
 		panic("fn: routes and middleware must be registered before the first invocation")
@@ -141,6 +158,9 @@ func (a *App) seal() {
 			for j := len(a.mws) - 1; j >= 0; j-- {
 				r.handler = a.mws[j](r.handler)
 			}
+		}
+		for j := len(a.mws) - 1; a.raw != nil && j >= 0; j-- {
+			a.raw = a.mws[j](a.raw)
 		}
 		a.sealed = true
 	})

@@ -1,6 +1,7 @@
 package fn
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -21,32 +22,46 @@ var ErrNoRoute = errors.New("no handler for the message")
 //
 // When ctx has a deadline, Invoke returns by the deadline even if a handler
 // does not: the invocation then fails with ErrorDeadlineExceeded.
+//
+// A payload that is not an event goes to the raw route (HandleRaw) when
+// there is one, with a copy of its bytes; without one, it fails the
+// invocation with ErrorMalformedPayload, as malformed payloads do.
 func (a *App) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	a.seal()
 	start := a.now()
 	p, err := a.cfg.decoder.Decode(payload)
+	if a.raw != nil && notEvent(p, err) {
+		return a.invokeRaw(ctx, start, bytes.Clone(payload))
+	}
 	return a.finish(ctx, start, p, err)
 }
 
 // invokeOwned is Invoke for a payload buffer the caller gives up.
 func (a *App) invokeOwned(ctx context.Context, buf []byte) ([]byte, error) {
 	a.seal()
+	if a.raw != nil {
+		// DecodeOwned unescapes strings in buf, and a payload that is not
+		// an event must reach the raw route as it came: decode a copy.
+		return a.Invoke(ctx, buf)
+	}
 	start := a.now()
 	p, err := a.cfg.decoder.DecodeOwned(buf)
 	return a.finish(ctx, start, p, err)
 }
 
 func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, decodeErr error) ([]byte, error) {
-	var out []byte
-	var ierr *InvokeError
-	var n, failed int
 	if decodeErr != nil {
-		ierr = &InvokeError{Type: ErrorMalformedPayload, Message: decodeErr.Error(), err: decodeErr}
+		ierr := &InvokeError{Type: ErrorMalformedPayload, Message: decodeErr.Error(), err: decodeErr}
 		a.cfg.logger.LogAttrs(ctx, slog.LevelError, "malformed payload", slog.String("error", decodeErr.Error()))
-	} else {
-		n = len(p.Messages) + len(p.Failed)
-		out, ierr, failed = a.process(ctx, &p)
+		return a.done(ctx, start, nil, ierr, 0, 0)
 	}
+	out, ierr, failed := a.process(ctx, &p)
+	return a.done(ctx, start, out, ierr, len(p.Messages)+len(p.Failed), failed)
+}
+
+// done completes an invocation of n messages, failed of which failed: it
+// names the request in ierr and reports the outcome to the hooks.
+func (a *App) done(ctx context.Context, start time.Time, out []byte, ierr *InvokeError, n, failed int) ([]byte, error) {
 	var err error
 	if ierr != nil {
 		if inv, ok := FromContext(ctx); ok {

@@ -52,10 +52,81 @@
 //
 // A payload that is not JSON, or too large, fails the invocation with
 // ErrorMalformedPayload: retrying it cannot help, but failing keeps it on
-// its way to the dead-letter queue instead of losing it.
+// its way to the dead-letter queue instead of losing it. With a raw route
+// (see below), payloads that are not events go to it instead.
 //
 // WithFailureHandler changes this: failed messages go to a function of
 // yours (to a queue of your own, say) and the invocation succeeds, so
 // nothing is retried. A failure that function cannot take still fails the
 // invocation.
+//
+// # Raw payloads
+//
+// An EventBridge rule (on a custom bus with a RocketMQ event source, say)
+// or event stream can transform each event before its Function Compute
+// target gets it. The target's Body parameter (PutTargets ParamList,
+// resourceKey Body) has one of four forms, and the function receives:
+//
+//   - ORIGINAL, "Complete event": the CloudEvent as it is, an event.
+//   - JSONPATH, "Partial event": the one value a JSONPath selects. A
+//     string arrives as its text, not JSON-quoted: $.data.name of
+//     {"data":{"name":"test"}} delivers test, so $.data.body delivers the
+//     message body itself (JSON, text or base64). An object or array
+//     arrives as its JSON, a number or boolean as its literal. $.data
+//     delivers the RocketMQ data object, which decodes as RawData: an
+//     event.
+//   - CONSTANT: the configured text, as it is.
+//   - TEMPLATE: the template with each ${name} replaced by the value its
+//     variable's JSONPath selects (strings as their text): any text, or
+//     JSON when the template is JSON.
+//
+// A JSONPath that matches nothing selects no value: a Partial event then
+// delivers an empty payload, and a template an empty string in place of
+// the variable.
+//
+// Sources: the EventBridge documents "Event transformation"
+// (https://help.aliyun.com/en/eventbridge/user-guide/event-transformation:
+// the examples above, "Variable value is empty in the output" when "the
+// JSONPath expression does not match any field"), "Event target
+// parameters"
+// (https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-target-parameters:
+// the forms of the Function Compute target's Body) and "Event
+// transformation" for event streams
+// (https://www.alibabacloud.com/help/en/eventbridge/user-guide/event-transformation-1);
+// and apache/rocketmq-eventbridge, whose tools/transform reads a
+// JSONPath's primitive value as its text, any other as its JSON, and a
+// path that matches nothing as no value (JsonPathUtil.readJsonPathValue,
+// JsonPathTransform). That an empty value reaches the function as an
+// empty body is inferred from these, not documented; so is that an event
+// stream batching transformed values delivers them as a JSON array.
+//
+// App.HandleRaw registers the route for these payloads, a RawHandler (or
+// RawTyped, which decodes the payload as Typed decodes a body). The raw
+// route takes exactly the payloads that hold no event (event.ErrNotEvent):
+// an empty payload; text that is not valid JSON, unless an event's member
+// comes before the error (a broken or truncated event); a JSON scalar; a JSON string that
+// does not hold an event; an object with none of an event's members
+// (data, detail, data_base64, specversion, topic, body, systemProperties,
+// userProperties, msgId); a JSON array none of whose elements is an
+// event, the empty array included. Every other payload takes the event
+// routes, malformed events included, which fail as without a raw route.
+// So a transform whose result is an object with one of those members
+// (a body {"topic":"news",...} delivered by $.data.body, say) reads as an
+// event: give such a target a template that wraps the value, as in
+// {"order":${body}}. Without a raw route, payloads that are not events
+// fail as before: with ErrorMalformedPayload, the error naming what is
+// wrong, or, for an array of values, with a failure per element.
+//
+// The raw route gets its own copy of the payload's bytes and a context
+// carrying the invocation (FromContext). It is handled as one message
+// whose Body is the payload, with no ID, topic or tag: middleware, hooks,
+// committers and the failure handler see that message (MessageFromContext
+// returns it), and the outcome is reported as a single message's: the
+// result, encoded as JSON, is the response body; an error or a panic fails
+// the invocation with an *InvokeError listing one failure. Such a payload
+// carries no message ID, so a retried one is not recognised as seen
+// before: tie idempotency to the payload's content. An App with a raw
+// route decodes a copy of every payload on the FC runtimes (which
+// otherwise decode the request buffer in place), so that a payload that
+// is not an event reaches the route as it came.
 package fn
