@@ -9,10 +9,24 @@ import (
 	"path/filepath"
 )
 
+// A BuildError reports a failed go build of a function: Start and
+// Reload return it.
+type BuildError struct {
+	Function string
+	Dir      string // where go build ran
+	Output   string // what go build printed: the compiler's errors
+	Err      error  // how go build ended
+}
+
+func (e *BuildError) Error() string {
+	return fmt.Sprintf("fcinvoker: build function %q in %s: %v\n%s", e.Function, e.Dir, e.Err, e.Output)
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
 // build compiles the main package in dir into out/bootstrap, as FC's
-// custom runtime expects its binary, and returns the binary's path. The
-// error names the function and the directory and carries the compiler's
-// output.
+// custom runtime expects its binary, and returns the binary's path. A
+// failure is a *BuildError.
 func build(ctx context.Context, name, dir, out string) (string, error) {
 	bin := filepath.Join(out, "bootstrap")
 	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, ".")
@@ -20,17 +34,17 @@ func build(ctx context.Context, name, dir, out string) (string, error) {
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	output, err := cmd.CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("fcinvoker: build function %q in %s: %w\n%s", name, dir, err, bytes.TrimSpace(output))
+		return "", &BuildError{Function: name, Dir: dir, Output: string(bytes.TrimSpace(output)), Err: err}
 	}
 	return bin, nil
 }
 
 // command returns the command line of f's instances, building the binary
-// into tmp first when f.Build is set.
-func command(ctx context.Context, f Function, tmp string) ([]string, error) {
+// into out first when f.Build is set.
+func command(ctx context.Context, f Function, out string) ([]string, error) {
 	cmd := append([]string(nil), f.Command...)
 	if f.Build {
-		bin, err := build(ctx, f.Name, f.Dir, tmp)
+		bin, err := build(ctx, f.Name, f.Dir, out)
 		if err != nil {
 			return nil, err
 		}

@@ -10,8 +10,8 @@
 //
 // # Instances
 //
-// Start builds the binary when asked (go build, CGO_ENABLED=0) and checks
-// the command; it starts no process. Instances start lazily, as FC's cold
+// Start builds the binary when asked (go build, CGO_ENABLED=0; a failure
+// is a *BuildError) and checks the command; it starts no process. Instances start lazily, as FC's cold
 // starts: an invocation that finds every slot of every instance taken
 // starts another while fewer than MaxInstances run, else it waits for a
 // slot (or for its context). Each instance takes up to
@@ -71,9 +71,35 @@
 // are held in memory, at most Options.LogBytes in all and a quarter of
 // that per request; the oldest requests' logs are dropped first.
 //
+// # Reload
+//
+// Reload replaces the function's build while invocations go on, for
+// `rocketfn dev` to run edited code without a restart. The instances of
+// one build form a generation (Stats.Generation counts them). Reload
+// builds into a directory of its own, beside the running binary, which it
+// leaves alone; starts one instance of the new build and waits until it
+// accepts connections and, with Initializer, has initialized; then, at
+// once, sends every new invocation to the new generation and retires the
+// old one. Invocations in flight on the old generation finish there;
+// those that were waiting for one of its slots take one of the new
+// generation's instead, so no invocation fails or is made twice because
+// of a Reload. Once its last invocation has ended, the old generation's
+// instances are stopped as Close stops them (GET /pre-stop when PreStop
+// is set, SIGTERM, SIGKILL after Options.StopGrace) and its binary is
+// removed; that drain runs in the background (Stats.Draining counts the
+// instances it has yet to stop), and Close waits for it. While a
+// generation drains, up to MaxInstances instances of each run.
+//
+// When the build fails, Reload returns a *BuildError with the compiler's
+// output; when the new instance exits, does not listen or fails its
+// initializer, a *StartError or the initializer's error. Either way the
+// running generation keeps serving as before. Reloads run one at a time.
+// A function without Build gets a new generation of the same command.
+//
 // # Close
 //
 // Close refuses new invocations, waits for those in flight, then stops
 // each instance: GET /pre-stop when PreStop is set, SIGTERM, and SIGKILL
-// after Options.StopGrace.
+// after Options.StopGrace. It waits for the generations that Reload
+// retired to drain likewise, and cuts a Reload under way short.
 package fcinvoker

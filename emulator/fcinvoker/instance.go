@@ -17,7 +17,8 @@ import (
 // instance is one process of the function.
 type instance struct {
 	id   string
-	addr string // 127.0.0.1:port, where it listens
+	gen  *generation // the build it runs
+	addr string      // 127.0.0.1:port, where it listens
 	port int
 	cmd  *exec.Cmd
 	out  *output
@@ -45,7 +46,7 @@ func (i *Invoker) startProcess(inst *instance) error {
 	if err != nil {
 		return fmt.Errorf("pipe for the output: %w", err)
 	}
-	cmd := exec.Command(i.cmd[0], i.cmd[1:]...)
+	cmd := exec.Command(inst.gen.cmd[0], inst.gen.cmd[1:]...)
 	cmd.Dir = i.f.Dir
 	cmd.Env = i.env(inst)
 	cmd.Stdout, cmd.Stderr = pw, pw // one pipe keeps lines in the order written
@@ -95,7 +96,7 @@ func (i *Invoker) waitListening(inst *instance) error {
 		case <-deadline.C:
 			return fmt.Errorf("accepted no connections on %s within %s (it must listen on the port in FC_CUSTOM_LISTEN_PORT, %d, which replaces customRuntimeConfig.port %d)",
 				inst.addr, i.o.StartTimeout, inst.port, i.f.Port)
-		case <-i.ctx.Done():
+		case <-inst.gen.ctx.Done():
 			return ErrClosed
 		case <-tick.C:
 		}

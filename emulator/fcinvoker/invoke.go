@@ -39,11 +39,11 @@ func (i *Invoker) Invoke(ctx context.Context, payload []byte, requestID string) 
 		requestID = newRequestID()
 	}
 	res := Result{RequestID: requestID}
-	inst, err := i.pool.acquire(ctx)
+	inst, err := i.acquire(ctx)
 	if err != nil {
 		return res, i.invokeError(requestID, err)
 	}
-	defer i.pool.release(inst)
+	defer inst.gen.pool.release(inst)
 	select {
 	case <-inst.ready:
 	case <-ctx.Done():
@@ -58,6 +58,17 @@ func (i *Invoker) Invoke(ctx context.Context, payload []byte, requestID string) 
 		i.failures.Add(1)
 	}
 	return res, err
+}
+
+// acquire takes a slot of the current generation. A generation retired
+// by Reload while the invocation waited sends it to the next one.
+func (i *Invoker) acquire(ctx context.Context) (*instance, error) {
+	for {
+		inst, err := i.current().pool.acquire(ctx)
+		if !errors.Is(err, errRetired) {
+			return inst, err
+		}
+	}
 }
 
 func (i *Invoker) invokeError(requestID string, err error) error {
@@ -175,7 +186,7 @@ func (i *Invoker) settle(inst *instance, requestID string, ended <-chan struct{}
 // initialize runs the initializer hook of inst: POST /initialize, once,
 // before its first invocation.
 func (i *Invoker) initialize(inst *instance) error {
-	if err := i.hook(i.ctx, inst, http.MethodPost, "/initialize", i.f.InitializationTimeout); err != nil {
+	if err := i.hook(inst.gen.ctx, inst, http.MethodPost, "/initialize", i.f.InitializationTimeout); err != nil {
 		return fmt.Errorf("fcinvoker: function %q instance %s: initializer: %w", i.f.Name, inst.id, err)
 	}
 	return nil

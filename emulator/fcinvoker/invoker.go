@@ -18,16 +18,29 @@ import (
 type Invoker struct {
 	f      Function
 	o      Options
-	cmd    []string // command line of every instance
-	tmp    string   // build directory, removed by Close; "" if none
+	tmp    string // build directory, removed by Close; "" if none
 	logger *slog.Logger
 	logs   *logStore
 	client *http.Client
-	pool   *pool
 
 	ctx    context.Context // cancelled by Close: aborts starting instances
 	cancel context.CancelFunc
 	procs  sync.WaitGroup // instance processes not yet reaped
+
+	// closing is cancelled when Close begins: it aborts a Reload.
+	closing     context.Context
+	stopReloads context.CancelFunc
+	// drainCtx is cancelled when Close's context ends: the generations
+	// still draining then stop waiting and kill their instances.
+	drainCtx     context.Context
+	cancelDrains context.CancelFunc
+	drains       sync.WaitGroup // generations draining
+
+	reloadMu sync.Mutex // one Reload at a time
+	mu       sync.Mutex
+	gen      *generation   // the generation new invocations go to
+	draining []*generation // earlier generations not yet stopped
+	closed   bool
 
 	closeOnce sync.Once
 
@@ -52,15 +65,19 @@ func Start(ctx context.Context, f Function, o Options) (*Invoker, error) {
 			return nil, fmt.Errorf("fcinvoker: function %q: build directory: %w", f.Name, err)
 		}
 	}
-	if i.cmd, err = command(ctx, f, i.tmp); err != nil {
-		i.removeBuild()
-		return nil, err
-	}
 	i.logger = i.o.Logger.With(slog.String("function", f.Name))
 	i.logs = newLogStore(i.o.LogBytes)
 	i.client = newClient(f.InstanceConcurrency)
-	i.pool = newPool(f.MaxInstances, f.InstanceConcurrency, i.newInstance)
 	i.ctx, i.cancel = context.WithCancel(context.Background())
+	i.closing, i.stopReloads = context.WithCancel(context.Background())
+	i.drainCtx, i.cancelDrains = context.WithCancel(context.Background())
+	if i.gen, err = i.newGeneration(ctx, 1); err != nil {
+		i.cancel()
+		i.stopReloads()
+		i.cancelDrains()
+		i.removeBuild()
+		return nil, err
+	}
 	return i, nil
 }
 
@@ -73,9 +90,10 @@ func newClient(conc int) *http.Client {
 	}}
 }
 
-// newInstance makes an instance and starts it in the background.
-func (i *Invoker) newInstance(replacement bool) *instance {
-	inst := &instance{id: newInstanceID(), ready: make(chan struct{}), exited: make(chan struct{})}
+// newInstance makes an instance of generation g and starts it in the
+// background.
+func (i *Invoker) newInstance(g *generation, replacement bool) *instance {
+	inst := &instance{id: newInstanceID(), gen: g, ready: make(chan struct{}), exited: make(chan struct{})}
 	i.started.Add(1)
 	if replacement {
 		i.restarts.Add(1)
@@ -88,8 +106,11 @@ func (i *Invoker) newInstance(replacement bool) *instance {
 // the initializer; when any of that fails, inst is lost and bootErr says why.
 func (i *Invoker) boot(inst *instance) {
 	defer close(inst.ready)
-	i.logger.Info("starting instance", slog.String("instance", inst.id), slog.Any("command", i.cmd))
-	err := i.startProcess(inst)
+	i.logger.Info("starting instance", slog.String("instance", inst.id), slog.Int64("generation", inst.gen.n), slog.Any("command", inst.gen.cmd))
+	err := inst.gen.ctx.Err()
+	if err == nil {
+		err = i.startProcess(inst)
+	}
 	if err == nil {
 		err = i.waitListening(inst)
 	}
@@ -112,7 +133,7 @@ func (i *Invoker) boot(inst *instance) {
 // none after stop.
 func (i *Invoker) lose(inst *instance, why string, crash bool) {
 	inst.claimed.Do(func() {
-		i.pool.remove(inst, true)
+		inst.gen.pool.remove(inst, true)
 		if crash {
 			i.crashes.Add(1)
 		}
@@ -128,6 +149,13 @@ func (i *Invoker) Logs(requestID string) []byte { return i.logs.get(requestID) }
 
 // Stats returns the counts of what the invoker has done.
 func (i *Invoker) Stats() Stats {
+	i.mu.Lock()
+	g := i.gen
+	draining := 0
+	for _, old := range i.draining {
+		draining += len(old.retired)
+	}
+	i.mu.Unlock()
 	return Stats{
 		Invocations: i.invocations.Load(),
 		Failures:    i.failures.Load(),
@@ -135,15 +163,25 @@ func (i *Invoker) Stats() Stats {
 		Crashes:     i.crashes.Load(),
 		Restarts:    i.restarts.Load(),
 		Started:     i.started.Load(),
-		Instances:   i.pool.size(),
+		Instances:   g.pool.size() + draining,
+		Generation:  g.n,
+		Draining:    draining,
 	}
+}
+
+// current returns the generation new invocations go to.
+func (i *Invoker) current() *generation {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.gen
 }
 
 // Close stops the function: it refuses new invocations, waits for those
 // in flight, then for each instance calls GET /pre-stop when configured,
-// sends SIGTERM and, after Options.StopGrace, SIGKILL. When ctx is done
-// it stops waiting and kills what still runs. Close removes the built
-// binary; calls after the first return nil.
+// sends SIGTERM and, after Options.StopGrace, SIGKILL. Generations still
+// draining after a Reload are stopped likewise. When ctx is done it stops
+// waiting and kills what still runs. Close removes the built binaries;
+// calls after the first return nil.
 func (i *Invoker) Close(ctx context.Context) error {
 	var err error
 	i.closeOnce.Do(func() { err = i.shutdown(ctx) })
@@ -151,23 +189,38 @@ func (i *Invoker) Close(ctx context.Context) error {
 }
 
 func (i *Invoker) shutdown(ctx context.Context) error {
-	instances := i.pool.close()
+	i.mu.Lock()
+	i.closed = true
+	g := i.gen
+	i.mu.Unlock()
+	i.stopReloads()
+	i.reloadMu.Lock() // a Reload under way has seen closing and given up
+	defer i.reloadMu.Unlock()
+	defer context.AfterFunc(ctx, i.cancelDrains)()
+	instances := g.pool.close(ErrClosed)
 	var errs []error
-	if err := i.pool.waitIdle(ctx); err != nil {
+	if err := g.pool.waitIdle(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("fcinvoker: close function %q: invocations still running: %w", i.f.Name, err))
 	}
 	i.cancel()
-	var wg sync.WaitGroup
-	for _, inst := range instances {
-		wg.Go(func() { i.stop(ctx, inst) })
-	}
-	wg.Wait()
+	i.stopAll(ctx, instances)
+	i.waitDrains(ctx)
+	i.cancelDrains()
 	i.waitProcesses(ctx)
 	i.client.CloseIdleConnections()
 	if err := i.removeBuild(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
+}
+
+// stopAll stops instances at once.
+func (i *Invoker) stopAll(ctx context.Context, instances []*instance) {
+	var wg sync.WaitGroup
+	for _, inst := range instances {
+		wg.Go(func() { i.stop(ctx, inst) })
+	}
+	wg.Wait()
 }
 
 // stop runs the pre-stop hook of inst, then terminates it.
@@ -178,12 +231,23 @@ func (i *Invoker) stop(ctx context.Context, inst *instance) {
 	if !claimed {
 		return // lost already
 	}
-	i.pool.remove(inst, false)
+	inst.gen.pool.remove(inst, false)
 	if i.f.PreStop {
 		i.preStop(ctx, inst)
 	}
 	if inst.terminate(ctx, i.o.StopGrace) {
 		i.logger.Warn("instance killed: it did not exit after SIGTERM", slog.String("instance", inst.id), slog.Duration("grace", i.o.StopGrace))
+	}
+}
+
+// waitDrains waits until the generations draining have stopped, or ctx
+// is done.
+func (i *Invoker) waitDrains(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { i.drains.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
 	}
 }
 

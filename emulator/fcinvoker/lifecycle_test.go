@@ -142,7 +142,7 @@ func TestStartBuilds(t *testing.T) {
 	if r := invokeOK(t, inv, "req-1", "ok")[0]; r.Function != "players" {
 		t.Errorf("function %q", r.Function)
 	}
-	build := filepath.Dir(inv.cmd[0])
+	build := filepath.Dir(inv.current().cmd[0])
 	if err := inv.Close(t.Context()); err != nil {
 		t.Fatal(err)
 	}

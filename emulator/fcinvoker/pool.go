@@ -18,7 +18,7 @@ type pool struct {
 	busy      int           // slots taken
 	lost      int           // instances removed after a failure, not yet replaced
 	wake      chan struct{} // closed and replaced when a slot frees
-	closed    bool
+	closed    error         // what acquire answers once the pool is closed
 }
 
 func newPool(max, conc int, spawn func(bool) *instance) *pool {
@@ -26,7 +26,8 @@ func newPool(max, conc int, spawn func(bool) *instance) *pool {
 }
 
 // acquire takes a slot on an instance, starting one if need be, and waits
-// for a slot while every one is taken. The caller must release it.
+// for a slot while every one is taken. The caller must release it. Once
+// the pool is closed it answers the error close was given.
 func (p *pool) acquire(ctx context.Context) (*instance, error) {
 	for {
 		inst, wake, err := p.tryAcquire()
@@ -46,8 +47,8 @@ func (p *pool) acquire(ctx context.Context) (*instance, error) {
 func (p *pool) tryAcquire() (*instance, <-chan struct{}, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.closed {
-		return nil, nil, ErrClosed
+	if p.closed != nil {
+		return nil, nil, p.closed
 	}
 	for _, inst := range p.instances {
 		if inst.inflight < p.conc {
@@ -97,13 +98,25 @@ func (p *pool) remove(inst *instance, failed bool) bool {
 	return true
 }
 
-// close refuses further slots and returns the instances of the pool.
-func (p *pool) close() []*instance {
+// close makes acquire answer err from now on, wakes those waiting for a
+// slot, and returns the instances of the pool.
+func (p *pool) close(err error) []*instance {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.closed = true
+	p.closed = err
 	p.broadcast()
 	return slices.Clone(p.instances)
+}
+
+// prestart starts an instance with no slot taken, for the first
+// invocations to find ready.
+func (p *pool) prestart() *instance {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	inst := p.spawn(false)
+	p.instances = append(p.instances, inst)
+	p.broadcast()
+	return inst
 }
 
 // waitIdle waits until no slot is taken, or ctx is done.

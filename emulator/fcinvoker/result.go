@@ -60,7 +60,14 @@ type Stats struct {
 	Crashes     int64 // instances that exited or dropped a connection unasked
 	Restarts    int64 // instances started to replace a lost one
 	Started     int64 // instances started in all
-	Instances   int   // instances running or starting now
+	Instances   int   // instances running or starting now, Draining included
+	// Generation counts the builds that have served: 1 after Start, one
+	// more after each Reload that succeeded.
+	Generation int64
+	// Draining counts the instances of the generations that Reload
+	// retired and that are not all stopped yet: finishing their
+	// invocations, in pre-stop or stopping.
+	Draining int
 }
 
 // StartError reports an instance that did not start.
