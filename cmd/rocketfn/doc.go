@@ -14,6 +14,7 @@
 //	new             create a function from a template and add it to s.yaml
 //	dev             run the local stack s.yaml describes, with a web console
 //	send            publish one RocketMQ message, locally or to the cloud
+//	invoke          deliver one payload to a function; its answer, logs, duration
 //	replay          deliver captured payloads to a function and report outcomes
 //	capture         turn captured payloads or function logs into fixtures
 //	generate-event  print a sample payload as FC receives it
@@ -48,6 +49,19 @@
 // send, and mq reset-offset, take the instance from --instance, else
 // $MQ_INSTANCE, else the s.yaml (--file) trigger on the topic, so that a
 // message reaches the trigger.
+//
+// "rocketfn invoke FUNCTION" builds the function and runs it as replay
+// does (the FC custom-runtime contract, an in-memory local Tablestore and
+// RocketMQ), delivers one payload (--event FILE, --event - for standard
+// input, or generated from --body and generate-event's flags, which
+// default to the function's trigger), prints the answer or the failure as
+// indented JSON on stdout and the request's log lines and duration on
+// stderr, and exits 1 when the invocation failed. With --debug the
+// function is built with -gcflags=all=-N -l and run under Delve
+// (dlv exec --headless --api-version=2 --accept-multiclient on
+// 127.0.0.1:--debug-port), which is installed with go install
+// github.com/go-delve/delve/cmd/dlv@v1.27.2 when missing; Delve holds the
+// function until a client attaches and continues.
 //
 // Each command lives in a file of its own and is listed in the command
 // table in main.go. Exit status: 0 on success (and for help), 1 when a

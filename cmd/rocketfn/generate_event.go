@@ -48,15 +48,7 @@ func generateEvent(args []string, stdout, stderr io.Writer, getenv func(string) 
 	if err != nil {
 		return err
 	}
-	if f.msg.Body, err = readBody(f.body); err != nil {
-		return err
-	}
-	f.msg.Props = f.props
-	msgs := make([]sampleMessage, f.count)
-	for i := range msgs {
-		msgs[i] = f.msg
-	}
-	payload, err := samplePayload(f.spec, msgs)
+	payload, err := f.payload()
 	if err != nil {
 		return err
 	}
@@ -71,10 +63,43 @@ func generateEvent(args []string, stdout, stderr io.Writer, getenv func(string) 
 	return err
 }
 
+// payload returns the compact payload f describes, the body read as
+// --body says (a file with @file).
+func (f *generateEventFlags) payload() ([]byte, error) {
+	body, err := readBody(f.body)
+	if err != nil {
+		return nil, err
+	}
+	msg := f.msg
+	msg.Body, msg.Props = body, f.props
+	msgs := make([]sampleMessage, f.count)
+	for i := range msgs {
+		msgs[i] = msg
+	}
+	return samplePayload(f.spec, msgs)
+}
+
 func parseGenerateEventFlags(args []string, stderr io.Writer, getenv func(string) string) (generateEventFlags, error) {
 	f := generateEventFlags{props: propertyFlag{}}
 	fs := flag.NewFlagSet("rocketfn generate-event", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	f.defineSampleFlags(fs, getenv)
+	fs.StringVar(&f.function, "function", "", "`name` of the function, for the event source (default the topic)")
+	fs.StringVar(&f.trigger, "trigger", "", "`name` of the trigger, for the event source (default <function>-rocketmq)")
+	fs.BoolVar(&f.compact, "compact", false, "print the payload on one line, as it is delivered")
+	fs.Usage = func() { generateEventUsage(fs) }
+	if err := parseFlags(fs, args); err != nil {
+		return f, err
+	}
+	f.spec.Function = orDefault(f.function, f.spec.Topic)
+	f.spec.Trigger = orDefault(f.trigger, f.spec.Function+"-rocketmq")
+	return f, checkGenerateEventFlags(f)
+}
+
+// defineSampleFlags defines on fs the flags that describe the messages of
+// a sample payload and how the trigger delivers them, as generate-event
+// and invoke take them.
+func (f *generateEventFlags) defineSampleFlags(fs *flag.FlagSet, getenv func(string) string) {
 	fs.StringVar(&f.spec.Topic, "topic", "", "RocketMQ `topic` of the messages (required)")
 	fs.StringVar(&f.spec.Tag, "tag", "", "message `tag`")
 	fs.StringVar(&f.body, "body", "", "message `body`, or @file to read it from a file (- for standard input)")
@@ -84,18 +109,8 @@ func parseGenerateEventFlags(args []string, stderr io.Writer, getenv func(string
 	fs.StringVar(&f.spec.Mode, "mode", eventbridge.ModeEventStreaming, "trigger `mode`: event-streaming (a JSON array) or event-driven (one object)")
 	fs.StringVar(&f.spec.Schema, "schema", eventbridge.SchemaCloudEvents, "event `schema`: CloudEvents or RawData")
 	fs.IntVar(&f.count, "count", 1, "`number` of events in the payload; more than 1 needs event-streaming")
-	fs.StringVar(&f.function, "function", "", "`name` of the function, for the event source (default the topic)")
-	fs.StringVar(&f.trigger, "trigger", "", "`name` of the trigger, for the event source (default <function>-rocketmq)")
 	fs.StringVar(&f.spec.Region, "region", eventbridge.DefaultRegion, "`region` of the events")
 	fs.StringVar(&f.spec.Instance, "instance", orDefault(getenv(envMQInstance), sampleInstance), "RocketMQ instance `id`")
-	fs.BoolVar(&f.compact, "compact", false, "print the payload on one line, as it is delivered")
-	fs.Usage = func() { generateEventUsage(fs) }
-	if err := parseFlags(fs, args); err != nil {
-		return f, err
-	}
-	f.spec.Function = orDefault(f.function, f.spec.Topic)
-	f.spec.Trigger = orDefault(f.trigger, f.spec.Function+"-rocketmq")
-	return f, checkGenerateEventFlags(f)
 }
 
 // checkGenerateEventFlags rejects a missing topic and values FC does not

@@ -28,6 +28,7 @@ var commands = []command{
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
 	{name: "mq", summary: "serve a local RocketMQ instance (MQ HTTP protocol)", run: runMQ},
 	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},
+	{name: "invoke", summary: "build one function, run it as FC runs it and deliver one payload: prints the answer, its logs and the duration", run: runInvoke},
 	{name: "replay", summary: "deliver captured or fixture payloads to one function, built and run as FC runs it, and report each outcome", run: runReplay},
 	{name: "capture", summary: "turn captured payloads (rocketfn dev --capture, or function logs) into redacted JSON fixtures", run: runCapture},
 	{name: "generate-event", summary: "print a sample payload as Function Compute receives it from a RocketMQ trigger", run: runGenerateEvent},

@@ -59,7 +59,11 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: logLevels[f.logLevel]}))
-	s, err := startFunction(ctx, f, log)
+	proj, _, err := loadFunction(f.file, f.function)
+	if err != nil {
+		return err
+	}
+	s, err := startFunction(ctx, proj, f.function, log)
 	if err != nil {
 		return err
 	}
@@ -181,21 +185,27 @@ func payloadFiles(paths []string) ([]string, error) {
 	return files, nil
 }
 
-// startFunction builds and starts the function f names, alone, with the
-// local services the stack gives it.
-func startFunction(ctx context.Context, f replayFlags, log *slog.Logger) (*stack.Stack, error) {
-	proj, err := syaml.Load(f.file)
+// loadFunction reads the s.yaml file and finds the function name in it.
+func loadFunction(file, name string) (*syaml.Project, *syaml.Function, error) {
+	proj, err := syaml.Load(file)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if proj.Function(f.function) == nil {
+	fn := proj.Function(name)
+	if fn == nil {
 		var names []string
 		for _, fn := range proj.Functions {
 			names = append(names, fn.Name)
 		}
-		return nil, fmt.Errorf("%s has no function %q (it has %s)", f.file, f.function, strings.Join(names, ", "))
+		return nil, nil, fmt.Errorf("%s has no function %q (it has %s)", file, name, strings.Join(names, ", "))
 	}
-	return stack.Start(ctx, stack.Config{Project: proj, Functions: []string{f.function}, Logger: log})
+	return proj, fn, nil
+}
+
+// startFunction builds and starts the function name of proj, alone, with
+// the local services the stack gives it.
+func startFunction(ctx context.Context, proj *syaml.Project, name string, log *slog.Logger) (*stack.Stack, error) {
+	return stack.Start(ctx, stack.Config{Project: proj, Functions: []string{name}, Logger: log})
 }
 
 // closeStack stops the function and the local services.
