@@ -11,6 +11,7 @@
 //
 // Commands:
 //
+//	init            create a project: go.mod, s.yaml, a first function, README
 //	new             create a function from a template and add it to s.yaml
 //	dev             run the local stack s.yaml describes, with a web console
 //	send            publish one RocketMQ message, locally or to the cloud
@@ -23,6 +24,7 @@
 //	tables          list tables and rows of a Tablestore instance
 //	mq              serve a local RocketMQ alone; mq backlog, mq reset-offset
 //	tablestore      serve a local Tablestore alone
+//	version         print the version and VCS revision rocketfn was built from
 //
 // For example, the local stack on its defaults:
 //
@@ -49,6 +51,20 @@
 // send, and mq reset-offset, take the instance from --instance, else
 // $MQ_INSTANCE, else the s.yaml (--file) trigger on the topic, so that a
 // message reaches the trigger.
+//
+// "rocketfn init DIR" creates a project that builds on its own: go.mod,
+// s.yaml, a first function of a rocketfn new template, README.md and
+// .gitignore, then runs go mod tidy; it refuses a DIR that is not empty.
+// go.mod requires github.com/rocketfn/rocketfn at the version of this
+// command's build information when that is a published one (go install
+// github.com/rocketfn/rocketfn/cmd/rocketfn@VERSION). A command built from
+// a checkout (version "(devel)", or a pseudo-version with a VCS stamp)
+// requires v0.0.0-00010101000000-000000000000 and replaces it with the
+// checkout: --rocketfn-source, else the checkout whose source paths the
+// binary recorded at build time (not with -trimpath), else the module of
+// the current directory (go env GOMOD) when it is rocketfn's. "rocketfn
+// version" prints which applies. "rocketfn new" in a project of its own
+// runs go mod tidy there for the new function's imports.
 //
 // "rocketfn invoke FUNCTION" builds the function and runs it as replay
 // does (the FC custom-runtime contract, an in-memory local Tablestore and

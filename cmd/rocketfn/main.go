@@ -23,6 +23,7 @@ type command struct {
 
 // commands is the command table; each command is defined in its own file.
 var commands = []command{
+	{name: "init", summary: "create a project in a new directory: go.mod, s.yaml, a first function, README, .gitignore", run: runInit},
 	{name: "new", summary: "create a function from a template and add it with its trigger to s.yaml", run: runNew},
 	{name: "dev", summary: "run the local stack s.yaml describes: RocketMQ, Tablestore, EventBridge and the functions", run: runDev},
 	{name: "tablestore", summary: "serve a local Tablestore instance", run: runTablestore},
@@ -35,6 +36,7 @@ var commands = []command{
 	{name: "verify", summary: "check s.yaml against the functions' code and the platform's limits", run: runVerify},
 	{name: "build", summary: "cross-compile the functions for Function Compute (linux/amd64) into their code directories", run: runBuild},
 	{name: "tables", summary: "list the tables of a Tablestore instance, or print the rows of one", run: runTables},
+	{name: "version", summary: "print the version of rocketfn and the VCS revision it was built from", run: runVersion},
 }
 
 // usageError is a command line the command cannot run: exit status 2.

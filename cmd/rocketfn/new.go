@@ -53,7 +53,7 @@ func newFunction(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	p.report(stdout)
-	return nil
+	return tidyProject(f.dir, stdout)
 }
 
 func parseNewFlags(args []string, stderr io.Writer) (newFlags, error) {
