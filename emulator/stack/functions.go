@@ -22,6 +22,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		if cfg.Functions != nil && !slices.Contains(cfg.Functions, f.Name) {
 			continue
 		}
+		start := time.Now()
 		inv, err := fcinvoker.Start(ctx, s.function(f), fcinvoker.Options{
 			Logger: s.log, Region: cfg.Region, AccountID: cfg.AccountID,
 			Credentials: s.creds, ExtraEnv: s.localEnv(),
@@ -30,6 +31,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 			return fmt.Errorf("function %s: %w", f.Name, err)
 		}
 		s.Invokers[f.Name] = inv
+		s.builds.set(BuildStatus{Function: f.Name, OK: true, Time: time.Now(), DurationMs: msSince(start), Generation: 1})
 		for _, t := range f.Triggers {
 			if !t.Enabled {
 				s.log.Info("trigger disabled in s.yaml (triggerEnable: false)", "function", f.Name, "trigger", t.Name)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -76,6 +77,18 @@ type Config struct {
 	// Retention is how long the local RocketMQ keeps a message, consumed
 	// or not (broker.DefaultRetention, 72 h, when 0).
 	Retention time.Duration
+	// Watch rebuilds a function when one of its sources changes (the Go
+	// files of its package and of the local packages it imports, in the
+	// main module or a module replaced by a directory, and go.mod,
+	// go.sum), about 100 ms after the last change, and reloads it with
+	// fcinvoker's Reload: invocations go on throughout, those in flight
+	// finish on the previous build. A build that fails, or does not
+	// start, leaves the previous one serving; Builds tells the outcome.
+	Watch bool
+	// BuildOutput, when set, receives the compiler's output of each
+	// rebuild that failed, under the function's name, as a terminal
+	// shows it; otherwise it goes to Logger only.
+	BuildOutput io.Writer
 
 	// RocketMQNameServers, when set, are the name servers (host:port) of
 	// an existing RocketMQ cluster, reached over the remoting protocol
@@ -231,6 +244,8 @@ type Stack struct {
 	closeOnce sync.Once
 	closeErr  error
 	instances []string // of the declared topics and groups
+	builds    buildLog // the last build of each function
+	watcher   *watcher // nil without Config.Watch
 }
 
 // Start starts the services, builds and starts the functions, and
@@ -257,6 +272,12 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	if err := s.startFunctions(ctx, cfg); err != nil {
 		s.Close(context.Background())
 		return nil, err
+	}
+	if cfg.Watch {
+		if err := s.startWatch(ctx, cfg); err != nil {
+			s.Close(context.Background())
+			return nil, err
+		}
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
@@ -451,6 +472,9 @@ func (s *Stack) Close(ctx context.Context) error {
 
 func (s *Stack) close(ctx context.Context) error {
 	var errs []error
+	if s.watcher != nil {
+		s.watcher.stop()
+	}
 	if s.cancel != nil {
 		s.cancel()
 		if err := <-s.done; err != nil && !errors.Is(err, context.Canceled) {
