@@ -29,6 +29,7 @@ type devFlags struct {
 	file, data, mqListen, tsListen, capture, functions, logLevel string
 	console, accountID                                           string
 	memory                                                       bool
+	watch, noWatch                                               bool
 	retention                                                    time.Duration
 	topics, groups                                               nameList
 	protocols                                                    protocolFlags
@@ -172,6 +173,8 @@ var devExamples = map[string]string{
 	"retention":         "--retention 168h (keep messages a week)",
 	"topic":             "--topic MQ_INST_rocketfn/audit, or --topic audit for the default instance (repeatable)",
 	"group":             "--group MQ_INST_rocketfn/GID_reports (repeatable)",
+	"watch":             "--watch (the default: an edit of a function's source rebuilds and reloads it)",
+	"no-watch":          "--no-watch (the functions run as built at start)",
 
 	"rocketmq-nameserver":          "--rocketmq-nameserver mq-1.staging:9876,mq-2.staging:9876",
 	"rocketmq-access-key":          "--rocketmq-access-key rocketmq2-staging",
@@ -212,6 +215,7 @@ func devEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return err
 	}
 	cfg := devConfig(f, proj, log)
+	cfg.BuildOutput = stderr
 	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
 	s, err := stack.Start(ctx, cfg)
 	if err != nil {
@@ -251,6 +255,8 @@ func parseDevFlagsEnv(args []string, stderr io.Writer, getenv func(string) strin
 	fs.DurationVar(&f.retention, "retention", broker.DefaultRetention, "how long the local RocketMQ keeps a message, consumed or not (`duration`)")
 	fs.Var(&f.topics, "topic", "a topic `INSTANCE/TOPIC` (or TOPIC in the default instance) to create besides those s.yaml's triggers name; repeatable")
 	fs.Var(&f.groups, "group", "a consumer group `INSTANCE/GROUP` (or GROUP) to create besides the triggers' groups; repeatable")
+	fs.BoolVar(&f.watch, "watch", true, "rebuild and reload a function when its sources change")
+	fs.BoolVar(&f.noWatch, "no-watch", false, "do not watch the functions' sources")
 	accountFlag(fs, &f.accountID, getenv)
 	f.protocols.register(fs)
 	f.shared.register(fs)
@@ -264,6 +270,13 @@ rocketfn send (or any MQ HTTP SDK, rocketmq-client-go through the name
 server on --nameserver-listen, or rocketmq-clients/golang/v5 on the 5.x
 gRPC endpoint of --grpc-listen) and read the rows with any Tablestore SDK.
 Ctrl-C stops the functions (pre-stop first) and closes the data cleanly.
+
+Hot reload (--watch, the default; --no-watch turns it off): an edit of a
+function's source (its package, the local packages it imports, go.mod,
+go.sum) rebuilds that function and moves new invocations to the new build
+while the messages keep flowing; invocations in flight finish on the old
+build, which then gets its pre-stop. A build that fails is printed here
+with the compiler's errors, and the previous build keeps serving.
 
 As in the cloud, the local RocketMQ has only the topics and groups that
 exist: those s.yaml's triggers name (InstanceId, Topic, GroupID) and those
@@ -310,6 +323,9 @@ Examples:
 	if err := checkRetention(f.retention); err != nil {
 		return f, err
 	}
+	if err := checkWatch(fs, f); err != nil {
+		return f, err
+	}
 	if err := f.protocols.check(fs); err != nil {
 		return f, err
 	}
@@ -317,6 +333,16 @@ Examples:
 		return f, err
 	}
 	return f, nil
+}
+
+// checkWatch refuses --watch with --no-watch.
+func checkWatch(fs *flag.FlagSet, f devFlags) error {
+	watchSet := false
+	fs.Visit(func(fl *flag.Flag) { watchSet = watchSet || fl.Name == "watch" })
+	if watchSet && f.watch && f.noWatch {
+		return usagef("--watch and --no-watch exclude each other")
+	}
+	return nil
 }
 
 // sharedEnvList lists the shared-infrastructure flags' variables.
@@ -330,7 +356,8 @@ func sharedEnvList() string {
 
 // devConfig is the stack configuration of the flags.
 func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
-	cfg := stack.Config{Project: proj, Capture: f.capture, ConsoleListen: f.console, Logger: log, AccountID: f.accountID}
+	cfg := stack.Config{Project: proj, Capture: f.capture, ConsoleListen: f.console, Logger: log, AccountID: f.accountID,
+		Watch: f.watch && !f.noWatch}
 	if sh := f.shared; sh.cluster() {
 		cfg.RocketMQNameServers = sh.nameServerList()
 		cfg.RocketMQCredentials = remoting.Credentials{AccessKey: sh.mqAccessKey, SecretKey: sh.mqSecretKey}
@@ -417,6 +444,9 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 		fmt.Fprintf(w, "                       (the local Tablestore is not started: the functions use this instance)\n")
 	}
 	fmt.Fprintf(w, "  data:                %s\n", data)
+	if f.watch && !f.noWatch {
+		fmt.Fprintf(w, "  hot reload:          on (an edit of a function's source rebuilds and reloads it; --no-watch turns it off)\n")
+	}
 	if s.ConsoleURL != "" {
 		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleLink())
 	}

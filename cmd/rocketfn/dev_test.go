@@ -35,7 +35,7 @@ func TestDev(t *testing.T) {
 	env := readBanner(t, io.TeeReader(out, &banner), envMQEndpoint, envMQInstance, envNameServer, envGRPCEndpoint, envTablestoreEndpoint, envTablestoreInstance,
 		envAccessKeyID, envAccessKeySecret)
 	ns, ep := env[envNameServer], env[envGRPCEndpoint]
-	for _, want := range []string{"  RocketMQ (remoting): name server " + ns + "  broker 127.0.0.1:",
+	for _, want := range []string{"  RocketMQ (remoting): name server " + ns + "  broker 127.0.0.1:", "  hot reload:          on (",
 		`p, err := rocketmq.NewProducer(producer.WithNameServer([]string{"` + ns + `"}),` + "\n      " + `producer.WithNamespace("MQ_INST_rocketfn"))`,
 		`c, err := rocketmq.NewPushConsumer(consumer.WithNameServer([]string{"` + ns + `"}),`,
 		`consumer.WithNamespace("MQ_INST_rocketfn"), consumer.WithGroupName("GID_audit"))`,
@@ -200,5 +200,27 @@ func stopDev(t *testing.T, cancel context.CancelFunc, done <-chan error) {
 		}
 	case <-time.After(40 * time.Second):
 		t.Fatal("dev did not stop")
+	}
+}
+
+// TestDevWatchFlags: the functions' sources are watched unless
+// --no-watch (or --watch=false) says otherwise; --watch and --no-watch
+// together are refused.
+func TestDevWatchFlags(t *testing.T) {
+	for _, c := range []struct {
+		args  []string
+		watch bool
+	}{{nil, true}, {[]string{"--watch"}, true}, {[]string{"--no-watch"}, false}, {[]string{"--watch=false"}, false}} {
+		f, err := parseDevFlags(c.args, io.Discard)
+		if err != nil {
+			t.Errorf("%q: %v", c.args, err)
+			continue
+		}
+		if cfg := devConfig(f, nil, nil); cfg.Watch != c.watch {
+			t.Errorf("%q: Watch %v, want %v", c.args, cfg.Watch, c.watch)
+		}
+	}
+	if _, err := parseDevFlags([]string{"--watch", "--no-watch"}, io.Discard); err == nil || !strings.Contains(err.Error(), "--watch and --no-watch exclude each other") {
+		t.Errorf("--watch --no-watch: %v, want a usage error", err)
 	}
 }
