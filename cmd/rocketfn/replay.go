@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -43,18 +44,23 @@ var replayExamples = map[string]string{
 func runReplay(args []string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return replay(ctx, args, os.Stdout, os.Stderr)
+	return replay(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
 // replay builds and starts one function of an s.yaml as rocketfn dev
 // does, delivers the payload files to it in order and reports each
 // outcome. It fails when any payload failed.
-func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func replay(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	f, err := parseReplayFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	files, err := payloadFiles(f.paths)
+	paths, cleanup, err := stdinPayload(f.paths, stdin)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	files, err := payloadFiles(paths)
 	if err != nil {
 		return err
 	}
@@ -74,6 +80,7 @@ func replay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		writeReplayJSON(stdout, results)
 	} else {
 		writeReplayTable(stdout, results)
+		writeReplayDetails(stdout, results)
 	}
 	if err != nil {
 		return fmt.Errorf("stopped after %d of %d payloads: %w", len(results), len(files), err)
@@ -103,11 +110,15 @@ and prints each outcome: path, request ID, ok or failed, duration, reason.
 A directory stands for every *.json file below it except .meta.json
 sidecars, in path order: a directory written by rocketfn dev --capture
 replays per trigger in invocation order, under the captured request IDs.
-The exit status is 1 when any payload failed.
+- reads one payload from standard input. After the table come the
+function's answer to each payload and each failure's whole reason, as
+indented JSON when they are JSON. The exit status is 1 when any payload
+failed.
 `, replayExamples, `
 Examples:
 
   rocketfn replay testdata/captured --function players
+  rocketfn generate-event --topic players --body '{"id":"1"}' | rocketfn replay - --function players
   rocketfn replay fixtures/order-created.json fixtures/order-paid.json --function orders --json
   rocketfn replay testdata/captured/players-rocketmq --function players --file deploy/s.yaml --progress 100
 `)
@@ -152,6 +163,44 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		rest, args = append(rest, left[0]), left[1:]
 	}
 }
+
+// stdinPayload replaces a "-" among paths by a file holding what stdin
+// holds, in a temporary directory that cleanup removes.
+func stdinPayload(paths []string, stdin io.Reader) (files []string, cleanup func(), err error) {
+	cleanup = func() {}
+	i := slices.Index(paths, "-")
+	if i < 0 {
+		return paths, cleanup, nil
+	}
+	if slices.Index(paths[i+1:], "-") >= 0 {
+		return nil, cleanup, usagef("- (standard input) can be named once")
+	}
+	b, err := io.ReadAll(io.LimitReader(stdin, maxStdinPayload+1))
+	switch {
+	case err != nil:
+		return nil, cleanup, fmt.Errorf("read the payload from standard input: %w", err)
+	case len(b) > maxStdinPayload:
+		return nil, cleanup, fmt.Errorf("the payload on standard input is over %d MB, FC's limit", maxStdinPayload>>20)
+	case len(bytes.TrimSpace(b)) == 0:
+		return nil, cleanup, usagef("standard input (-) is empty: pipe a payload in, such as rocketfn generate-event --topic T | rocketfn replay - --function F")
+	}
+	dir, err := os.MkdirTemp("", "rocketfn-replay-")
+	if err != nil {
+		return nil, cleanup, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	file := filepath.Join(dir, "stdin.json")
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		cleanup()
+		return nil, func() {}, err
+	}
+	out := slices.Clone(paths)
+	out[i] = file
+	return out, cleanup, nil
+}
+
+// maxStdinPayload is FC's limit on a synchronous invocation's payload.
+const maxStdinPayload = 32 << 20
 
 // payloadFiles expands paths as eventbridge.Replay does: a file stands
 // for itself, a directory for its payload files in path order.
@@ -223,10 +272,13 @@ type invokerSink struct{ inv *fcinvoker.Invoker }
 
 func (k invokerSink) Deliver(ctx context.Context, payload []byte, requestID string) (eventbridge.Outcome, error) {
 	res, err := k.inv.Invoke(ctx, payload, requestID)
-	if err != nil || !res.Failed {
+	if err != nil {
 		return eventbridge.Outcome{}, err
 	}
-	return eventbridge.Outcome{Failed: true, Reason: strings.TrimSpace(res.ErrorType + ": " + string(res.Body))}, nil
+	if !res.Failed {
+		return eventbridge.Outcome{Response: res.Body}, nil
+	}
+	return eventbridge.Outcome{Failed: true, Reason: strings.TrimSpace(res.ErrorType + ": " + string(res.Body)), Response: res.Body}, nil
 }
 
 // progressSink passes payloads on to sink and, for runs of more than

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ var replayArgs = []string{"--function", "jobs", "--file", "testdata/replay.yaml"
 func TestReplayOutcomes(t *testing.T) {
 	t.Parallel()
 	var stdout, stderr bytes.Buffer
-	err := replay(t.Context(), append([]string{"testdata/payloads", "--progress", "2"}, replayArgs...), &stdout, &stderr)
+	err := replay(t.Context(), append([]string{"testdata/payloads", "--progress", "2"}, replayArgs...), nil, &stdout, &stderr)
 	if code := exitStatus("replay", err, &stderr); code != 1 {
 		t.Fatalf("exit %d (err %v), want 1\n%s", code, err, stderr.String())
 	}
@@ -34,9 +35,20 @@ func TestReplayOutcomes(t *testing.T) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
-	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if len(lines) != 7 {
-		t.Fatalf("table has %d lines, want header, 4 payloads, blank, summary:\n%s", len(lines), out)
+	table, details, _ := strings.Cut(out, "4 payloads: 2 ok, 2 failed\n")
+	lines := strings.Split(strings.TrimSpace(table), "\n")
+	if len(lines) != 5 {
+		t.Fatalf("table has %d lines, want header and 4 payloads, then the summary:\n%s", len(lines), out)
+	}
+	// After the table: each payload's answer, the failures' whole reasons,
+	// as indented JSON.
+	for _, want := range []string{
+		"testdata/payloads/01-ok.json (", "\n    \"body\": \"ok\"", "testdata/payloads/02-fail.json (", "failing on purpose",
+		"testdata/payloads/03-crash.json (", "testdata/payloads/04-ok.json (",
+	} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details lack %q:\n%s", want, details)
+		}
 	}
 	for i, want := range []string{"01-ok.json ok", "02-fail.json failed", "03-crash.json failed", "04-ok.json ok"} {
 		name, result, _ := strings.Cut(want, " ")
@@ -62,7 +74,7 @@ func TestReplayCapturedFixtures(t *testing.T) {
 	}
 	stdout.Reset()
 	args := append([]string{fixtures, "--json", "testdata/payloads/04-ok.json"}, replayArgs...)
-	if err := replay(t.Context(), args, &stdout, &stderr); err != nil {
+	if err := replay(t.Context(), args, nil, &stdout, &stderr); err != nil {
 		t.Fatalf("replay: %v\n%s", err, stderr.String())
 	}
 	var rep replayReport
@@ -102,7 +114,7 @@ func TestReplayErrors(t *testing.T) {
 		{append([]string{"testdata"}, "--function", "nope", "--file", "testdata/replay.yaml"), 1, `has no function "nope" (it has jobs)`},
 	} {
 		var stdout, stderr bytes.Buffer
-		err := replay(t.Context(), c.args, &stdout, &stderr)
+		err := replay(t.Context(), c.args, nil, &stdout, &stderr)
 		if code := exitStatus("replay", err, &stderr); code != c.code || !strings.Contains(stderr.String(), c.want) {
 			t.Errorf("%q: exit %d, stderr %q; want %d and %q", c.args, code, stderr.String(), c.code, c.want)
 		}
@@ -111,7 +123,7 @@ func TestReplayErrors(t *testing.T) {
 
 func TestReplayHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := exitStatus("replay", replay(t.Context(), []string{"-h"}, &stdout, &stderr), &stderr); code != 0 {
+	if code := exitStatus("replay", replay(t.Context(), []string{"-h"}, nil, &stdout, &stderr), &stderr); code != 0 {
 		t.Fatalf("-h: exit %d", code)
 	}
 	for _, name := range []string{"function", "file", "json", "progress", "log-level"} {
@@ -128,5 +140,34 @@ func TestParseInterspersed(t *testing.T) {
 	got, err := parseInterspersed(fs, []string{"a", "--json", "b", "--name", "n", "c", "--", "--d", "e"})
 	if err != nil || !*asJSON || *name != "n" || !slices.Equal(got, []string{"a", "b", "c", "--d", "e"}) {
 		t.Errorf("got %q, json %v, name %q, %v", got, *asJSON, *name, err)
+	}
+}
+
+// TestReplayStdin replays one payload piped in as -, and refuses an empty
+// standard input with the next step.
+func TestReplayStdin(t *testing.T) {
+	t.Parallel()
+	payload, err := os.ReadFile("testdata/payloads/01-ok.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := replay(t.Context(), append([]string{"-", "--json"}, replayArgs...), bytes.NewReader(payload), &stdout, &stderr); err != nil {
+		t.Fatalf("replay -: %v\n%s", err, stderr.String())
+	}
+	var rep replayReport
+	if err := json.Unmarshal(stdout.Bytes(), &rep); err != nil || rep.OK != 1 || len(rep.Payloads) != 1 {
+		t.Fatalf("report %s (%v), want one ok payload", stdout.String(), err)
+	}
+	var answer struct{ Body string }
+	if err := json.Unmarshal(rep.Payloads[0].Response, &answer); err != nil || answer.Body != "ok" {
+		t.Errorf("response %s (%v), want the function's answer", rep.Payloads[0].Response, err)
+	}
+	if _, err := os.Stat(rep.Payloads[0].Path); !os.IsNotExist(err) {
+		t.Errorf("the payload's temporary file %s is left behind (%v)", rep.Payloads[0].Path, err)
+	}
+	err = replay(t.Context(), append([]string{"-"}, replayArgs...), strings.NewReader(" \n"), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "standard input (-) is empty") {
+		t.Errorf("replay - with nothing piped in: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,6 +23,9 @@ type replayOutcome struct {
 	OK         bool    `json:"ok"`
 	DurationMs float64 `json:"durationMs"`
 	Reason     string  `json:"reason,omitempty"`
+	// Response is the function's answer: as it is when it is JSON, else
+	// as a JSON string.
+	Response json.RawMessage `json:"response,omitempty"`
 }
 
 // replayReport is what --json prints.
@@ -42,7 +46,57 @@ func outcome(r eventbridge.ReplayResult) replayOutcome {
 	case r.Outcome.Failed:
 		o.Reason = r.Outcome.Reason
 	}
+	if body := bytes.TrimSpace(r.Outcome.Response); len(body) > 0 {
+		if json.Valid(body) {
+			o.Response = body
+		} else {
+			o.Response, _ = json.Marshal(string(body))
+		}
+	}
 	return o
+}
+
+// maxDetails is how many payloads' answers the table's details show; the
+// failures are shown whatever their number.
+const maxDetails = 20
+
+// writeReplayDetails prints, after the table, each failure's whole reason
+// and the function's answers (for runs of up to maxDetails payloads),
+// indented when they are JSON.
+func writeReplayDetails(w io.Writer, results []eventbridge.ReplayResult) {
+	all := len(results) <= maxDetails
+	for _, r := range results {
+		o := outcome(r)
+		if o.OK && (!all || len(o.Response) == 0) {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%s):\n", o.Path, o.RequestID)
+		switch {
+		case r.Err != nil:
+			fmt.Fprintf(w, "  not delivered: %s\n", r.Err)
+		case len(o.Response) > 0:
+			fmt.Fprintln(w, indentJSON(o.Response))
+		default:
+			fmt.Fprintf(w, "  %s\n", o.Reason)
+		}
+	}
+	if !all {
+		fmt.Fprintf(w, "\n(answers of the %d successful payloads left out; --json has them all)\n", len(results)-countFailed(results))
+	}
+}
+
+// indentJSON indents a JSON value by two spaces, and a JSON string holding
+// JSON (an escaped error body) as that JSON.
+func indentJSON(v json.RawMessage) string {
+	var s string
+	if json.Unmarshal(v, &s) == nil && json.Valid([]byte(s)) && strings.TrimSpace(s) != "" {
+		v = json.RawMessage(s)
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, v, "  ", "  "); err != nil {
+		return "  " + string(v)
+	}
+	return "  " + b.String()
 }
 
 func countFailed(results []eventbridge.ReplayResult) int {

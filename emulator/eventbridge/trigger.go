@@ -244,6 +244,9 @@ type Sink interface {
 type Outcome struct {
 	Failed bool   // the function reported an error
 	Reason string // its error, for logs and dead letters
+	// Response is the function's answer body, success or failure, when
+	// the sink has one (Replay's callers show it).
+	Response []byte
 }
 
 // SinkFunc adapts a function to Sink.
