@@ -18,12 +18,13 @@ import (
 )
 
 // TestConsoleInBrowser drives the web console in headless Chromium as a
-// user would: a message sent from its form without an instance reaches
-// the players function (the instance is the trigger's), the invocation
-// shows in the live view, and the row it wrote shows in the table
-// browser; the backlog lists the trigger's group, and resetting its
-// offset to the earliest message delivers the message again. .ci/setup
-// installs Chromium.
+// user would: the form comes filled in with the trigger's topic and
+// instance; a message sent from it with the instance emptied reaches the
+// players function (the instance is the trigger's), the invocation shows
+// in the live view, and the row it wrote shows in the table browser; the
+// backlog lists the trigger's group, and resetting its offset to the
+// earliest message delivers the message again. .ci/setup installs
+// Chromium.
 func TestConsoleInBrowser(t *testing.T) {
 	s := startConsoleStack(t)
 	ctx := newBrowser(t)
@@ -36,10 +37,15 @@ func TestConsoleInBrowser(t *testing.T) {
 		}
 		return v
 	}
+	err = chromedp.Do(ctx, chromedp.Navigate(s.ConsoleLink()), chromedp.WaitVisible(`#send-form`))
+	if err != nil {
+		t.Fatalf("browser: open the console: %v", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('topic').value === 'players' && document.getElementById('instance').value === 'MQ_INST_test'`)); err != nil {
+		t.Fatalf("browser: the form is not filled in with s.yaml's topic and instance: %v", err)
+	}
 	err = chromedp.Do(ctx,
-		chromedp.Navigate(s.ConsoleLink()),
-		chromedp.WaitVisible(`#send-form`),
-		chromedp.SendKeys(`#topic`, "players"),
+		chromedp.Clear(`#instance`),
 		chromedp.SendKeys(`#tag`, "register"),
 		chromedp.SendKeys(`#body`, `{"id":"2001","name":"zed","job":"rogue","hero":"Akali"}`),
 		chromedp.Click(`#send-button`),
@@ -166,7 +172,7 @@ Promise.all([
 	}
 	// The console's own page still sends.
 	err = chromedp.Do(ctx, chromedp.Navigate(s.ConsoleURL), chromedp.WaitVisible(`#send-form`),
-		chromedp.SendKeys(`#topic`, "players"), chromedp.SendKeys(`#tag`, "register"),
+		chromedp.SetValue(`#topic`, "players"), chromedp.SendKeys(`#tag`, "register"),
 		chromedp.SendKeys(`#body`, `{"id":"2002","name":"amy","job":"mage","hero":"Lux"}`), chromedp.Click(`#send-button`))
 	if err == nil {
 		_, err = chromedp.Run(ctx, chromedp.Poll[bool](`document.getElementById('send-result').textContent.startsWith('sent')`))
@@ -177,8 +183,10 @@ Promise.all([
 }
 
 // TestConsoleGuard: over raw HTTP, a request without the token, with a
-// wrong one, or to a foreign Host (DNS rebinding) is refused; the token
-// in the header or the cookie the link sets is served.
+// wrong one, or to a foreign Host (DNS rebinding) is refused, and so is
+// a cross-origin state change, on the live stream, the message search
+// and journeys, pause and resume and the page's script as on the rest;
+// the token in the header or the cookie the link sets is served.
 func TestConsoleGuard(t *testing.T) {
 	s := startConsoleStack(t)
 	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -214,6 +222,19 @@ func TestConsoleGuard(t *testing.T) {
 		{"other port", "GET", "/api/tables", "127.0.0.1:1", token, http.StatusMisdirectedRequest},
 		{"cross-origin send", "POST", "/api/send", "", map[string]string{console.TokenHeader: s.ConsoleToken, "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
 		{"link", "GET", "/?token=" + s.ConsoleToken, "", nil, http.StatusSeeOther},
+		{"no token, live stream", "GET", "/api/events", "", nil, http.StatusUnauthorized},
+		{"no token, search", "GET", "/api/messages?key=k", "", nil, http.StatusUnauthorized},
+		{"no token, journey", "GET", "/api/messages/ABC", "", nil, http.StatusUnauthorized},
+		{"no token, script", "GET", "/app.js", "", nil, http.StatusUnauthorized},
+		{"no token, pause", "POST", "/api/triggers/players-rocketmq/pause", "", nil, http.StatusUnauthorized},
+		{"live stream", "GET", "/api/events", "", token, http.StatusOK},
+		{"topics", "GET", "/api/topics", "", token, http.StatusOK},
+		{"journey", "GET", "/api/messages/ABC", "", token, http.StatusOK},
+		{"script", "GET", "/app.js", "", token, http.StatusOK},
+		{"rebinding, live stream", "GET", "/api/events", "evil.example:" + port, token, http.StatusMisdirectedRequest},
+		{"rebinding, search", "GET", "/api/messages?key=k", "evil.example:" + port, token, http.StatusMisdirectedRequest},
+		{"cross-origin pause", "POST", "/api/triggers/players-rocketmq/pause", "", map[string]string{console.TokenHeader: s.ConsoleToken, "Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"cross-origin resume", "POST", "/api/triggers/players-rocketmq/resume", "", map[string]string{console.TokenHeader: s.ConsoleToken, "Origin": "http://evil.example"}, http.StatusForbidden},
 	} {
 		if resp := do(tc.method, s.ConsoleURL+tc.path, tc.host, tc.hdr); resp.StatusCode != tc.want {
 			t.Errorf("%s: %d, want %d", tc.name, resp.StatusCode, tc.want)
@@ -234,5 +255,8 @@ func TestConsoleGuard(t *testing.T) {
 	}
 	if r := do("POST", s.MQEndpoint+"/api/reset-offset", "evil.example", nil); r.StatusCode != http.StatusMisdirectedRequest {
 		t.Errorf("the MQ endpoint's admin API to a foreign Host: %d", r.StatusCode)
+	}
+	if s.Bridge.Paused("players-rocketmq") {
+		t.Error("a refused request paused the trigger")
 	}
 }

@@ -2,10 +2,7 @@ package stack
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -16,9 +13,11 @@ import (
 )
 
 // startConsole serves the web console on addr until ctx ends. Its table
-// browser reads the Tablestore the functions use. On a RocketMQ cluster
-// the console's parts that act on the local RocketMQ (sending, backlogs,
-// offset resets) answer 501 Not Implemented, saying why.
+// browser reads the Tablestore the functions use; its send form offers
+// the topics of s.yaml's triggers and of Config.Topics. On a RocketMQ
+// cluster the console's parts that act on the local RocketMQ (sending,
+// topics and backlogs, offset resets, message search) answer 501 Not
+// Implemented, saying why.
 func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error {
 	svc := console.Services{
 		Bridge: s.Bridge,
@@ -29,6 +28,8 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 			return nil
 		},
 		Instances: s.Instances(),
+		Topics:    consoleTopics(cfg),
+		Clock:     cfg.Clock,
 	}
 	if s.Tablestore != nil {
 		cred := s.Tablestore.Credentials()
@@ -39,16 +40,14 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 	}
 	if s.MQ != nil {
 		svc.Broker = s.MQ.Broker()
+	} else {
+		svc.NoBroker = fmt.Sprintf("the triggers consume from the RocketMQ cluster at %s, and the local RocketMQ is not started: "+
+			"use the cluster's own tools", strings.Join(s.RocketMQNameServers, ","))
 	}
 	c := console.New(svc)
-	var h http.Handler = c
-	if s.MQ == nil {
-		h = withoutBroker(c, fmt.Sprintf("the triggers consume from the RocketMQ cluster at %s, and the local RocketMQ is not started: "+
-			"use the cluster's own tools", strings.Join(s.RocketMQNameServers, ",")))
-	}
 	s.ConsoleToken = console.NewToken()
 	srv := new(httpserve.Server)
-	url, err := srv.Start(addr, console.Guard(h, s.ConsoleToken))
+	url, err := srv.Start(addr, console.Guard(c, s.ConsoleToken))
 	if err != nil {
 		return fmt.Errorf("web console: %w", err)
 	}
@@ -58,19 +57,19 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 	return nil
 }
 
-// brokerPaths are the console's paths that act on the local RocketMQ.
-var brokerPaths = append([]string{"/api/send"}, console.AdminPaths...)
-
-// withoutBroker answers the console's requests for the local RocketMQ
-// with 501 Not Implemented and why, as the console answers errors.
-func withoutBroker(h http.Handler, why string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !slices.Contains(brokerPaths, r.URL.Path) {
-			h.ServeHTTP(w, r)
-			return
+// consoleTopics are the topics the console's send form offers: those of
+// s.yaml's RocketMQ triggers (running here or not) and Config.Topics.
+func consoleTopics(cfg Config) []console.Topic {
+	var out []console.Topic
+	for _, f := range cfg.Project.Functions {
+		for _, t := range f.Triggers {
+			if t.Type == "eventbridge" && t.Topic != "" {
+				out = append(out, console.Topic{Instance: t.Instance, Topic: t.Topic})
+			}
 		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotImplemented)
-		json.NewEncoder(w).Encode(map[string]string{"error": r.URL.Path + " is not available: " + why})
-	})
+	}
+	for _, n := range cfg.Topics {
+		out = append(out, console.Topic{Instance: n.Instance, Topic: n.Name})
+	}
+	return out
 }
