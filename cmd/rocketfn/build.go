@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
@@ -64,7 +65,8 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	doc := readYAMLDoc(src)
-	for _, fn := range fns {
+	built, start := 0, time.Now()
+	for i, fn := range fns {
 		t, err := targetOf(doc, fn, dir)
 		if errors.Is(err, errSkipBuild) {
 			fmt.Fprintf(stdout, "%s: %v\n", fn.Name, err)
@@ -73,11 +75,15 @@ func build(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
+		fmt.Fprintf(stdout, "%s: building %s (%d of %d)...\n", t.name, t.src, i+1, len(fns))
+		began := time.Now()
 		if err := goBuild(ctx, t, stderr); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "%s: built %s from %s (%s)\n", t.name, t.out, t.src, fileSize(t.out))
+		built++
+		fmt.Fprintf(stdout, "%s: built %s from %s (%s) in %s\n", t.name, t.out, t.src, fileSize(t.out), time.Since(began).Round(time.Millisecond))
 	}
+	fmt.Fprintf(stdout, "%d of %d functions built in %s\n", built, len(fns), time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

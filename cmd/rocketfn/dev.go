@@ -450,6 +450,13 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 	if s.ConsoleURL != "" {
 		fmt.Fprintf(w, "  web console:         %s\n", s.ConsoleLink())
 	}
+	if builds := s.Builds(); len(builds) > 0 {
+		var fns []string
+		for _, b := range builds {
+			fns = append(fns, fmt.Sprintf("%s (built in %.1fs)", b.Function, b.DurationMs/1000))
+		}
+		fmt.Fprintf(w, "  functions:           %s\n", strings.Join(fns, ", "))
+	}
 	for _, name := range s.Bridge.Triggers() {
 		fmt.Fprintf(w, "  trigger:             %s\n", name)
 	}

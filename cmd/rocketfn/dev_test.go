@@ -26,16 +26,23 @@ func TestDev(t *testing.T) {
 	defer cancel()
 	out, w := io.Pipe()
 	done := make(chan error, 1)
+	var logs lockedBuffer
 	go func() {
 		done <- dev(ctx, append([]string{"--file", "../../s.yaml", "--memory", "--mq-listen", "127.0.0.1:0", "--tablestore-listen", "127.0.0.1:0", "--console", "127.0.0.1:0",
-			"--topic", "MQ_INST_rocketfn/audit", "--group", "MQ_INST_rocketfn/GID_audit", "--retention", "24h"}, slices.Concat(freeRemoting, freeGRPC)...), w, io.Discard)
+			"--topic", "MQ_INST_rocketfn/audit", "--group", "MQ_INST_rocketfn/GID_audit", "--retention", "24h"}, slices.Concat(freeRemoting, freeGRPC)...), w, &logs)
 		w.Close()
 	}()
 	var banner lockedBuffer
 	env := readBanner(t, io.TeeReader(out, &banner), envMQEndpoint, envMQInstance, envNameServer, envGRPCEndpoint, envTablestoreEndpoint, envTablestoreInstance,
 		envAccessKeyID, envAccessKeySecret)
 	ns, ep := env[envNameServer], env[envGRPCEndpoint]
+	for _, want := range []string{`msg="building function" function=players n=1/2`, `msg="function built" function=orders elapsed=`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("the log lacks %q:\n%s", want, logs.String())
+		}
+	}
 	for _, want := range []string{"  RocketMQ (remoting): name server " + ns + "  broker 127.0.0.1:", "  hot reload:          on (",
+		"  functions:           orders (built in ",
 		`p, err := rocketmq.NewProducer(producer.WithNameServer([]string{"` + ns + `"}),` + "\n      " + `producer.WithNamespace("MQ_INST_rocketfn"))`,
 		`c, err := rocketmq.NewPushConsumer(consumer.WithNameServer([]string{"` + ns + `"}),`,
 		`consumer.WithNamespace("MQ_INST_rocketfn"), consumer.WithGroupName("GID_audit"))`,

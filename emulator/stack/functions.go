@@ -18,15 +18,20 @@ import (
 // startFunctions builds and starts each function and adds its triggers to
 // the bridge.
 func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
+	var fns []*syaml.Function
 	for _, f := range cfg.Project.Functions {
-		if cfg.Functions != nil && !slices.Contains(cfg.Functions, f.Name) {
-			continue
+		if cfg.Functions == nil || slices.Contains(cfg.Functions, f.Name) {
+			fns = append(fns, f)
 		}
+	}
+	for i, f := range fns {
 		start := time.Now()
+		done := s.buildProgress(f.Name, i+1, len(fns))
 		inv, err := fcinvoker.Start(ctx, s.function(f), fcinvoker.Options{
 			Logger: s.log, Region: cfg.Region, AccountID: cfg.AccountID,
 			Credentials: s.creds, ExtraEnv: s.localEnv(),
 		})
+		done(err)
 		if err != nil {
 			return fmt.Errorf("function %s: %w", f.Name, err)
 		}
@@ -51,6 +56,40 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		}
 	}
 	return nil
+}
+
+// progressEvery is how often a build still running is reported.
+const progressEvery = 10 * time.Second
+
+// buildProgress logs the start of the n-th of total builds, then every
+// progressEvery that it is still running (a first build downloads and
+// compiles every dependency), until the returned function reports its
+// end with the time it took.
+func (s *Stack) buildProgress(name string, n, total int) func(error) {
+	start := time.Now()
+	s.log.Info("building function", "function", name, "n", fmt.Sprintf("%d/%d", n, total))
+	stop := make(chan struct{})
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		t := time.NewTicker(progressEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				s.log.Info("still building function", "function", name, "elapsed", time.Since(start).Round(time.Second))
+			}
+		}
+	}()
+	return func(err error) {
+		close(stop)
+		<-ended
+		if err == nil {
+			s.log.Info("function built", "function", name, "elapsed", time.Since(start).Round(time.Millisecond))
+		}
+	}
 }
 
 // function is the FC function of an s.yaml function, built from its source.
