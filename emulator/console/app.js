@@ -47,7 +47,13 @@ function emptyRow(tbody, ...content) {
 
 const code = s => el('code', {}, s);
 // notice says what an action did, or why it failed.
-function notice(text) { const n = $('notice'); n.textContent = text; n.hidden = !text; }
+let noticeTimer = null;
+function notice(text) {
+  const n = $('notice');
+  n.textContent = text; n.hidden = !text;
+  clearTimeout(noticeTimer);
+  noticeTimer = setTimeout(() => { n.hidden = true; }, 15000);
+}
 const badge = (text, cls) => el('span', {className: 'badge ' + (cls || text)}, text);
 const fmtTime = t => t ? new Date(t).toLocaleTimeString() : '';
 const fmtDateTime = t => t ? new Date(t).toLocaleString() : '';
@@ -215,7 +221,10 @@ function throughputChart(fm) {
   fm.buckets.forEach((b, i) => {
     if (!b.messages && !b.invocations) return;
     const h = Math.max(1.5, (b.messages / peak) * (H - 4));
-    s.append(svg('rect', {class: 'bar' + (b.failed ? ' failed' : ''), x: (i * bw + 0.5).toFixed(1), y: (H - h).toFixed(1), width: Math.max(1, bw - 1).toFixed(1), height: h.toFixed(1)}));
+    const bad = b.invocations ? h * b.failed / b.invocations : 0; // the failed invocations' share, on top
+    const x = (i * bw + 0.5).toFixed(1), w = Math.max(1, bw - 1).toFixed(1);
+    if (h - bad > 0) s.append(svg('rect', {class: 'bar', x, y: (H - h + bad).toFixed(1), width: w, height: (h - bad).toFixed(1)}));
+    if (bad > 0) s.append(svg('rect', {class: 'bar failed', x, y: (H - h).toFixed(1), width: w, height: bad.toFixed(1)}));
   });
   return s;
 }
@@ -247,8 +256,11 @@ function renderMetrics(list) {
       card.append(el('p', {className: 'figures'}, `${fm.invocations} invocations · ${fm.messages} messages (${perMin.toFixed(1)}/min) · p50 ${fm.p50Ms.toFixed(1)} ms · p99 ${fm.p99Ms.toFixed(1)} ms` + (fm.failed ? ` · ${fm.failed} failed` : '')));
     }
     card.append(
-      el('figure', {}, throughputChart(fm), el('figcaption', {}, `messages per ${fm.bucketSeconds} s`)),
-      el('figure', {}, latencyChart(fm), el('figcaption', {className: 'legend'}, el('span', {className: 'p50'}, 'p50'), el('span', {className: 'p99'}, 'p99'), 'latency, ms')));
+      el('figure', {}, throughputChart(fm), el('figcaption', {className: 'legend'},
+        `messages per ${fm.bucketSeconds} s (peak ${Math.max(0, ...fm.buckets.map(b => b.messages))}): `,
+        el('span', {className: 'ok-bar'}, 'ok'), el('span', {className: 'failed-bar'}, 'failed'))),
+      el('figure', {}, latencyChart(fm), el('figcaption', {className: 'legend'}, el('span', {className: 'p50'}, 'p50'), el('span', {className: 'p99'}, 'p99'),
+        `latency, ms (peak ${Math.max(0, ...fm.buckets.map(b => b.p99Ms)).toFixed(1)})`)));
     box.append(card);
   }
 }
@@ -354,27 +366,36 @@ async function showLogs(fn, req) {
   panel.hidden = false;
 }
 
+const maxRows = 200;
+
+function invocationRow(tb, inv, at) {
+  const tr = tb.insertRow(at); tr.className = 'invocation' + (inv.failed ? ' failed-row' : '');
+  cell(tr, fmtTime(inv.start)); cell(tr, inv.function);
+  cell(tr, el('button', {type: 'button', className: 'link request mono', title: 'show the logs', onclick: () => showLogs(inv.function, inv.requestId)}, inv.requestId));
+  cell(tr, messagesCell(inv.messageIds || []));
+  cell(tr, inv.attempt, 'num'); cell(tr, outcome(inv)); cell(tr, inv.durationMs.toFixed(1), 'num');
+}
+
 function renderInvocations() {
   const tb = $('invocations'); tb.textContent = '';
   if (!state.invocations.length) {
     emptyRow(tb, 'No invocations yet: send a message with the form or ', code(sendCommand()), '.');
     return;
   }
-  for (const inv of state.invocations.slice(0, 200)) {
-    const tr = tb.insertRow(); tr.className = 'invocation' + (inv.failed ? ' failed-row' : '');
-    cell(tr, fmtTime(inv.start)); cell(tr, inv.function);
-    cell(tr, el('button', {type: 'button', className: 'link request mono', title: 'show the logs', onclick: () => showLogs(inv.function, inv.requestId)}, inv.requestId));
-    cell(tr, messagesCell(inv.messageIds || []));
-    cell(tr, inv.attempt, 'num'); cell(tr, outcome(inv)); cell(tr, inv.durationMs.toFixed(1), 'num');
-  }
+  for (const inv of state.invocations.slice(0, maxRows)) invocationRow(tb, inv, -1);
 }
 
+// addInvocation puts a new invocation on top, leaving the other rows
+// (and the reasons a reader opened) as they are.
 function addInvocation(inv) {
   if (state.seen.has(inv.requestId)) return;
   state.seen.add(inv.requestId);
   state.invocations.unshift(inv);
-  if (state.invocations.length > 500) state.invocations.length = 500;
-  renderInvocations();
+  if (state.invocations.length > maxRows) state.invocations.length = maxRows;
+  const tb = $('invocations');
+  for (const e of tb.querySelectorAll('tr.empty-row')) e.remove();
+  invocationRow(tb, inv, 0);
+  while (tb.rows.length > maxRows) tb.deleteRow(-1);
   if (state.journeyId && (inv.messageIds || []).some(id => id.toUpperCase() === state.journeyId.toUpperCase())) refreshJourneySoon();
 }
 
@@ -469,7 +490,9 @@ function bodyBlock(m) {
 }
 
 function renderJourney(j) {
-  const ol = $('journey-steps'); ol.textContent = '';
+  const ol = $('journey-steps');
+  const open = new Set([...ol.querySelectorAll('details[open]')].map(d => d.dataset.key));
+  ol.textContent = '';
   $('journey-h').textContent = 'Journey of message ' + j.messageId;
   for (const m of j.published) {
     const retry = m.topic.startsWith('%');
@@ -493,12 +516,12 @@ function renderJourney(j) {
     el('span', {}, `Invocation of ${inv.function}, attempt ${inv.attempt} `, badge(inv.failed ? 'failed' : 'ok')),
     `${fmtDateTime(inv.start)} · ${inv.durationMs.toFixed(1)} ms · trigger ${inv.trigger} · request ${inv.requestId}` + (inv.messages > 1 ? ` · in a batch of ${inv.messages}` : ''),
     inv.failed ? readable(inv.reason) : null,
-    el('details', {className: 'logs', open: inv.failed}, el('summary', {}, 'logs'), el('pre', {}, inv.logs || '(no logs)')))});
+    el('details', {className: 'logs', dataset: {key: 'logs ' + inv.requestId}}, el('summary', {}, 'logs'), el('pre', {}, inv.logs || '(no logs)')))});
   for (const d of j.deadLetters) {
     const b = el('button', {type: 'button', className: 'redrive', onclick: ev => redrive(d.trigger, d.id, ev.target)}, 'Re-drive');
     later.push({at: d.at, node: step('dead', el('span', {}, d.blocked ? 'Blocking trigger ' : 'Dead letter of trigger ', d.trigger, ' ', badge(d.blocked ? 'blocked' : 'dead')),
       `${fmtDateTime(d.at)} · after ${d.attempts} ${d.attempts === 1 ? 'attempt' : 'attempts'}`, readable(d.reason),
-      d.event ? el('details', {}, el('summary', {}, 'the event as delivered'), jsonPre(d.event)) : null, el('div', {className: 'actions'}, b))});
+      d.event ? el('details', {dataset: {key: 'event ' + d.id}}, el('summary', {}, 'the event as delivered'), jsonPre(d.event)) : null, el('div', {className: 'actions'}, b))});
   }
   for (const r of j.redrives) later.push({at: r.at, node: step('', 'Re-driven from the console through trigger ' + r.trigger, fmtDateTime(r.at))});
   later.sort((a, b) => new Date(a.at) - new Date(b.at));
@@ -512,6 +535,7 @@ function renderJourney(j) {
     ol.append(el('li', {className: 'empty'}, 'Nothing is known of this message: check the ID; messages are kept 72 h and the console remembers the latest invocations since it started.'));
   }
   for (const n of j.notes) ol.append(el('li', {className: 'empty note'}, n));
+  for (const d of ol.querySelectorAll('details')) if (open.has(d.dataset.key)) d.open = true;
 }
 
 async function showJourney(id) {

@@ -74,17 +74,20 @@ type Console struct {
 	done  chan struct{} // closed when Run returns: live streams end
 
 	mu       sync.Mutex
-	recent   []invocation // newest last, at most history
+	recent   []invocation // newest last, at most history, holding at most historyIDs message IDs
+	ids      int          // message IDs in recent
 	redrives []redrive    // newest last, at most history
 	metrics  *metrics
 	watchers map[*watcher]struct{}
 }
 
 // Sizes of the lists the console keeps: /api/invocations answers the
-// latest keep invocations; journeys look through the latest history.
+// latest keep invocations; journeys look through the latest history,
+// fewer when their batches hold more than historyIDs messages in all.
 const (
-	keep    = 200
-	history = 5000
+	keep       = 200
+	history    = 5000
+	historyIDs = 200000
 )
 
 // invocation is one record of the live view.
@@ -163,8 +166,14 @@ func (c *Console) record(r eventbridge.Record) {
 	}
 	c.mu.Lock()
 	c.recent = append(c.recent, inv)
-	if len(c.recent) > history {
-		c.recent = slices.Clone(c.recent[len(c.recent)-history:])
+	c.ids += len(inv.MessageIDs)
+	drop := 0
+	for len(c.recent)-drop > history || c.ids > historyIDs && drop < len(c.recent)-1 {
+		c.ids -= len(c.recent[drop].MessageIDs)
+		drop++
+	}
+	if drop > 0 {
+		c.recent = slices.Clone(c.recent[drop:])
 	}
 	c.metrics.add(inv, c.svc.Clock())
 	c.mu.Unlock()
@@ -381,8 +390,8 @@ func (c *Console) redrive(w http.ResponseWriter, r *http.Request) {
 	}
 	c.mu.Lock()
 	c.redrives = append(c.redrives, redrive{Trigger: req.Trigger, At: c.svc.Clock(), MessageIDs: msgs})
-	if len(c.redrives) > history {
-		c.redrives = slices.Clone(c.redrives[len(c.redrives)-history:])
+	if len(c.redrives) > keep {
+		c.redrives = slices.Clone(c.redrives[len(c.redrives)-keep:])
 	}
 	c.mu.Unlock()
 	c.poke()

@@ -66,7 +66,7 @@
 // copies in the remoting protocol's %RETRY% and %DLQ% topics), the
 // invocations of its batches among the latest 5,000 the console saw
 // (oldest first, with their logs), its dead letters, the redrives made
-// from the console, and the rows, among the first 5,000 of each table,
+// from the console (the latest 200), and the rows, among the first 5,000 of each table,
 // that carry its idempotency markers: package runtime/tablestore names
 // them after the first 12 bytes of the SHA-256 of the message ID, in
 // hex, as _rfn_m<hash> (counting the writes applied) or _rfn_<hash>_<n>
@@ -77,7 +77,9 @@
 // The live stream sends "invocations" (the latest, newest first) once,
 // then "invocation" for each new one, and "topics", "triggers",
 // "deadletters" and "metrics" (as the endpoints of the same names answer
-// them) at the start and whenever they change: at most a second after,
+// them; the dead letters newest first, at most 200, without the
+// payload's text when its event is JSON) at the start and whenever they
+// change: at most a second after,
 // and sooner after a send, a redrive, a pause or an invocation. A view
 // that cannot be computed is sent as {"error": ...}. The stream ends
 // when the console stops (Run's context ends).

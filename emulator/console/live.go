@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 )
 
@@ -86,9 +87,30 @@ func (c *Console) views() []view {
 	return []view{
 		{"topics", func() (any, error) { return c.topicViews() }},
 		{"triggers", func() (any, error) { return c.triggerViews(), nil }},
-		{"deadletters", func() (any, error) { return c.allDeadLetters() }},
+		{"deadletters", func() (any, error) { return c.deadLetterView() }},
 		{"metrics", func() (any, error) { return c.metricsView(), nil }},
 	}
+}
+
+// streamDeadLetters is how many dead letters the live stream sends, the
+// newest; /api/deadletters answers them all.
+const streamDeadLetters = 200
+
+// deadLetterView is the live stream's dead letters: the newest
+// streamDeadLetters, without the payload's text when Event holds it.
+func (c *Console) deadLetterView() ([]deadLetter, error) {
+	dls, err := c.allDeadLetters()
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(dls, func(a, b deadLetter) int { return b.At.Compare(a.At) })
+	dls = dls[:min(len(dls), streamDeadLetters)]
+	for i := range dls {
+		if dls[i].Event != nil {
+			dls[i].Payload = ""
+		}
+	}
+	return dls, nil
 }
 
 // events is the live stream (Server-Sent Events): "invocations" (the
