@@ -27,7 +27,8 @@ import (
 // and says so; a poison message is retried, dead-lettered with a
 // readable reason and re-driven; pausing the trigger leaves a message in
 // the group's backlog and resuming delivers it; the function's charts
-// show the invocations. All of it arrives without reloading the page.
+// show the invocations. All of it arrives without reloading the page,
+// whose fields have labels, buttons names and sections headings.
 // Screenshots at 1400 and 420 pixels wide go to $ROCKETFN_SCREENSHOTS
 // (else the test's temporary directory); at both widths the key parts
 // are visible and nothing overflows sideways.
@@ -137,6 +138,21 @@ func TestConsoleJourneyInBrowser(t *testing.T) {
 	}
 	if !evalJS[bool](p, `window.__sameLoad === true`) {
 		t.Error("the page was reloaded: the updates did not arrive live")
+	}
+
+	// Accessible markup: every field has a label, every button a name,
+	// every section a heading.
+	if bad := evalJS[[]string](p, `[...document.querySelectorAll('input, select, textarea')]
+		.filter(e => !e.labels.length && !e.getAttribute('aria-label')).map(e => e.id || e.outerHTML)`); len(bad) > 0 {
+		t.Errorf("fields without a label: %q", bad)
+	}
+	if bad := evalJS[[]string](p, `[...document.querySelectorAll('button')]
+		.filter(b => !(b.textContent.trim() || b.getAttribute('aria-label'))).map(b => b.outerHTML)`); len(bad) > 0 {
+		t.Errorf("buttons without a name: %q", bad)
+	}
+	if bad := evalJS[[]string](p, `[...document.querySelectorAll('main > section')].filter(s => !s.querySelector('h2')).map(s => s.id)`); len(bad) > 0 ||
+		evalJS[int](p, `document.querySelectorAll('h1').length`) != 1 {
+		t.Errorf("sections without a heading: %q, or not one h1", bad)
 	}
 
 	// The journey of the first message again, for the screenshots.
