@@ -56,7 +56,7 @@
 //
 // A search without instance covers every known instance, without topic
 // every topic; from and to bound the publish time (at or after from,
-// before to); limit is 50 by default, 1000 at most. Each message has its
+// before to); limit is 50 by default, 500 at most. Each message has its
 // body (as text, base64 with base64 set when it is not UTF-8, and as
 // JSON in bodyJson when it is JSON), its protocol (mq-http, remoting,
 // grpc or console, as the broker recorded it) and its groups' progress

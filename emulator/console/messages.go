@@ -66,10 +66,13 @@ type searchView struct {
 	Topics int `json:"topics"`
 }
 
+// maxSearch bounds the messages a search answers.
+const maxSearch = 500
+
 // searchMessages answers GET /api/messages: the retained messages that
 // match ?id=, ?key=, ?tag=, ?from= and ?to= (RFC 3339), newest first, in
 // ?instance= (default: every known instance) and ?topic= (default: every
-// topic), at most ?limit= (50; 1000).
+// topic), at most ?limit= (50; maxSearch).
 func (c *Console) searchMessages(w http.ResponseWriter, r *http.Request) {
 	if c.svc.Broker == nil {
 		c.noBroker(w, r)
@@ -94,12 +97,13 @@ func (c *Console) searchMessages(w http.ResponseWriter, r *http.Request) {
 	if err != nil || limit <= 0 {
 		limit = broker.DefaultFindLimit
 	}
-	mq.Limit = min(limit, broker.MaxFindLimit) + 1 // one more tells there are more
+	mq.Limit = min(limit, maxSearch) + 1 // one more tells there are more
 	instances := c.allInstances()
 	if q.Has("instance") {
 		instances = []string{q.Get("instance")}
 	}
 	out := searchView{Messages: []messageView{}, Limit: mq.Limit - 1}
+	consumers := c.consumers()
 	for _, inst := range instances {
 		topics := []string{q.Get("topic")}
 		if topics[0] == "" {
@@ -116,7 +120,7 @@ func (c *Console) searchMessages(w http.ResponseWriter, r *http.Request) {
 			}
 			out.Topics++
 			for _, f := range fs {
-				out.Messages = append(out.Messages, c.messageView(f))
+				out.Messages = append(out.Messages, messageViewOf(f, consumers))
 			}
 		}
 	}
@@ -127,8 +131,9 @@ func (c *Console) searchMessages(w http.ResponseWriter, r *http.Request) {
 	reply(w, out)
 }
 
-// messageView is the view of a found message.
-func (c *Console) messageView(f broker.Found) messageView {
+// messageViewOf is the view of a found message; consumers maps instance,
+// topic and group to the trigger consuming them (Console.consumers).
+func messageViewOf(f broker.Found, consumers map[[3]string]eventbridge.Trigger) messageView {
 	m := f.Message
 	v := messageView{ID: m.ID, Instance: m.Instance, Topic: m.Topic, Tag: m.Tag, Keys: m.Keys, ShardingKey: m.ShardingKey,
 		PublishTime: time.UnixMilli(m.PublishTime).UTC(), Protocol: m.Protocol, QueueID: m.QueueID, QueueOffset: m.QueueOffset,
@@ -148,7 +153,6 @@ func (c *Console) messageView(f broker.Found) messageView {
 	} else {
 		v.Body, v.Base64 = base64.StdEncoding.EncodeToString(m.Body), true
 	}
-	consumers := c.consumers()
 	for _, g := range f.Groups {
 		p := progressView{Group: g.Group, State: g.State, Deliveries: g.Deliveries, Skipped: g.Skipped, Pull: g.Pull, DeadReason: g.DeadReason,
 			FirstDelivery: timePtr(g.FirstDelivery), DeadAt: timePtr(g.DeadAt)}
@@ -225,6 +229,7 @@ func (c *Console) journey(w http.ResponseWriter, r *http.Request) {
 	if c.svc.Broker == nil {
 		j.Notes = append(j.Notes, "the publication is not shown: "+c.errNoBroker().Error())
 	} else {
+		consumers := c.consumers()
 		for _, inst := range c.allInstances() {
 			topics, _ := c.svc.Broker.Topics(inst)
 			for _, topic := range topics {
@@ -234,7 +239,7 @@ func (c *Console) journey(w http.ResponseWriter, r *http.Request) {
 					continue
 				}
 				for _, f := range fs {
-					j.Published = append(j.Published, c.messageView(f))
+					j.Published = append(j.Published, messageViewOf(f, consumers))
 				}
 			}
 		}

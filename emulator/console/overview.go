@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-
-	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 )
 
 // knownTopic is a topic the send form offers, with the triggers that
@@ -131,11 +129,7 @@ func (c *Console) topicViews() ([]topicView, error) {
 	if c.svc.Broker == nil {
 		return nil, c.errNoBroker()
 	}
-	consumers := map[[3]string]eventbridge.Trigger{}
-	for _, name := range c.svc.Bridge.Triggers() {
-		t, _ := c.svc.Bridge.Trigger(name)
-		consumers[[3]string{t.Instance, t.Topic, t.Group}] = t
-	}
+	consumers := c.consumers()
 	out := []topicView{}
 	for _, inst := range c.allInstances() {
 		names, err := c.svc.Broker.Topics(inst)
