@@ -128,6 +128,8 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 	var lastWrite, lastRefresh time.Time
 	write := func(event string, data []byte) bool {
 		lastWrite = time.Now()
+		// Each write has its deadline, so the stream outlives the
+		// server's write timeout.
 		rc.SetWriteDeadline(lastWrite.Add(streamWriteTimeout))
 		if event == "" {
 			_, err := w.Write([]byte(": keep-alive\n\n"))

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/console"
+	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 )
 
 // event is one Server-Sent Event.
@@ -215,4 +216,34 @@ func TestWithoutBroker(t *testing.T) {
 	if len(ts) != 1 {
 		t.Errorf("triggers without a broker: %v", ts)
 	}
+}
+
+// TestLiveStreamOutlivesTimeouts: on a server whose read and write
+// timeouts (httpserve's, as rocketfn dev serves the console) are shorter
+// than the stream, the stream goes on past them.
+func TestLiveStreamOutlivesTimeouts(t *testing.T) {
+	e := newAdminEnv(t)
+	c := console.New(console.Services{Broker: e.b, Bridge: e.bridge})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go c.Run(ctx)
+	srv := &httpserve.Server{Timeouts: httpserve.Timeouts{Read: 200 * time.Millisecond, Write: 200 * time.Millisecond}}
+	url, err := srv.Start("", c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(time.Second)
+	resp, err := http.Get(url + "/api/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	evs := readEvents(resp.Body)
+	next(t, evs, "metrics", nil)
+	<-time.After(time.Second) // past both timeouts
+	if code, msg := e.call("/api/send", map[string]any{"topic": "orders", "body": "late"}, &map[string]string{}); code != http.StatusOK {
+		t.Fatalf("send: %d %s", code, msg)
+	}
+	e.delivered()
+	next(t, evs, "invocation", nil)
 }
