@@ -265,6 +265,20 @@ function renderMetrics(list) {
   }
 }
 
+// ---- Builds: a function whose last rebuild failed keeps serving its
+// previous build; the compiler's output says why.
+
+function renderBuilds(list) {
+  const box = $('builds'); box.textContent = '';
+  const failed = (Array.isArray(list) ? list : []).filter(b => !b.ok);
+  box.hidden = !failed.length;
+  for (const b of failed) {
+    box.append(el('article', {className: 'build-failed', dataset: {function: b.function}},
+      el('h3', {}, `${b.function}: build failed at ${new Date(b.time).toLocaleTimeString()}; build ${b.generation} keeps serving`),
+      el('pre', {className: 'compiler'}, b.error || 'no output')));
+  }
+}
+
 // ---- Triggers: state and pause/resume.
 
 function renderTriggers(list) {
@@ -622,6 +636,7 @@ function connect() {
   on('triggers', list => { state.triggers = list; renderTriggers(list); });
   on('deadletters', list => { renderDeadLetters(list); refreshJourneySoon(); });
   on('metrics', list => { state.metrics = list; renderMetrics(list); });
+  on('builds', list => { state.builds = list; renderBuilds(list); });
 }
 
 refreshKnown();

@@ -52,6 +52,20 @@ type Services struct {
 	// Clock is the time of the throughput and latency windows, the
 	// bridge's clock; nil means time.Now.
 	Clock func() time.Time
+	// Builds returns the last build of each function (hot reload): nil
+	// for none known.
+	Builds func() []Build
+}
+
+// Build is the last build of a function: whether it serves, and when it
+// failed, the compiler's output (the previous build keeps serving).
+type Build struct {
+	Function   string    `json:"function"`
+	OK         bool      `json:"ok"`
+	Error      string    `json:"error,omitempty"`
+	Time       time.Time `json:"time"`
+	DurationMs float64   `json:"durationMs"`
+	Generation int64     `json:"generation"`
 }
 
 // Topic is a topic within a RocketMQ instance ("" is the default one).
@@ -137,6 +151,7 @@ func New(svc Services) *Console {
 	c.mux.HandleFunc("POST /api/triggers/{name}/pause", c.pause)
 	c.mux.HandleFunc("POST /api/triggers/{name}/resume", c.resume)
 	c.mux.HandleFunc("GET /api/metrics", c.functionMetrics)
+	c.mux.HandleFunc("GET /api/builds", c.builds)
 	c.mux.HandleFunc("GET /api/messages", c.searchMessages)
 	c.mux.HandleFunc("GET /api/messages/{id}", c.journey)
 	c.mux.HandleFunc("GET /api/events", c.events)
@@ -440,4 +455,18 @@ func fail(w http.ResponseWriter, status int, err error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]string{"error": strings.TrimSpace(err.Error())})
+}
+
+// builds answers the last build of each function.
+func (c *Console) builds(w http.ResponseWriter, r *http.Request) { reply(w, c.buildView()) }
+
+func (c *Console) buildView() []Build {
+	if c.svc.Builds == nil {
+		return []Build{}
+	}
+	out := c.svc.Builds()
+	if out == nil {
+		out = []Build{}
+	}
+	return out
 }

@@ -50,6 +50,7 @@
 //	POST /api/triggers/{name}/pause     pause a trigger (eventbridge.Bridge.Pause): the trigger as /api/triggers shows it
 //	POST /api/triggers/{name}/resume    resume it
 //	GET  /api/metrics                   per function, the last 10 minutes in 10 s buckets: invocations, messages, failed, p50Ms, p99Ms
+//	GET  /api/builds                    each function's last build (hot reload): ok, or the compiler's output while the previous build serves
 //	GET  /api/messages?id=&key=&tag=&from=&to=&instance=&topic=&limit=  retained messages, newest first: {messages, truncated, limit, topics}
 //	GET  /api/messages/{id}             a message's journey: {messageId, published, invocations, deadLetters, redrives, rows, notes}
 //	GET  /api/events                    the live stream (Server-Sent Events), below

@@ -89,6 +89,7 @@ func (c *Console) views() []view {
 		{"triggers", func() (any, error) { return c.triggerViews(), nil }},
 		{"deadletters", func() (any, error) { return c.deadLetterView() }},
 		{"metrics", func() (any, error) { return c.metricsView(), nil }},
+		{"builds", func() (any, error) { return c.buildView(), nil }},
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,7 +71,10 @@ func next(t *testing.T, evs <-chan event, name string, match func(string) bool) 
 // changes the triggers; the stream ends when the console stops.
 func TestLiveStream(t *testing.T) {
 	e := newAdminEnv(t)
-	c := console.New(console.Services{Broker: e.b, Bridge: e.bridge, Clock: func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now }})
+	var buildsMu sync.Mutex
+	builds := []console.Build{{Function: "f1", OK: true, Generation: 1}}
+	c := console.New(console.Services{Broker: e.b, Bridge: e.bridge, Clock: func() time.Time { e.mu.Lock(); defer e.mu.Unlock(); return e.now },
+		Builds: func() []console.Build { buildsMu.Lock(); defer buildsMu.Unlock(); return slices.Clone(builds) }})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go c.Run(ctx)
@@ -90,6 +95,17 @@ func TestLiveStream(t *testing.T) {
 	}
 	for _, name := range []string{"topics", "triggers", "deadletters", "metrics"} {
 		next(t, evs, name, nil)
+	}
+	next(t, evs, "builds", func(d string) bool { return strings.Contains(d, `"function":"f1","ok":true`) })
+	buildsMu.Lock()
+	builds = []console.Build{{Function: "f1", Error: "./main.go:3:1: syntax error", Generation: 1}}
+	buildsMu.Unlock()
+	next(t, evs, "builds", func(d string) bool { return strings.Contains(d, `"ok":false,"error":"./main.go:3:1: syntax error"`) })
+	var got []console.Build
+	if r, err := http.Get(srv.URL + "/api/builds"); err != nil {
+		t.Fatal(err)
+	} else if err := json.NewDecoder(r.Body).Decode(&got); err != nil || len(got) != 1 || got[0].OK || got[0].Error == "" {
+		t.Errorf("/api/builds = %+v (%v), want f1's failed build", got, err)
 	}
 
 	var sent map[string]string

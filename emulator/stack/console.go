@@ -30,6 +30,7 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 		Instances: s.Instances(),
 		Topics:    consoleTopics(cfg),
 		Clock:     cfg.Clock,
+		Builds:    s.consoleBuilds,
 	}
 	if s.Tablestore != nil {
 		cred := s.Tablestore.Credentials()
@@ -70,6 +71,16 @@ func consoleTopics(cfg Config) []console.Topic {
 	}
 	for _, n := range cfg.Topics {
 		out = append(out, console.Topic{Instance: n.Instance, Topic: n.Name})
+	}
+	return out
+}
+
+// consoleBuilds is the last build of each function, as the console shows
+// it.
+func (s *Stack) consoleBuilds() []console.Build {
+	var out []console.Build
+	for _, b := range s.Builds() {
+		out = append(out, console.Build{Function: b.Function, OK: b.OK, Error: b.Error, Time: b.Time, DurationMs: b.DurationMs, Generation: b.Generation})
 	}
 	return out
 }
