@@ -152,4 +152,9 @@
 // Stats counts each trigger's work; Events is a feed of invocation
 // Records for a console, dropped when nobody reads; logs go to
 // Config.Logger.
+//
+// Pause stops a trigger taking messages and making invocations, retries
+// included (its messages wait in the broker, its group's backlog grows);
+// Resume goes on. Pausing is not durable: after a restart every trigger
+// runs.
 package eventbridge
