@@ -2,6 +2,7 @@ package tablestore
 
 import (
 	"fmt"
+	"strings"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
@@ -67,15 +68,15 @@ func If(col, op string, v any) Condition {
 	return Condition{existence: -1, col: col, cmp: cmp, value: v}
 }
 
-// maxColumnConditions is the service's limit, less the one the
-// idempotency marker takes.
+// maxColumnConditions is the service's limit, less the one the row
+// version check of idempotent writes takes.
 const maxColumnConditions = 9
 
-// conditions builds the row existence expectation and the column
-// conditions; marker, when set, adds "the marker column is absent".
-func conditions(conds []Condition, marker string) (ots.RowExistenceExpectation, ots.ColumnFilter, error) {
+// conditions reads conds: the row existence expectation and the column
+// conditions.
+func conditions(conds []Condition) (ots.RowExistenceExpectation, []colCond, error) {
 	existence := ots.RowExistenceExpectation_IGNORE
-	var filters []ots.ColumnFilter
+	var out []colCond
 	for _, c := range conds {
 		if c.existence >= 0 {
 			existence = c.existence
@@ -84,29 +85,19 @@ func conditions(conds []Condition, marker string) (ots.RowExistenceExpectation, 
 		if c.cmp < 0 {
 			return 0, nil, fmt.Errorf("tablestore: condition on %q: unknown comparison", c.col)
 		}
+		if strings.HasPrefix(c.col, markerPrefix) {
+			return 0, nil, fmt.Errorf("tablestore: condition on %q: names starting with %q are reserved", c.col, markerPrefix)
+		}
 		v, err := sdkValue(c.col, c.value)
 		if err != nil {
 			return 0, nil, err
 		}
-		filters = append(filters, ots.NewSingleColumnCondition(c.col, c.cmp, v))
+		out = append(out, colCond{col: c.col, cmp: c.cmp, value: v})
 	}
-	if len(filters) > maxColumnConditions {
-		return 0, nil, fmt.Errorf("tablestore: %d column conditions, at most %d", len(filters), maxColumnConditions)
+	if len(out) > maxColumnConditions {
+		return 0, nil, fmt.Errorf("tablestore: %d column conditions, at most %d", len(out), maxColumnConditions)
 	}
-	if marker != "" {
-		filters = append(filters, markerAbsent(marker))
-	}
-	switch len(filters) {
-	case 0:
-		return existence, nil, nil
-	case 1:
-		return existence, filters[0], nil
-	}
-	all := ots.NewCompositeColumnCondition(ots.LO_AND)
-	for _, f := range filters {
-		all.AddFilter(f)
-	}
-	return existence, all, nil
+	return existence, out, nil
 }
 
 // sdkValue converts a Go value to the type the SDK writes.

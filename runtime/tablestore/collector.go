@@ -11,11 +11,25 @@ import (
 
 type fnMessage = event.Message
 
-// collector gathers the writes of one invocation.
+// collector gathers the writes of one invocation, and what its reads saw
+// of them.
 type collector struct {
 	mu     sync.Mutex
-	ops    []*op
+	rows   map[string][]*write // row -> its writes, in the order made
+	order  []string            // rows in the order first written
+	seq    int                 // writes so far
 	scopes map[*event.Message]*scope
+	reads  map[*event.Message][]sawPending
+	closed bool
+}
+
+// sawPending records that a message read a row while other messages had
+// writes to it pending: its decisions after the read assume that the
+// first n writes of the row apply.
+type sawPending struct {
+	row   string
+	n     int // the row's writes the read saw
+	after int // the collector's writes before the read
 }
 
 type collectorKey struct{}
@@ -36,49 +50,105 @@ func (c *collector) scopeOf(m *event.Message) *scope {
 	return s
 }
 
-func (c *collector) add(o *op) {
+func (c *collector) add(w *write) error {
 	c.mu.Lock()
-	c.ops = append(c.ops, o)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errors.New("tablestore: write after the invocation's commit")
+	}
+	if _, ok := c.rows[w.row]; !ok {
+		c.order = append(c.order, w.row)
+	}
+	c.seq++
+	w.seq = c.seq
+	c.rows[w.row] = append(c.rows[w.row], w)
+	return nil
+}
+
+// pendingFor returns the writes to row made so far, and records that m
+// read them when some are another message's.
+func (c *collector) pendingFor(m *event.Message, row string) []*write {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ws := c.rows[row]
+	if m != nil {
+		for _, w := range ws {
+			if w.msg != m {
+				c.reads[m] = append(c.reads[m], sawPending{row: row, n: len(ws), after: c.seq})
+				break
+			}
+		}
+	}
+	return ws[:len(ws):len(ws)]
 }
 
 // Begin starts collecting the writes of an invocation (fn.Committer).
 func (db *DB) Begin(ctx context.Context) context.Context {
-	return context.WithValue(ctx, collectorKey{}, &collector{scopes: map[*event.Message]*scope{}})
+	return context.WithValue(ctx, collectorKey{}, &collector{
+		rows:   map[string][]*write{},
+		scopes: map[*event.Message]*scope{},
+		reads:  map[*event.Message][]sawPending{},
+	})
 }
 
-// Commit applies the writes of the messages whose handlers succeeded, in
-// the order they were made, coalesced into BatchWriteRow requests, and
-// fails each message one of whose writes failed (fn.Committer). The writes
-// of failed messages are dropped: a failed message changes nothing.
+// Commit applies the writes of the messages whose handlers succeeded,
+// each row's in the order they were made, merged into as few row
+// operations as their conditions allow and coalesced into batches, and
+// fails each message one of whose writes failed (fn.Committer). The
+// writes of failed messages are dropped: a failed message changes
+// nothing. A message that read a row while another message's write to it
+// was pending fails when that write does not apply.
 func (db *DB) Commit(ctx context.Context, handled []*event.Message) error {
 	c := collectorFrom(ctx)
 	if c == nil {
 		return errors.New("tablestore: Commit without Begin")
 	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return errors.New("tablestore: Commit called twice")
+	}
+	c.closed = true
+	rows := make([][]*write, 0, len(c.order))
+	for _, id := range c.order {
+		rows = append(rows, c.rows[id])
+	}
+	reads := c.reads
+	c.mu.Unlock()
+
 	ok := make(map[*event.Message]bool, len(handled))
 	for _, m := range handled {
 		ok[m] = true
 	}
-	c.mu.Lock()
-	ops := make([]*op, 0, len(c.ops))
-	for _, o := range c.ops {
-		if o.msg == nil || ok[o.msg] {
-			ops = append(ops, o)
+	cm := db.newCommit(rows, reads)
+	for _, rp := range cm.rows {
+		for _, w := range rp.all {
+			if w.msg != nil && !ok[w.msg] {
+				cm.dropWrite(w, errHandlerFailed)
+			}
 		}
 	}
-	c.ops = nil
-	c.mu.Unlock()
-	db.apply(ctx, ops)
+	for m := range reads {
+		if !ok[m] {
+			cm.msg(m).err = errHandlerFailed
+		}
+	}
+	cm.run(ctx)
+
 	var errs []error
-	for _, o := range ops {
-		switch {
-		case o.err == nil:
-		case o.msg != nil:
-			errs = append(errs, fn.MessageError(o.msg, o.err))
-		default:
-			errs = append(errs, o.err)
+	for _, m := range handled {
+		if ms := cm.msgs[m]; ms != nil && ms.err != nil {
+			errs = append(errs, fn.MessageError(m, ms.err))
+		}
+	}
+	for _, rp := range cm.rows {
+		for _, w := range rp.all {
+			if w.msg == nil && w.err != nil {
+				errs = append(errs, w.err)
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
+
+var errHandlerFailed = errors.New("tablestore: the message's handler failed")

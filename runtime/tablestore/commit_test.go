@@ -40,17 +40,38 @@ type orderEvent struct {
 // bodies, with IDs id-0, id-1, ...
 func batch(t testing.TB, id string, bodies ...any) []byte {
 	t.Helper()
-	var evs []map[string]any
+	var msgs []msg
 	for i, b := range bodies {
-		body, err := json.Marshal(b)
+		msgs = append(msgs, msg{ID: fmt.Sprintf("%s-%d", id, i), Body: b})
+	}
+	return payload(t, msgs...)
+}
+
+// msg is a message of a payload: its ID (UNIQ_KEY), body and sharding
+// key.
+type msg struct {
+	ID, ShardingKey string
+	Body            any
+}
+
+// payload is an event-streaming payload of the messages.
+func payload(t testing.TB, msgs ...msg) []byte {
+	t.Helper()
+	var evs []map[string]any
+	for _, m := range msgs {
+		body, err := json.Marshal(m.Body)
 		if err != nil {
 			t.Fatal(err)
 		}
+		sys := map[string]any{"UNIQ_KEY": m.ID}
+		if m.ShardingKey != "" {
+			sys["__SHARDINGKEY"] = m.ShardingKey
+		}
 		evs = append(evs, map[string]any{
-			"id": fmt.Sprintf("%s-%d", id, i), "source": "RocketMQ-orders", "specversion": "1.0",
+			"id": m.ID, "source": "RocketMQ-orders", "specversion": "1.0",
 			"type": "mq:Topic:SendMessage", "subject": "acs:mq:cn-hangzhou:1:MQ_INST_1%orders",
-			"data": map[string]any{"topic": "orders", "msgId": fmt.Sprintf("%s-%d", id, i), "body": string(body),
-				"systemProperties": map[string]any{"UNIQ_KEY": fmt.Sprintf("%s-%d", id, i)}, "userProperties": map[string]any{}},
+			"data": map[string]any{"topic": "orders", "msgId": m.ID, "body": string(body),
+				"systemProperties": sys, "userProperties": map[string]any{}},
 		})
 	}
 	b, err := json.Marshal(evs)
@@ -109,10 +130,16 @@ func TestRedeliveryAppliesOnce(t *testing.T) {
 	if got := mustGet(t, counters, Counter{Name: "events"}); got.N != 3 {
 		t.Errorf("events counter = %d, want 3", got.N)
 	}
-	// One commit per delivery: a BatchWriteRow per wave (o1 twice, the
-	// counter thrice: three waves), then the marker checks of redeliveries.
-	if n := e.requests.get("BatchWriteRow"); n != 9 {
-		t.Errorf("%d BatchWriteRow requests, want 9 (3 deliveries x 3 waves)", n)
+	// The first delivery reads the rows' markers (a BatchGetRow per table)
+	// and writes each row once: o1's two updates merge (the second's
+	// condition holds on the row the first leaves), and the counter's
+	// three increments sum. The redeliveries read the markers, find every
+	// write applied and write nothing.
+	if n := e.requests.get("BatchWriteRow"); n != 1 {
+		t.Errorf("%d BatchWriteRow requests, want 1", n)
+	}
+	if n := e.requests.get("BatchGetRow"); n != 6 {
+		t.Errorf("%d BatchGetRow requests, want 6 (2 tables x 3 deliveries)", n)
 	}
 }
 
@@ -152,9 +179,10 @@ func TestReplayAfterMidBatchFailure(t *testing.T) {
 	}
 }
 
-// TestUnknownOutcomesDoNotDuplicate makes every other BatchWriteRow time
-// out after applying, and some fail before applying: retries finish the
-// work, and increments still apply once.
+// TestUnknownOutcomesDoNotDuplicate makes BatchWriteRow requests time out
+// after applying, and some fail before applying, over several batches
+// and their redeliveries: retries finish the work, and increments still
+// apply once.
 func TestUnknownOutcomesDoNotDuplicate(t *testing.T) {
 	e := newEnv(t)
 	app := orderApp(t, e.db, &sync.Map{})
@@ -162,27 +190,37 @@ func TestUnknownOutcomesDoNotDuplicate(t *testing.T) {
 		{Action: "BatchWriteRow", Code: local.CodeTimeout, Rate: 0.4, After: true},
 		{Action: "BatchWriteRow", Code: local.CodeServerBusy, Rate: 0.3},
 	})
-	var events []any
-	for i := 0; i < 40; i++ {
-		events = append(events, orderEvent{Order: fmt.Sprint("o", i%10), Amount: 1, To: "seen"})
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if _, err := app.Invoke(ctx, batch(t, "m", events...)); err != nil {
-		t.Fatal(err)
+	const batches = 20
+	for b := 0; b < batches; b++ {
+		var events []any
+		for i := 0; i < 40; i++ {
+			events = append(events, orderEvent{Order: fmt.Sprint("o", i%10), Amount: 1, To: "seen"})
+		}
+		payload := batch(t, fmt.Sprint("m", b), events...)
+		for range 2 { // a delivery and a redelivery
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			_, err := app.Invoke(ctx, payload)
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
 	}
 	e.srv.SetFaults(nil)
-	if n := e.requests.get("BatchWriteRow"); n < 60 {
-		t.Errorf("%d BatchWriteRow requests for 40 waves: the faults did not fire", n)
+	// Without faults: a write per batch, and a read per table and
+	// delivery. A timeout has the rows read again, a refusal written
+	// again.
+	if n := e.requests.get("BatchWriteRow") + e.requests.get("BatchGetRow"); n <= batches*5 {
+		t.Errorf("%d requests for %d batches: the faults did not fire", n, batches)
 	}
 	counters, _ := tablestore.NewTable[Counter](e.db, "counters")
-	if got := mustGet(t, counters, Counter{Name: "events"}); got.N != 40 {
-		t.Errorf("counter = %d, want 40", got.N)
+	if got := mustGet(t, counters, Counter{Name: "events"}); got.N != 40*batches {
+		t.Errorf("counter = %d, want %d", got.N, 40*batches)
 	}
 	orders, _ := tablestore.NewTable[Order](e.db, "orders")
 	for i := 0; i < 10; i++ {
-		if got := mustGet(t, orders, Order{ID: fmt.Sprint("o", i)}); got.Amount != 4 {
-			t.Errorf("o%d amount = %d, want 4", i, got.Amount)
+		if got := mustGet(t, orders, Order{ID: fmt.Sprint("o", i)}); got.Amount != 4*batches {
+			t.Errorf("o%d amount = %d, want %d", i, got.Amount, 4*batches)
 		}
 	}
 }

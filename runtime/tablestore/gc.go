@@ -2,106 +2,229 @@ package tablestore
 
 import (
 	"context"
-	"strings"
-	"time"
+	"sort"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
-// Markers older than the idempotency window are removed from a sample of
-// the rows written: each row written has a 1 in gcEvery chance, at most
-// gcRows rows per commit, read with one BatchGetRow and cleaned with one
-// BatchWriteRow, and only while the deadline leaves time.
+// Reads of the rows a commit writes idempotently: their bookkeeping
+// (version, markers), and the journals whose markers have expired.
 const (
-	gcEvery = 16
-	gcRows  = 32
-	gcSlack = time.Second
+	maxBatchGet  = 100 // rows of one BatchGetRow
+	maxGetColumn = 128 // columns_to_get of one read
+	gcPage       = 64  // journals read at once
 )
 
-// collectGarbage removes expired markers from some of the rows ops wrote.
-// It is best effort: failures are logged.
-func (db *DB) collectGarbage(ctx context.Context, ops []*op) {
-	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < gcSlack {
-		return
-	}
-	picked := map[string]bool{}
-	var rows []*op
-	for _, o := range ops {
-		if len(rows) == gcRows {
-			break
-		}
-		if o.err != nil || o.marker == "" || picked[o.row] || db.rand()*gcEvery >= 1 {
+// readKeys are the keys of rp's next writes whose markers a read fetches:
+// as many as one operation may mark.
+func readKeys(rp *rowPlan) []string {
+	var keys []string
+	seen := map[string]bool{}
+	for _, w := range rp.todo {
+		if w.key == "" || seen[w.key] {
 			continue
 		}
-		picked[o.row] = true
-		rows = append(rows, o)
+		if len(keys) == maxOpKeys {
+			break
+		}
+		seen[w.key] = true
+		keys = append(keys, w.key)
 	}
-	if len(rows) == 0 {
-		return
+	return keys
+}
+
+// readStates reads the bookkeeping of the marked rows the commit does not
+// know, a BatchGetRow per table and 100 rows (and 126 keys). A row whose
+// read fails is read again next round, or fails when the error says a
+// retry cannot help.
+func (c *commit) readStates(ctx context.Context, rows []*rowPlan) {
+	byTable := map[string][]*rowPlan{}
+	var tables []string
+	for _, rp := range rows {
+		if !rp.marked || rp.st != nil || len(rp.todo) == 0 {
+			continue
+		}
+		if byTable[rp.table] == nil {
+			tables = append(tables, rp.table)
+		}
+		byTable[rp.table] = append(byTable[rp.table], rp)
 	}
-	if err := db.removeExpiredMarkers(ctx, rows); err != nil {
-		db.log.WarnContext(ctx, "tablestore: removing expired idempotency markers failed", "rows", len(rows), "error", err)
+	for _, table := range tables {
+		var batch []*rowPlan
+		names := map[string]string{} // marker column -> key
+		for _, rp := range byTable[table] {
+			keys := readKeys(rp)
+			n := len(names)
+			for _, k := range keys {
+				if _, ok := names[markerColumn(hashKey(k))]; !ok {
+					n++
+				}
+			}
+			if len(batch) == maxBatchGet || len(batch) > 0 && n+2 > maxGetColumn {
+				c.readBatch(ctx, table, batch, names)
+				batch, names = nil, map[string]string{}
+			}
+			batch = append(batch, rp)
+			for _, k := range keys {
+				names[markerColumn(hashKey(k))] = k
+			}
+		}
+		c.readBatch(ctx, table, batch, names)
 	}
 }
 
-// removeExpiredMarkers reads the marker columns of the rows written by
-// ops and deletes those whose timestamps are older than the window.
-func (db *DB) removeExpiredMarkers(ctx context.Context, ops []*op) error {
-	client, err := db.client(ctx)
-	if err != nil {
-		return err
+func (c *commit) readBatch(ctx context.Context, table string, rows []*rowPlan, names map[string]string) {
+	cols := []string{versionColumn, gcColumn}
+	for name := range names {
+		cols = append(cols, name)
 	}
-	start, end := markerPrefix, markerPrefix[:len(markerPrefix)-1]+"`" // '`' follows '_'
-	req := &ots.BatchGetRowRequest{}
-	crit := map[string]*ots.MultiRowQueryCriteria{}
-	byTable := map[string][]*op{}
-	for _, o := range ops {
-		c := crit[o.table]
-		if c == nil {
-			c = &ots.MultiRowQueryCriteria{TableName: o.table, MaxVersion: 1, StartColumn: &start, EndColumn: &end}
-			crit[o.table] = c
-			req.MultiRowQueryCriteria = append(req.MultiRowQueryCriteria, c)
+	sort.Strings(cols[2:])
+	crit := &ots.MultiRowQueryCriteria{TableName: table, MaxVersion: 1, ColumnsToGet: cols}
+	for _, rp := range rows {
+		crit.AddRow(rp.pk)
+	}
+	results, err := c.batchGet(ctx, table, crit, len(rows))
+	for i, rp := range rows {
+		if err == nil && !results[i].IsSucceed {
+			e := &Error{Code: results[i].Error.Code, Message: results[i].Error.Message, Table: table, Row: describeRow(table, rp.pk)}
+			c.readFailed(rp, e, retryCode(e.Code, e.Message, true))
+			continue
 		}
-		c.AddRow(o.pk)
-		byTable[o.table] = append(byTable[o.table], o)
+		if err != nil {
+			c.readFailed(rp, err, retryable(err, true))
+			continue
+		}
+		st := &rowState{g: -1, progress: map[string]int{}}
+		for _, k := range readKeys(rp) {
+			st.progress[k] = 0
+		}
+		for _, col := range results[i].Columns {
+			v, _ := col.Value.(int64)
+			switch {
+			case col.ColumnName == versionColumn:
+				st.v = v
+			case col.ColumnName == gcColumn:
+				st.g = v
+			default:
+				if k, ok := names[col.ColumnName]; ok {
+					if _, mine := st.progress[k]; mine {
+						st.progress[k] = int(v)
+					}
+				}
+			}
+		}
+		rp.st, rp.readErr = st, false
 	}
-	resp, err := client.BatchGetRow(req)
+}
+
+// readFailed records a failed read of rp: tried again next round when
+// retry holds, else rp's writes fail.
+func (c *commit) readFailed(rp *rowPlan, err error, retry bool) {
+	rp.lastErr, rp.readErr = err, true
+	if !retry {
+		c.failWrites(rp, rp.todo, err)
+	}
+}
+
+// batchGet sends one BatchGetRow of one table and returns its n results.
+func (c *commit) batchGet(ctx context.Context, table string, crit *ots.MultiRowQueryCriteria, n int) ([]ots.RowResult, error) {
+	client, err := c.db.client(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	oldest := db.now().Add(-db.cfg.IdempotencyWindow).UnixMilli()
-	clean := &ots.BatchWriteRowRequest{}
-	n := 0
-	for table, rows := range byTable {
-		results := resp.TableToRowsResult[table]
-		for i := 0; i < len(results) && i < len(rows); i++ {
-			if ch := expiredMarkers(table, rows[i].pk, results[i], oldest); ch != nil {
-				clean.AddRowChange(ch)
-				n++
+	resp, err := client.BatchGetRow(&ots.BatchGetRowRequest{MultiRowQueryCriteria: []*ots.MultiRowQueryCriteria{crit}})
+	if err != nil {
+		return nil, serviceError(table, err)
+	}
+	results := resp.TableToRowsResult[table]
+	if len(results) != n {
+		return nil, &Error{Code: "OTSInternalServerError", Message: "BatchGetRow answered a different number of rows", Table: table}
+	}
+	return results, nil
+}
+
+// A gcPlan is what a row's next operation removes: the journals whose
+// markers have expired, oldest first.
+type gcPlan struct {
+	expired []journal
+	next    int64 // the hour of the first journal left, -1 when none is
+}
+
+type journal struct {
+	name   string
+	hour   int64
+	hashes []keyHash
+}
+
+// readJournals reads the journals of the rows whose oldest journal has
+// expired, for their next operation to remove with their markers: every
+// row written has its expired markers removed. It is best effort: a
+// failed read is logged and the removal waits for the row's next commit.
+func (c *commit) readJournals(ctx context.Context, rows []*rowPlan) {
+	expired := hourOf(c.db.now().Add(-c.db.cfg.IdempotencyWindow))
+	byTable := map[string][]*rowPlan{}
+	var tables []string
+	for _, rp := range rows {
+		if rp.st == nil || rp.gc != nil || rp.st.g < 0 || rp.st.g >= expired || len(rp.todo) == 0 {
+			continue
+		}
+		if byTable[rp.table] == nil {
+			tables = append(tables, rp.table)
+		}
+		byTable[rp.table] = append(byTable[rp.table], rp)
+	}
+	start, end := journalPrefix, journalEnd
+	for _, table := range tables {
+		rows := byTable[table]
+		for len(rows) > 0 {
+			batch := rows[:min(len(rows), maxBatchGet)]
+			rows = rows[len(batch):]
+			crit := &ots.MultiRowQueryCriteria{TableName: table, MaxVersion: 1, StartColumn: &start, EndColumn: &end,
+				Filter: &ots.PaginationFilter{Limit: gcPage}}
+			for _, rp := range batch {
+				crit.AddRow(rp.pk)
+			}
+			results, err := c.batchGet(ctx, table, crit, len(batch))
+			if err != nil {
+				c.db.log.WarnContext(ctx, "tablestore: reading idempotency journals failed", "table", table, "rows", len(batch), "error", err)
+				continue
+			}
+			for i, rp := range batch {
+				if results[i].IsSucceed {
+					rp.gc = gcPlanOf(results[i].Columns, expired)
+				}
 			}
 		}
 	}
-	if n == 0 {
-		return nil
-	}
-	_, err = client.BatchWriteRow(clean)
-	return err
 }
 
-// expiredMarkers is the update removing a row's expired markers, or nil.
-func expiredMarkers(table string, pk *ots.PrimaryKey, r ots.RowResult, oldest int64) *ots.UpdateRowChange {
-	if !r.IsSucceed {
-		return nil
+// gcPlanOf sorts out the journals a read returned: those of hours before
+// expired go.
+func gcPlanOf(cols []*ots.AttributeColumn, expired int64) *gcPlan {
+	var js []journal
+	for _, col := range cols {
+		hour, ok := journalHourOf(col.ColumnName)
+		if !ok {
+			continue
+		}
+		j := journal{name: col.ColumnName, hour: hour}
+		b, _ := col.Value.([]byte)
+		for ; len(b) >= len(keyHash{}); b = b[len(keyHash{}):] {
+			j.hashes = append(j.hashes, keyHash(b[:len(keyHash{})]))
+		}
+		js = append(js, j)
 	}
-	ch := &ots.UpdateRowChange{TableName: table, PrimaryKey: pk}
-	for _, c := range r.Columns {
-		if at, ok := c.Value.(int64); ok && strings.HasPrefix(c.ColumnName, markerPrefix) && at < oldest {
-			ch.DeleteColumn(c.ColumnName)
+	sort.Slice(js, func(a, b int) bool { return js[a].name < js[b].name })
+	p := &gcPlan{next: -1}
+	for i, j := range js {
+		if j.hour >= expired {
+			p.next = j.hour
+			break
+		}
+		p.expired = append(p.expired, j)
+		if i == len(js)-1 && len(js) == gcPage {
+			p.next = j.hour // more may follow: look again next time
 		}
 	}
-	if len(ch.Columns) == 0 {
-		return nil
-	}
-	ch.SetCondition(ots.RowExistenceExpectation_EXPECT_EXIST)
-	return ch
+	return p
 }

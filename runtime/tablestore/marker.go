@@ -4,39 +4,83 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"sync"
-
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
-// Rows remember the messages that changed them in marker columns: a write
-// made for message M puts the column _rfn_<hash of M's ID>_<n> (n counts
-// M's earlier writes to the row) in the same row operation, on the
-// condition that the column is absent. A redelivered M makes the same
-// writes, whose conditions fail on the rows the first delivery changed:
-// those writes are known to be done, and nothing is applied twice.
+// A row written idempotently carries bookkeeping columns, all named
+// _rfn_*, which reads never return:
+//
+//	_rfn_m<hash of key>  a marker per idempotency key (message) that wrote
+//	                     the row: how many of its writes to the row applied
+//	_rfn_v               the row's version, a random number every marked
+//	                     row operation replaces, on the condition that it
+//	                     still holds the value the commit read
+//	_rfn_j<hour>_<v>     a journal per row operation that added markers:
+//	                     their hashes, so that they can be found and removed
+//	                     once the idempotency window has passed
+//	_rfn_g               the hour of the row's oldest journal
+//
+// A commit reads _rfn_v, _rfn_g and the markers of the keys it writes
+// with, leaves out the writes the markers say are applied, and writes the
+// rest in one row operation conditional on _rfn_v: if anything marked the
+// row since the read, the operation fails and the commit reads again.
 const markerPrefix = "_rfn_"
 
-// markerName is the marker column of the n-th write of key to a row.
-func markerName(key string, n int) string {
+const (
+	versionColumn = markerPrefix + "v"
+	gcColumn      = markerPrefix + "g"
+	journalPrefix = markerPrefix + "j"
+	journalEnd    = markerPrefix + "k" // just past every journal name
+	keyPrefix     = markerPrefix + "m"
+)
+
+// journalHour is how journals are grouped by time: the markers of a
+// journal of hour h are removed at the first write after h+1 plus the
+// idempotency window.
+const journalHour = time.Hour
+
+// keyHash identifies an idempotency key in marker and journal columns.
+type keyHash [12]byte
+
+func hashKey(key string) keyHash {
 	sum := sha256.Sum256([]byte(key))
-	return markerPrefix + hex.EncodeToString(sum[:12]) + "_" + strconv.Itoa(n)
+	return keyHash(sum[:12])
 }
 
-// markerAbsent is the condition that the marker column is absent: a
-// missing column passes an equality test with filter_if_missing unset,
-// and a present one holds a timestamp, never -1.
-func markerAbsent(marker string) ots.ColumnFilter {
-	c := ots.NewSingleColumnCondition(marker, ots.CT_EQUAL, int64(-1))
-	c.LatestVersionOnly = true
-	return c
+// markerColumn is the marker of key h.
+func markerColumn(h keyHash) string { return keyPrefix + hex.EncodeToString(h[:]) }
+
+// journalColumn is the journal of the row operation that made version v
+// in hour.
+func journalColumn(hour, v int64) string {
+	return fmt.Sprintf("%s%08x_%016x", journalPrefix, hour, uint64(v))
 }
 
-// scope numbers the writes made under one idempotency key, per row, so
-// that each gets its own marker.
+// journalHourOf is the hour of journal column name; ok is false for a
+// name that is not a journal's.
+func journalHourOf(name string) (int64, bool) {
+	if len(name) < len(journalPrefix)+8 || name[:len(journalPrefix)] != journalPrefix {
+		return 0, false
+	}
+	h, err := strconv.ParseUint(name[len(journalPrefix):len(journalPrefix)+8], 16, 32)
+	return int64(h), err == nil
+}
+
+// hourOf numbers the hour of t.
+func hourOf(t time.Time) int64 { return t.UnixMilli() / journalHour.Milliseconds() }
+
+// newVersion is a fresh row version: positive, and random so that a row
+// deleted and written again never holds a version a commit read before.
+func newVersion() int64 { return int64(rand.Uint64()>>1) | 1 }
+
+// scope numbers the writes made under one idempotency key, per row: the
+// n-th write of a key to a row applies once, however often it is made.
 type scope struct {
 	key string
 	mu  sync.Mutex
@@ -45,13 +89,13 @@ type scope struct {
 
 func newScope(key string) *scope { return &scope{key: key, n: map[string]int{}} }
 
-// next returns the marker of the key's next write to row.
-func (s *scope) next(row string) string {
+// next returns the index of the key's next write to row.
+func (s *scope) next(row string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	n := s.n[row]
 	s.n[row] = n + 1
-	return markerName(s.key, n)
+	return n
 }
 
 type scopeKey struct{}

@@ -4,23 +4,57 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
-	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
-// op is one row write a handler made.
-type op struct {
-	msg    *fnMessage // the message it was made for; nil outside one
-	table  string
-	row    string // table and primary key: writes to one row apply in order
-	pk     *ots.PrimaryKey
-	change ots.RowChange
-	delete bool
-	marker string // idempotency marker column; "" when the write has none
-	safe   bool   // retrying it after an unknown outcome cannot apply it twice
-	size   int    // estimated bytes in a request
+// A write is one row write a handler made: an update (Put, Insert,
+// Update, Increment) or a delete. Writes are validated when made; at
+// commit those of one row are merged into as few row operations as their
+// conditions allow (see merge.go).
+type write struct {
+	msg     *fnMessage // the message it was made for; nil outside one
+	table   string
+	pk      *ots.PrimaryKey
+	row     string // table and primary key
+	delete  bool
+	changes []change                    // an update's column changes, in order
+	exist   ots.RowExistenceExpectation // IGNORE, EXPECT_EXIST or EXPECT_NOT_EXIST
+	conds   []colCond                   // column conditions, all of which must hold
+	key     string                      // idempotency key; "" when the write has none
+	idx     int                         // the key's earlier writes to the row
+	seq     int                         // order among the collector's writes
+	size    int                         // estimated bytes in a request
+
+	// Set at commit.
+	pos    int // position among the row's writes
+	status writeStatus
+	dupOf  *write // the same (key, idx) made earlier under another scope
 	err    error
+}
+
+type writeStatus int
+
+const (
+	pending writeStatus = iota
+	done                // applied, now or by an earlier delivery
+	failed
+)
+
+// change is one column change, with its value as the SDK writes it.
+type change struct {
+	op    changeOp
+	col   string
+	value any   // changeSet
+	delta int64 // changeAdd
+}
+
+// colCond is a column condition: the column compares to value by cmp, or
+// is missing.
+type colCond struct {
+	col   string
+	cmp   ots.ComparatorType
+	value any
 }
 
 // rowID identifies a row by table and primary key.
@@ -39,11 +73,11 @@ func rowID(table string, pk *ots.PrimaryKey) string {
 	return b.String()
 }
 
-// describe names the op's row for errors: table(key=value, ...).
-func (o *op) describe() string {
+// describeRow names a row for errors: table(key=value, ...).
+func describeRow(table string, pk *ots.PrimaryKey) string {
 	var b strings.Builder
-	b.WriteString(o.table + "(")
-	for i, c := range o.pk.PrimaryKeys {
+	b.WriteString(table + "(")
+	for i, c := range pk.PrimaryKeys {
 		if i > 0 {
 			b.WriteString(", ")
 		}
@@ -57,84 +91,68 @@ func (o *op) describe() string {
 		}
 	}
 	b.WriteString(")")
-	if o.delete {
-		return "delete of " + b.String()
-	}
 	return b.String()
 }
 
-// updateOp builds the UpdateRow of a write: puts, increments and
-// removals, the marker put, and the conditions with "marker absent".
-func updateOp(table string, pk *ots.PrimaryKey, changes []Change, conds []Condition, sc *scope, now time.Time) (*op, error) {
-	o := &op{table: table, pk: pk, row: rowID(table, pk)}
-	if sc != nil {
-		o.marker = sc.next(o.row)
+// describe names the write's row for errors, and says when it is a delete.
+func (w *write) describe() string {
+	if w.delete {
+		return "delete of " + describeRow(w.table, w.pk)
 	}
-	existence, filter, err := conditions(conds, o.marker)
-	if err != nil {
+	return describeRow(w.table, w.pk)
+}
+
+// updateWrite validates an update of the row pk of table: puts,
+// increments and removals under conds.
+func updateWrite(table string, pk *ots.PrimaryKey, changes []Change, conds []Condition) (*write, error) {
+	w := &write{table: table, pk: pk, row: rowID(table, pk)}
+	var err error
+	if w.exist, w.conds, err = conditions(conds); err != nil {
 		return nil, err
 	}
-	ch := &ots.UpdateRowChange{TableName: table, PrimaryKey: pk}
-	o.size = 64 + len(o.row)
+	w.size = 64 + len(w.row)
 	for _, c := range changes {
 		if strings.HasPrefix(c.col, markerPrefix) {
 			return nil, fmt.Errorf("tablestore: column %q: names starting with %q are reserved", c.col, markerPrefix)
 		}
-		o.size += len(c.col) + 16
-		switch c.op {
-		case changeSet:
-			v, err := sdkValue(c.col, c.value)
-			if err != nil {
+		if !validName(c.col) {
+			return nil, fmt.Errorf("tablestore: invalid column name %q: it must match [A-Za-z_][A-Za-z0-9_]* and be 1 to 255 bytes", c.col)
+		}
+		ch := change{op: c.op, col: c.col, delta: c.delta}
+		if c.op == changeSet {
+			if ch.value, err = sdkValue(c.col, c.value); err != nil {
 				return nil, err
 			}
-			o.size += valueSize(v)
-			ch.PutColumn(c.col, v)
-		case changeAdd:
-			ch.IncrementColumn(c.col, c.delta)
-		case changeRemove:
-			ch.DeleteColumn(c.col)
+			w.size += valueSize(ch.value)
 		}
+		w.size += len(c.col) + 16
+		w.changes = append(w.changes, ch)
 	}
-	if o.marker != "" {
-		ch.PutColumn(o.marker, now.UnixMilli())
-		o.size += len(o.marker) + 16
-	}
-	o.safe = o.marker != "" || onlySets(changes) && len(conds) == 0
-	if len(ch.Columns) == 0 { // a row of primary-key columns alone
-		put := &ots.PutRowChange{TableName: table, PrimaryKey: pk}
-		put.SetCondition(existence)
-		if filter != nil {
-			put.SetColumnCondition(filter)
-		}
-		o.change = put
-		return o, nil
-	}
-	ch.SetCondition(existence)
-	if filter != nil {
-		ch.SetColumnCondition(filter)
-	}
-	o.change = ch
-	return o, nil
+	return w, nil
 }
 
-// deleteOp builds the DeleteRow of a write. Deletes carry no marker: the
-// row and its markers go.
-func deleteOp(table string, pk *ots.PrimaryKey, conds []Condition) (*op, error) {
-	existence, filter, err := conditions(conds, "")
+// deleteWrite validates a delete of the row pk of table under conds.
+func deleteWrite(table string, pk *ots.PrimaryKey, conds []Condition) (*write, error) {
+	exist, cc, err := conditions(conds)
 	if err != nil {
 		return nil, err
 	}
-	ch := &ots.DeleteRowChange{TableName: table, PrimaryKey: pk}
-	ch.SetCondition(existence)
-	if filter != nil {
-		ch.SetColumnCondition(filter)
-	}
 	row := rowID(table, pk)
-	return &op{table: table, pk: pk, row: row, change: ch, delete: true, safe: true, size: 64 + len(row)}, nil
+	return &write{table: table, pk: pk, row: row, delete: true, exist: exist, conds: cc, size: 64 + len(row)}, nil
 }
 
-func onlySets(changes []Change) bool {
-	for _, c := range changes {
+// unconditional reports whether the write has no condition.
+func (w *write) unconditional() bool {
+	return w.exist == ots.RowExistenceExpectation_IGNORE && len(w.conds) == 0
+}
+
+// idempotent reports whether applying the write twice leaves the row as
+// applying it once: it only sets and removes columns, unconditionally.
+func (w *write) idempotent() bool {
+	if !w.unconditional() {
+		return false
+	}
+	for _, c := range w.changes {
 		if c.op == changeAdd {
 			return false
 		}

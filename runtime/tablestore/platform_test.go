@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
 	local "github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/tablestore"
@@ -123,41 +121,40 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 }
 
-// TestExpiredMarkersRemoved: markers older than the window go.
+// TestExpiredMarkersRemoved: the write of a row removes the markers of
+// the row older than the window, on every row (not a sample), with the
+// journals that listed them; a repeat then applies again.
 func TestExpiredMarkersRemoved(t *testing.T) {
 	e := newEnv(t)
 	db, _ := tablestore.Open(tablestore.Config{Endpoint: e.srv.Endpoint(), Instance: e.srv.Instance(),
 		Credentials:       fn.Credentials{AccessKeyID: local.DefaultAccessKeyID, AccessKeySecret: local.DefaultAccessKeySecret},
 		IdempotencyWindow: 3 * time.Hour})
-	tablestore.SetRand(db, func() float64 { return 0 }) // sample every row
 	clock := time.Now()
 	tablestore.SetClock(db, func() time.Time { return clock })
 	counters := table[Counter](t, db, "counters")
-	for i := 0; i < 3; i++ { // at 0h, 2h and 4h: at 4h the first marker has expired
-		ctx := tablestore.WithIdempotencyKey(context.Background(), fmt.Sprint("k", i))
-		if err := counters.Increment(ctx, Counter{Name: "c"}, "N", 1); err != nil {
+	increment := func(key string) {
+		t.Helper()
+		if err := counters.Increment(tablestore.WithIdempotencyKey(context.Background(), key), Counter{Name: "c"}, "N", 1); err != nil {
 			t.Fatal(err)
 		}
+	}
+	for i := 0; i < 3; i++ { // at 0h, 2h and 4h: at 4h the first marker has expired
+		increment(fmt.Sprint("k", i))
 		clock = clock.Add(2 * time.Hour)
 	}
-	cred := e.srv.Credentials()
-	c := ots.NewClient(e.srv.Endpoint(), e.srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
-	pk := new(ots.PrimaryKey)
-	pk.AddPrimaryKeyColumn("name", "c")
-	resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "counters", PrimaryKey: pk, MaxVersion: 1}})
-	if err != nil {
-		t.Fatal(err)
+	row := e.raw(t, "counters", "name", "c")
+	if got, want := row.markers(), []string{markerOf("k1"), markerOf("k2")}; !sameSet(got, want) {
+		t.Fatalf("markers %v, want those of k1 and k2 %v", got, want)
 	}
-	var markers []string
-	for _, col := range resp.Columns {
-		if strings.HasPrefix(col.ColumnName, "_rfn_") {
-			markers = append(markers, col.ColumnName)
-		}
+	if n := len(row.journals()); n != 2 {
+		t.Fatalf("%d journals (%v), want 2", n, row.journals())
 	}
-	if len(markers) != 2 {
-		t.Fatalf("markers left: %v, want the two within the window", markers)
-	}
+	increment("k2") // within the window: a repeat
 	if got := mustGet(t, counters, Counter{Name: "c"}); got.N != 3 {
-		t.Fatalf("N = %d", got.N)
+		t.Fatalf("N = %d after a repeat within the window, want 3", got.N)
+	}
+	increment("k0") // past it: k0's marker is gone, and the write applies again
+	if got := mustGet(t, counters, Counter{Name: "c"}); got.N != 4 {
+		t.Fatalf("N = %d after a repeat past the window, want 4", got.N)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"reflect"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
 // maxPageRows is the most rows one GetRange returns.
@@ -42,16 +44,36 @@ func (ks *keyspace) serviceError(err error) error {
 }
 
 // Get reads the row whose primary key key holds. ok is false when there is
-// none. Reads go to Tablestore: they do not see writes an invocation has
-// not committed yet.
+// none.
+//
+// Inside an invocation of an App with fn.WithCommitter(db), Get sees the
+// invocation's writes not yet committed: the row as Tablestore has it,
+// with the invocation's writes to it applied in order, as if each
+// applied. A write the handler of a message made before it failed is seen
+// too, and so the messages that saw it fail at commit, as do those that
+// saw a write that then fails: what they did may rest on a change that
+// never happened. Get returns the row as committed when the invocation
+// has no write to it. Scan and the reads through an Index see only what
+// is committed.
 func (t *Table[T]) Get(ctx context.Context, key T) (v T, ok bool, err error) {
 	return t.getKey(ctx, t.s.primaryKey(reflect.ValueOf(key), false))
 }
 
 func (t *Table[T]) getKey(ctx context.Context, pk *ots.PrimaryKey) (v T, ok bool, err error) {
+	var pend []*write
+	if c := collectorFrom(ctx); c != nil {
+		m, _ := fn.MessageFromContext(ctx)
+		pend = c.pendingFor(m, rowID(t.name, pk))
+	}
 	row, err := t.db.getRow(ctx, &t.ks, pk)
-	if err != nil || row == nil {
+	if err != nil {
 		return v, false, err
+	}
+	if len(pend) > 0 {
+		row = overlay(row, pk, pend, t.ks.cols, len(t.s.attrs) > 0)
+	}
+	if row == nil {
+		return v, false, nil
 	}
 	err = t.decode(&t.ks, &v, row)
 	return v, err == nil, err

@@ -34,7 +34,15 @@ func retryable(err error, safe bool) bool {
 	if errors.As(err, &oe) {
 		return retryCode(oe.Code, oe.Message, safe)
 	}
-	return safe && !errors.Is(err, context.Canceled) // a network error: unknown outcome
+	var e *Error
+	if errors.As(err, &e) {
+		return retryCode(e.Code, e.Message, safe)
+	}
+	switch {
+	case errors.Is(err, ErrNoCredentials), errors.Is(err, ErrConditionFailed), errors.Is(err, context.Canceled):
+		return false
+	}
+	return safe // a network error or a timeout: unknown outcome
 }
 
 func retryCode(code, msg string, safe bool) bool {

@@ -2,33 +2,62 @@ package tablestore_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
+
+	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
 	local "github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/tablestore"
 )
 
-// counter counts requests by action.
+// counter counts requests by action, and passes them to inner (the
+// default transport when nil), which tests set to inject faults.
 type counter struct {
-	mu sync.Mutex
-	n  map[string]int
+	mu    sync.Mutex
+	n     map[string]int
+	inner http.RoundTripper
 }
 
 func (c *counter) RoundTrip(r *http.Request) (*http.Response, error) {
 	c.mu.Lock()
 	c.n[r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]]++
+	inner := c.inner
 	c.mu.Unlock()
-	return http.DefaultTransport.RoundTrip(r)
+	if inner == nil {
+		inner = http.DefaultTransport
+	}
+	return inner.RoundTrip(r)
 }
 
 func (c *counter) get(action string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.n[action]
+}
+
+// take returns the requests counted since the last take, by action, and
+// starts counting again.
+func (c *counter) take() map[string]int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.n
+	c.n = map[string]int{}
+	return n
+}
+
+// through makes the requests go through inner.
+func (c *counter) through(inner http.RoundTripper) {
+	c.mu.Lock()
+	c.inner = inner
+	c.mu.Unlock()
 }
 
 // env is a local Tablestore and a DB on it.
@@ -49,6 +78,8 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	// Before the server closes, which waits for the connections open.
+	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 	cred := srv.Credentials()
 	requests := &counter{n: map[string]int{}}
 	db, err := tablestore.Open(tablestore.Config{
@@ -91,4 +122,56 @@ func mustGet[T any](t testing.TB, tb *tablestore.Table[T], key T) T {
 		t.Fatalf("Get %+v: ok=%v err=%v", key, ok, err)
 	}
 	return v
+}
+
+// rawRow is a row as the SDK reads it, bookkeeping columns included.
+type rawRow struct{ cols map[string]any }
+
+// raw reads the row of table whose single primary-key column pkName
+// holds pk, every column included.
+func (e *env) raw(t testing.TB, table, pkName string, pk any) rawRow {
+	t.Helper()
+	cred := e.srv.Credentials()
+	c := ots.NewClient(e.srv.Endpoint(), e.srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+	key := new(ots.PrimaryKey)
+	key.AddPrimaryKeyColumn(pkName, pk)
+	resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: table, PrimaryKey: key, MaxVersion: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rawRow{cols: map[string]any{}}
+	for _, col := range resp.Columns {
+		r.cols[col.ColumnName] = col.Value
+	}
+	return r
+}
+
+func (r rawRow) named(prefix string) []string {
+	var out []string
+	for name := range r.cols {
+		if strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// markers are the row's idempotency markers; journals the lists of them
+// by time; bookkeeping every column the package adds.
+func (r rawRow) markers() []string     { return r.named("_rfn_m") }
+func (r rawRow) journals() []string    { return r.named("_rfn_j") }
+func (r rawRow) bookkeeping() []string { return r.named("_rfn_") }
+
+// markerOf is the marker column of idempotency key (a message ID).
+func markerOf(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "_rfn_m" + hex.EncodeToString(sum[:12])
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	sort.Strings(a)
+	sort.Strings(b)
+	return slices.Equal(a, b)
 }

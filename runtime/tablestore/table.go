@@ -7,6 +7,8 @@ import (
 	"reflect"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
 // Table is a table whose rows are values of the struct type T (see
@@ -109,21 +111,25 @@ func (t *Table[T]) Delete(ctx context.Context, key T, conds ...Condition) error 
 	if err := t.noPlaceholder(rv); err != nil {
 		return err
 	}
-	o, err := deleteOp(t.name, t.s.primaryKey(rv, false), conds)
+	w, err := deleteWrite(t.name, t.s.primaryKey(rv, false), conds)
 	if err != nil {
 		return err
 	}
-	return t.db.write(ctx, o)
+	w.msg, _ = fn.MessageFromContext(ctx)
+	return t.db.write(ctx, w)
 }
 
 func (t *Table[T]) update(ctx context.Context, pk *ots.PrimaryKey, changes []Change, conds []Condition) error {
-	sc, m := scopeFor(ctx, collectorFrom(ctx))
-	o, err := updateOp(t.name, pk, changes, conds, sc, t.db.now())
+	w, err := updateWrite(t.name, pk, changes, conds)
 	if err != nil {
 		return err
 	}
-	o.msg = m
-	return t.db.write(ctx, o)
+	sc, m := scopeFor(ctx, collectorFrom(ctx))
+	w.msg = m
+	if sc != nil {
+		w.key, w.idx = sc.key, sc.next(w.row)
+	}
+	return t.db.write(ctx, w)
 }
 
 // checkChange refuses a change to a primary-key column, and one whose
@@ -161,14 +167,13 @@ func (t *Table[T]) noPlaceholder(rv reflect.Value) error {
 	return nil
 }
 
-// write applies o now, or defers it to the invocation's commit.
-func (db *DB) write(ctx context.Context, o *op) error {
+// write applies w now, or defers it to the invocation's commit.
+func (db *DB) write(ctx context.Context, w *write) error {
 	if c := collectorFrom(ctx); c != nil {
-		c.add(o)
-		return nil
+		return c.add(w)
 	}
-	db.apply(ctx, []*op{o})
-	return o.err
+	db.apply(ctx, []*write{w})
+	return w.err
 }
 
 // validName reports whether name is a valid table or column name.
