@@ -106,11 +106,18 @@
 //     (If("State", "=", state), IfExists()), so no transition is applied
 //     over a state the handler did not see.
 //
-// Reads go to Tablestore and do not see the writes of the invocation,
-// which are committed when all its messages have been handled. The App's
-// committer therefore keeps a view of the orders the invocation changes,
-// and handlers read their order there first: a paid message sees the
-// order created earlier in its batch, and a payment timeout the payment.
+// The writes of an invocation are committed when all its messages have
+// been handled, and reads see them before: a handler reads its order
+// through the DB, which applies the invocation's pending writes to the
+// row Tablestore has (package runtime/tablestore, Get). So a paid message
+// sees the order created earlier in its batch, and a payment timeout the
+// payment. A message that read an order another message of its batch had
+// changed fails with that message when the change does not apply (the
+// other's handler failed, or its write failed at commit), since what it
+// decided rests on it; the retry of the invocation decides again. At
+// commit the writes to one row merge into one row operation where their
+// conditions allow: the created, paid and payment-timeout messages of one
+// order in one batch write the order's row once and the customer's once.
 //
 // # Ordering
 //
@@ -124,7 +131,8 @@
 // writes to one row apply in the order they were made.
 //
 // A payment and the payment timeout in the same batch (a backlog) are
-// resolved by the view: the timeout sees the payment and does nothing. In
+// resolved by reading through the DB: the timeout sees the payment and
+// does nothing. In
 // different invocations, ordered delivery hands over the later message
 // once the earlier one is committed, and its read sees it. Were ordering
 // broken (two invocations handling one order at once), the conditions

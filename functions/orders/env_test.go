@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
@@ -29,13 +31,19 @@ type env struct {
 	db       *tablestore.DB
 	client   *ots.TableStoreClient
 	app      *fn.App
+	requests *requests // those of db
 }
 
 // newEnv starts a local Tablestore, creates the tables and the App.
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	srv, endpoint := startTablestore(t, emulator.Config{})
-	db := openDB(t, srv, endpoint, staticCredentials(srv))
+	reqs := &requests{n: map[string]int{}}
+	cred := staticCredentials(srv)
+	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred, Transport: reqs})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := createTables(context.Background(), db, DefaultConfig); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +51,29 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, endpoint: endpoint, db: db, client: sdkClient(srv, endpoint), app: app}
+	return &env{t: t, srv: srv, endpoint: endpoint, db: db, client: sdkClient(srv, endpoint), app: app, requests: reqs}
+}
+
+// requests counts the requests of a DB by action.
+type requests struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (r *requests) RoundTrip(req *http.Request) (*http.Response, error) {
+	r.mu.Lock()
+	r.n[req.URL.Path[strings.LastIndexByte(req.URL.Path, '/')+1:]]++
+	r.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(req)
+}
+
+// take returns the requests counted so far and starts again.
+func (r *requests) take() map[string]int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	n := r.n
+	r.n = map[string]int{}
+	return n
 }
 
 // invoke delivers testdata/name to the function, as FC does.

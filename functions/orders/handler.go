@@ -52,13 +52,15 @@ func newStore(db *tablestore.DB, cfg Config) (*store, error) {
 
 // newApp is the function apart from how it is started: one route per
 // kind of order event, routed by tag, writing through db, whose writes
-// the App commits together at the end of each invocation.
+// the App commits together at the end of each invocation. Reads through
+// db see the invocation's writes not yet committed, so a message sees
+// what the messages before it in its batch did to its order.
 func newApp(db *tablestore.DB, cfg Config) (*fn.App, error) {
 	s, err := newStore(db, cfg)
 	if err != nil {
 		return nil, err
 	}
-	app := fn.New(fn.WithCommitter(committer{db}))
+	app := fn.New(fn.WithCommitter(db))
 	app.Handle(Topic, TagCreated, fn.TypedMessage(s.create))
 	app.Handle(Topic, TagPaid, fn.TypedMessage(func(ctx context.Context, e Event, m *event.Message) error {
 		return s.apply(ctx, pay, e, m)
@@ -105,11 +107,7 @@ func (s *store) create(ctx context.Context, e Event, m *event.Message) error {
 		return fmt.Errorf("created order %q: the order exists for customer %q, amount %d; this message says customer %q, amount %d",
 			e.ID, o.Customer, o.Amount, e.Customer, e.Amount)
 	}
-	if err := s.count(ctx, o.Customer, tablestore.Add("Orders", 1)); err != nil {
-		return err
-	}
-	viewFrom(ctx).put(o)
-	return nil
+	return s.count(ctx, o.Customer, tablestore.Add("Orders", 1))
 }
 
 // checkMessage refuses a message without an ID, which its writes are
@@ -126,12 +124,9 @@ func (s *store) checkMessage(ctx context.Context, e Event, m *event.Message) err
 	return nil
 }
 
-// load returns order id as this invocation left it, else as Tablestore
-// has it; found is false when neither has it.
+// load returns order id as Tablestore has it with this invocation's
+// writes applied; found is false when there is no such order.
 func (s *store) load(ctx context.Context, id string) (o Order, found bool, err error) {
-	if o, ok := viewFrom(ctx).get(id); ok {
-		return o, true, nil
-	}
 	o, found, err = s.orders.Get(ctx, Order{ID: id})
 	if err != nil {
 		return Order{}, false, fmt.Errorf("read order %q: %w", id, err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -91,7 +92,16 @@ func TestTimeoutTopic(t *testing.T) {
 // is committed yet.
 func TestOneBatch(t *testing.T) {
 	e := newEnv(t)
+	e.requests.take()
 	e.deliver("one-batch.json")
+	// A read of the order per message; at commit a read of each table's
+	// markers, then the order's row written once (the created and paid
+	// messages' writes merged), then the customer's once (the paid
+	// message's increment waits for the order write it read).
+	got := e.requests.take()
+	if want := map[string]int{"GetRow": 3, "BatchGetRow": 2, "BatchWriteRow": 2}; !maps.Equal(got, want) {
+		t.Errorf("requests %v, want %v", got, want)
+	}
 	e.wantOrder("o-2001", map[string]any{"State": StatePaid, "PaidBy": uniq(11), "CancelledBy": nil})
 	e.wantCustomer("c-9", Customer{Orders: 1, TotalPaid: 5000})
 }

@@ -26,17 +26,17 @@ func TestConcurrentPaymentAndTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv := &invocation{t: t, s: s, c: committer{e.db}}
+	inv := &invocation{t: t, s: s, db: e.db}
 	paid := message(t, "paid.json", 0)
 	timeout := message(t, "payment-timeout.json", 0)
 
 	payment, expiry := inv.begin(), inv.begin()
 	inv.handle(payment, pay, paid)
 	inv.handle(expiry, paymentTimeout, timeout)
-	if err := inv.c.Commit(payment, []*event.Message{paid}); err != nil {
+	if err := inv.db.Commit(payment, []*event.Message{paid}); err != nil {
 		t.Fatalf("commit the payment: %v", err)
 	}
-	err = inv.c.Commit(expiry, []*event.Message{timeout})
+	err = inv.db.Commit(expiry, []*event.Message{timeout})
 	if !errors.Is(err, tablestore.ErrConditionFailed) {
 		t.Fatalf("commit the timeout behind the payment: %v, want %v", err, tablestore.ErrConditionFailed)
 	}
@@ -45,7 +45,7 @@ func TestConcurrentPaymentAndTimeout(t *testing.T) {
 
 	retry := inv.begin()
 	inv.handle(retry, paymentTimeout, timeout)
-	if err := inv.c.Commit(retry, []*event.Message{timeout}); err != nil {
+	if err := inv.db.Commit(retry, []*event.Message{timeout}); err != nil {
 		t.Fatalf("commit the timeout's retry: %v", err)
 	}
 	e.wantOrder("o-1001", map[string]any{"State": StatePaid, "CancelledBy": nil, "Reason": nil})
@@ -55,12 +55,12 @@ func TestConcurrentPaymentAndTimeout(t *testing.T) {
 // invocation drives the store and its committer by hand, message by
 // message, as an App does for one invocation.
 type invocation struct {
-	t *testing.T
-	s *store
-	c committer
+	t  *testing.T
+	s  *store
+	db *tablestore.DB
 }
 
-func (inv *invocation) begin() context.Context { return inv.c.Begin(context.Background()) }
+func (inv *invocation) begin() context.Context { return inv.db.Begin(context.Background()) }
 
 // handle applies transition tr for m within the invocation of ctx.
 func (inv *invocation) handle(ctx context.Context, tr transition, m *event.Message) {

@@ -73,11 +73,7 @@ func (s *store) apply(ctx context.Context, t transition, e Event, m *event.Messa
 			return err
 		}
 	}
-	if err := s.count(ctx, o.Customer, t.effect(o)...); err != nil {
-		return err
-	}
-	viewFrom(ctx).put(o)
-	return nil
+	return s.count(ctx, o.Customer, t.effect(o)...)
 }
 
 // move updates order o's row for t, if its state is still o.State, and
