@@ -130,7 +130,9 @@
 // Delete removes a row with its markers: a redelivered delete finds no row,
 // which it counts as done. Append (AUTO_INCREMENT) is never deduplicated.
 // Markers of the format before this one (_rfn_<hash>_<n>, a column per
-// write) are neither read nor removed.
+// write) are neither read nor removed: a message whose writes a version
+// with that format applied, redelivered to this one within the window,
+// applies them again.
 //
 // # Retries and deadlines
 //
