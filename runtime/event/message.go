@@ -7,14 +7,22 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/bind"
 )
 
 // Message is one RocketMQ message as a function receives it.
 //
 // The decoder fills the fields from the CloudEvent envelope and its data
 // (topic, systemProperties, userProperties, body); fields the payload does
-// not carry stay zero. Strings and Body share one copy of the payload, so a
-// Message retained after its invocation keeps that copy alive.
+// not carry stay zero. The Message's strings (those of its fields, Keys,
+// properties, Extra and Event) and Body are views of one copy of the
+// payload, shared by all the messages of the invocation: keeping a
+// Message, or any string or slice taken from one, after its invocation
+// keeps that whole copy alive. Copy what you keep (strings.Clone,
+// bytes.Clone). What the methods return is the caller's own: Text and
+// Base64 return copies, and the values DecodeJSON decodes never point
+// into the payload.
 type Message struct {
 	// ID identifies the message: the UNIQ_KEY system property, else the
 	// msgId data field, else the MESSAGE_ID system property, else the
@@ -89,18 +97,29 @@ var (
 // Text returns the body as a string.
 func (m *Message) Text() string { return string(m.Body) }
 
-// DecodeJSON decodes the body as JSON into v. A body that is not JSON but
-// is base64 text of a JSON document (EventBridge's binary body format) is
-// decoded from base64 first. Errors name the message and, for type
-// mismatches, the field.
+// DecodeJSON decodes the body as JSON into v, which must be a non-nil
+// pointer. A body that is not JSON but is base64 text of a JSON document
+// (EventBridge's binary body format) is decoded from base64 first. Errors
+// are *BodyError, naming the message and, for type mismatches, the field.
+//
+// It decodes with the decoder of fn.Typed, so the two agree in values and
+// errors for every type: encoding/json's semantics and errors (unknown
+// members ignored, numbers into an interface as float64, null leaving
+// values other than pointers, maps, slices and interfaces unchanged), and
+// strings, json.RawMessage, []byte and interface values that are copies,
+// never views of the payload. The one difference from json.Unmarshal is
+// that on malformed JSON, v may be partly filled. The decoding plan for
+// v's type is built on its first use and cached.
 func (m *Message) DecodeJSON(v any) error {
-	return m.DecodeBody(func(data []byte) error { return json.Unmarshal(data, v) })
+	return m.DecodeBody(func(data []byte) error { return bind.Decode(data, v) })
 }
 
 // DecodeBody is DecodeJSON with another JSON decoder: decode is called with
 // the body, and again with the base64-decoded body when the first call fails
-// on a body that is base64 of a JSON document. Decoders must not modify or
-// retain data beyond the message's life.
+// on a body that is base64 of a JSON document; the error of the last call
+// is returned in a *BodyError. Decoders must not modify or retain data
+// beyond the message's life: data is the body, a view of the payload, or
+// the base64-decoded copy of it.
 func (m *Message) DecodeBody(decode func(data []byte) error) error {
 	err := decode(m.Body)
 	if err == nil {

@@ -58,7 +58,7 @@ func (d *decoder) decodeBytes(c *codec, p unsafe.Pointer) error {
 	if d.peek() != '"' {
 		return d.decodeSlice(c, p)
 	}
-	s, err := d.str()
+	s, err := d.view()
 	if err != nil {
 		return err
 	}

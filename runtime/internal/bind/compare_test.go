@@ -1,6 +1,7 @@
 package bind
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,16 +9,25 @@ import (
 	"testing"
 )
 
-// compare decodes data with encoding/json and with the plan for T, each
-// into a value made by fresh, and describes any difference: in the error
-// (class, and every field of a type or syntax error) or, unless the input
-// is malformed, in the decoded value.
+// compare decodes data with encoding/json, with the plan for T and with
+// Decode (a *T in an any), each into a value made by fresh, and describes
+// any difference: in the error (class, and every field of a type or syntax
+// error) or, unless the input is malformed, in the decoded value. The
+// decoders read private copies of data that are overwritten before the
+// values are compared, so a value that points into its input differs.
 func compare[T any](data []byte, fresh func() *T) string {
-	want, got := fresh(), fresh()
+	want, got, gotAny := fresh(), fresh(), fresh()
 	wantErr := json.Unmarshal(data, want)
-	gotErr := For[T]().Decode(data, got)
+	in, inAny := bytes.Clone(data), bytes.Clone(data)
+	gotErr := For[T]().Decode(in, got)
+	gotAnyErr := Decode(inAny, any(gotAny))
+	clobber(in)
+	clobber(inAny)
 	if msg := diffError(wantErr, gotErr); msg != "" {
 		return msg
+	}
+	if msg := diffError(gotErr, gotAnyErr); msg != "" {
+		return "Plan.Decode and Decode: " + msg
 	}
 	var se *json.SyntaxError
 	if errors.As(wantErr, &se) {
@@ -26,7 +36,17 @@ func compare[T any](data []byte, fresh func() *T) string {
 	if !reflect.DeepEqual(want, got) {
 		return fmt.Sprintf("value:\n std: %#v\nbind: %#v", *want, *got)
 	}
+	if !reflect.DeepEqual(want, gotAny) {
+		return fmt.Sprintf("value:\n   std: %#v\nDecode: %#v", *want, *gotAny)
+	}
 	return ""
+}
+
+// clobber overwrites b, to catch values that alias it.
+func clobber(b []byte) {
+	for i := range b {
+		b[i] = '#'
+	}
 }
 
 func diffError(want, got error) string {

@@ -23,7 +23,8 @@ type decoder struct {
 	saved   error
 	ctxErr  *json.UnmarshalTypeError // the error whose field path is being built
 	checked bool                     // data is known to be valid JSON
-	scratch []byte                   // unescaped object keys
+	scratch []byte                   // unescaped string literals (see view)
+	arena   arena                    // decoded strings
 }
 
 // skipSpace advances past JSON whitespace.

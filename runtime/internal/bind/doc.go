@@ -12,6 +12,9 @@
 // follow encoding/json exactly (tags, "-", ",string", dominance of shallow
 // and tagged names). Plans and codecs are cached, immutable and shared, so
 // For is cheap after the first call and plans are safe for concurrent use.
+// Decode(data, v) is the same for a v whose type is known only at run
+// time: it looks the plan up by v's type in a cache (built on first use,
+// the same codecs For builds), so it decodes exactly as For does.
 //
 // Decode then walks the input once, validating it as it goes, and writes
 // each value through unsafe pointers computed from the precomputed offsets:
@@ -22,14 +25,24 @@
 // fields in declaration order; then by exact name; then case-insensitively
 // as encoding/json does. The decoder state lives on the stack.
 //
-// # Zero-copy strings
+// # Decoded values own their memory
 //
-// A decoded string that needs no unescaping (no backslash escapes, valid
-// UTF-8) points into the input instead of being copied. Decode never
-// modifies its input, but a caller that reuses or modifies the input buffer
-// after decoding must copy it first. Map keys are always copied (a map
-// whose keys change underneath it would be corrupt); json.RawMessage
-// values are copies, as in encoding/json.
+// Decode never modifies its input and the value it decodes never points
+// into it: every string (of struct fields, map keys and values, slice and
+// array elements, json.Number values, strings in interfaces) is a copy, as
+// are json.RawMessage and []byte values. So a caller may reuse the input
+// buffer, and keeping any part of a decoded value does not keep the input
+// alive. Copying costs an allocation per 512 bytes of strings rather than
+// one per string: strings of up to 128 bytes are packed, in the order they
+// are decoded, into chunks of at most 512 bytes (sized by the input left
+// to read, so a small body gets a small chunk), and a longer string has an
+// allocation of its own. So a short string keeps alive at most the chunk
+// it is in, shared with other short strings of the same Decode call; a
+// long string keeps alive only itself.
+//
+// Decoding methods (UnmarshalJSON, UnmarshalText) receive views of the
+// input, or of a scratch buffer, as encoding/json's do: as its
+// documentation requires, they must copy what they keep.
 //
 // # What is not decoded natively
 //

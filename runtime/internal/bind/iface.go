@@ -19,8 +19,7 @@ func (d *decoder) anyValue() (any, error) {
 	case '[':
 		return d.anyArray()
 	case '"':
-		s, err := d.str()
-		return toString(s), err
+		return d.str()
 	case 't':
 		return true, d.literal("true")
 	case 'f':

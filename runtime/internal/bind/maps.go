@@ -94,11 +94,9 @@ func (d *decoder) mapStringString(c *codec, p unsafe.Pointer) error {
 		}
 		v := ""
 		if d.peek() == '"' {
-			s, err := d.str()
-			if err != nil {
+			if v, err = d.str(); err != nil {
 				return err
 			}
-			v = toString(s)
 		} else if err := d.mismatch(c.elem, nil, stringType); err != nil {
 			return err
 		}
@@ -139,18 +137,18 @@ type objectKey struct {
 	end   int
 }
 
-// mapKey reads an object key and the colon after it. The name is a new
-// string.
+// mapKey reads an object key and the colon after it. The name is a string
+// of the decoder's own, as map keys must not change.
 func (d *decoder) mapKey() (objectKey, error) {
 	if d.next() != '"' {
 		return objectKey{}, errSyntax
 	}
 	k := objectKey{start: d.pos}
-	name, err := d.key()
+	name, err := d.view()
 	if err != nil {
 		return k, err
 	}
-	k.name, k.end = string(name), d.pos
+	k.name, k.end = d.copyString(name), d.pos
 	return k, d.colon()
 }
 

@@ -40,7 +40,7 @@ func (d *decoder) decodeText(c *codec, p unsafe.Pointer) error {
 	if d.peek() != '"' {
 		return d.mismatch(c, p, c.errType)
 	}
-	s, err := d.str()
+	s, err := d.view()
 	if err != nil {
 		return err
 	}

@@ -69,7 +69,7 @@ func parseInt(lit []byte, integer bool, bits uint8) (int64, bool) {
 		}
 	} else {
 		var err error
-		if n, err = strconv.ParseInt(toString(lit), 10, 64); err != nil {
+		if n, err = strconv.ParseInt(string(lit), 10, 64); err != nil {
 			return 0, false
 		}
 	}
@@ -93,7 +93,7 @@ func parseUint(lit []byte, integer bool, bits uint8) (uint64, bool) {
 		}
 	} else {
 		var err error
-		if n, err = strconv.ParseUint(toString(lit), 10, 64); err != nil {
+		if n, err = strconv.ParseUint(string(lit), 10, 64); err != nil {
 			return 0, false
 		}
 	}
@@ -108,7 +108,7 @@ func parseFloat(lit []byte, integer bool, bits uint8) (float64, bool) {
 	if f, ok := exactFloat(lit, integer, bits); ok {
 		return f, true
 	}
-	f, err := strconv.ParseFloat(toString(lit), int(bits))
+	f, err := strconv.ParseFloat(string(lit), int(bits))
 	return f, err == nil
 }
 

@@ -21,7 +21,7 @@ func (d *decoder) decodeStruct(c *codec, p unsafe.Pointer) error {
 		if d.next() != '"' {
 			return errSyntax
 		}
-		key, err := d.key()
+		key, err := d.view()
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (d *decoder) decodeStruct(c *codec, p unsafe.Pointer) error {
 func (d *decoder) field(f *field, st reflect.Type, base unsafe.Pointer) error {
 	if f.plainString && d.peek() == '"' {
 		s, err := d.str()
-		*(*string)(unsafe.Add(base, f.offset)) = toString(s)
+		*(*string)(unsafe.Add(base, f.offset)) = s
 		return err
 	}
 	return d.member(f, st, base)

@@ -22,26 +22,68 @@ func For[T any]() *Plan[T] {
 	if p, ok := plans.Load(t); ok {
 		return p.(*Plan[T])
 	}
-	p := &Plan[T]{root: codecFor(t, atTop, reflect.PointerTo(t))}
+	p := &Plan[T]{root: rootFor(reflect.PointerTo(t))}
 	actual, _ := plans.LoadOrStore(t, p)
 	return actual.(*Plan[T])
 }
 
 // Decode decodes data into *v with encoding/json semantics. It never
-// modifies data. Decoded strings may alias data (zero-copy) when they have
-// no escapes; callers that reuse data must copy first. Errors are the ones
-// encoding/json returns (*json.SyntaxError, *json.UnmarshalTypeError with
-// Field set as encoding/json sets it), so callers can treat them alike.
+// modifies data, and the decoded value never points into it (see the
+// package documentation). Errors are the ones encoding/json returns
+// (*json.SyntaxError, *json.UnmarshalTypeError with Field set as
+// encoding/json sets it), so callers can treat them alike.
 func (p *Plan[T]) Decode(data []byte, v *T) error {
 	if v == nil {
-		if !valid(data) {
-			return syntaxError(data, 0)
-		}
-		return &json.InvalidUnmarshalError{Type: reflect.TypeFor[*T]()}
+		return invalidTarget(data, reflect.TypeFor[*T]())
 	}
+	return decode(p.root, data, unsafe.Pointer(v))
+}
+
+// Decode decodes data into the value v points to, as json.Unmarshal(data,
+// v) does: it is Plan.Decode for a type known only at run time. The plan
+// for v's type is built on first use and cached, and is the one For
+// builds, so Decode(data, &x) and For[X]().Decode(data, &x) agree in
+// everything. A v that is not a non-nil pointer gets the
+// *json.InvalidUnmarshalError json.Unmarshal returns.
+func Decode(data []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return invalidTarget(data, reflect.TypeOf(v))
+	}
+	return decode(rootFor(rv.Type()), data, rv.UnsafePointer())
+}
+
+// invalidTarget is the error for decoding into t, which is not a non-nil
+// pointer: like json.Unmarshal, it reports malformed data first.
+func invalidTarget(data []byte, t reflect.Type) error {
+	if !valid(data) {
+		return syntaxError(data, 0)
+	}
+	return &json.InvalidUnmarshalError{Type: t}
+}
+
+var roots sync.Map // pointer type → *codec of the value it points to
+
+// rootFor returns the codec for the value a pointer of type pt points to.
+// As in encoding/json, the methods of that value count unless pt is a
+// named pointer type (type P *X), which has none.
+func rootFor(pt reflect.Type) *codec {
+	if c, ok := roots.Load(pt); ok {
+		return c.(*codec)
+	}
+	m := atTop
+	if pt.Name() != "" {
+		m = behindNamedPointer
+	}
+	c, _ := roots.LoadOrStore(pt, codecFor(pt.Elem(), m, pt))
+	return c.(*codec)
+}
+
+// decode decodes data into the value at p, of c's type.
+func decode(c *codec, data []byte, p unsafe.Pointer) error {
 	d := decoder{data: data}
 	d.skipSpace()
-	err := d.value(p.root, unsafe.Pointer(v))
+	err := d.value(c, p)
 	if err == nil {
 		d.skipSpace()
 	}

@@ -22,7 +22,7 @@ func (d *decoder) quoted(f *field, p unsafe.Pointer) error {
 		}
 		return d.store([]byte("null"), v, false)
 	case '"':
-		s, err := d.str()
+		s, err := d.view()
 		if err != nil {
 			return err
 		}

@@ -1,29 +1,35 @@
 package bind
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
 )
 
-// str decodes the string literal at pos (its opening quote) and moves past
-// it. The result aliases data when the literal has no escapes and is valid
-// UTF-8; otherwise it is newly allocated.
-func (d *decoder) str() ([]byte, error) {
-	start := d.pos + 1
-	i, done := d.plain(start)
-	if done {
-		return d.data[start:i], nil
+// str decodes the string literal at pos (its opening quote), moves past it
+// and returns its text as a string of the decoder's own (see arena): it
+// never points into data.
+func (d *decoder) str() (string, error) {
+	b, err := d.view()
+	if err != nil {
+		return "", err
 	}
-	return d.unescape(nil, start, i)
+	return d.copyString(b), nil
 }
 
-// key decodes an object key like str, but builds unescaped keys in the
-// decoder's scratch buffer: the result is only valid until the next key.
-func (d *decoder) key() ([]byte, error) {
+// copyString returns b, just read, as a string of the decoder's own.
+func (d *decoder) copyString(b []byte) string {
+	return d.arena.copy(b, len(d.data)-d.pos)
+}
+
+// view decodes the string literal at pos like str, but returns bytes that
+// alias data when the literal has no escapes and is valid UTF-8, and are
+// otherwise unescaped into the decoder's scratch buffer: the result is
+// only valid until the next call.
+func (d *decoder) view() ([]byte, error) {
 	start := d.pos + 1
 	i, done := d.plain(start)
 	if done {
@@ -72,9 +78,6 @@ func (d *decoder) unescape(buf []byte, start, i int) ([]byte, error) {
 		return nil, err
 	}
 	data, end := d.data, d.pos-1
-	if buf == nil {
-		buf = make([]byte, 0, end-start+utf8.UTFMax)
-	}
 	buf = append(buf, data[start:i]...)
 	for i < end {
 		switch c := data[i]; {
@@ -129,10 +132,46 @@ func appendEscape(buf, data []byte, i, end int) ([]byte, int) {
 	return append(buf, c), i + 2
 }
 
-// toString returns b as a string without copying.
-func toString(b []byte) string {
-	if len(b) == 0 {
+// Decoded strings are copies: a decoded value never points into the input,
+// so keeping any part of it does not keep the input alive. Copying each
+// string into an allocation of its own would cost one allocation per
+// string; an arena packs the short strings of one Decode call into a few
+// chunks instead. Bodies of strings too long for the runtime's tiny
+// allocator (BenchmarkDecode/strings) decode about a fifth faster so;
+// bodies of tiny strings cost the same either way.
+const (
+	// packMax is the longest string packed into a chunk. Longer strings
+	// get an allocation of their own, so a short string never keeps a long
+	// one alive.
+	packMax = 128
+	// chunkMax bounds a chunk, and so the memory a short string keeps
+	// alive: at most chunkMax bytes, shared with other short strings of
+	// the same Decode call.
+	chunkMax = 512
+)
+
+// An arena holds the bytes of the short strings one Decode call produces.
+// Strings are cut from a strings.Builder, which never changes bytes once
+// written, so they stay valid after the arena moves on to a new chunk.
+type arena struct {
+	chunk strings.Builder
+}
+
+// copy returns a string with the bytes of b that does not share b's
+// memory. rest bounds the bytes of the strings still to come (the input
+// left to read), which sizes a new chunk.
+func (a *arena) copy(b []byte, rest int) string {
+	n := len(b)
+	switch {
+	case n == 0:
 		return ""
+	case n > packMax:
+		return string(b)
+	case a.chunk.Cap()-a.chunk.Len() < n:
+		a.chunk.Reset()
+		a.chunk.Grow(min(n+rest, chunkMax))
 	}
-	return unsafe.String(unsafe.SliceData(b), len(b))
+	start := a.chunk.Len()
+	a.chunk.Write(b)
+	return a.chunk.String()[start:]
 }

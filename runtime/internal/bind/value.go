@@ -96,7 +96,7 @@ func (d *decoder) decodeString(c *codec, p unsafe.Pointer) error {
 	if err != nil {
 		return err
 	}
-	*(*string)(p) = toString(s)
+	*(*string)(p) = s
 	return nil
 }
 
@@ -152,19 +152,22 @@ func (d *decoder) decodeJSONNumber(c *codec, p unsafe.Pointer) error {
 	switch b := d.peek(); {
 	case b == '"':
 		start := d.pos
-		s, err := d.str()
+		s, err := d.view()
 		if err != nil {
 			return err
 		}
 		if !isValidNumber(s) {
 			return fmt.Errorf("json: invalid number literal, trying to unmarshal %q into Number", d.data[start:d.pos])
 		}
-		*(*json.Number)(p) = json.Number(toString(s))
+		*(*json.Number)(p) = json.Number(d.copyString(s))
 		return nil
 	case b == '-' || isDigit(b):
 		lit, _, err := d.number()
-		*(*json.Number)(p) = json.Number(toString(lit))
-		return err
+		if err != nil {
+			return err
+		}
+		*(*json.Number)(p) = json.Number(d.copyString(lit))
+		return nil
 	}
 	return d.mismatch(c, p, c.typ)
 }
