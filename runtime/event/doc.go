@@ -73,6 +73,7 @@
 // keeps strings as views of a single copy of it, unescapes in place, and
 // cuts the property maps of all messages from one slice, so decoding a
 // message costs a few allocations however many properties it has. Message
-// bodies are decoded into user types with encoding/json by
-// Message.DecodeJSON.
+// bodies are decoded into user types by Message.DecodeJSON with
+// runtime/internal/bind, the decoder fn.Typed uses: the same semantics and
+// errors, and values that own their memory.
 package event
