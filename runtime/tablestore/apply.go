@@ -58,8 +58,26 @@ type rowPlan struct {
 	failedHead *write // head of an operation whose condition failed...
 	failedV    int64  // ...and the version it expected
 	readErr    bool   // the last read of the row failed
+	guess      guess  // st is a guess, not a read
+	guessed    bool   // the row's state has been guessed once
 	lastErr    error
 }
+
+// A guess is what a commit assumes of a row it has not read, so as to
+// write it in one request; the operation's conditions check the guess, and
+// a wrong one makes the commit read the row and write again.
+type guess int
+
+const (
+	guessNone guess = iota
+	// guessNew: the row has no bookkeeping (the DB has not seen it
+	// marked). The operation checks that _rfn_v is missing.
+	guessNew
+	// guessUnmarked: the row has bookkeeping (the DB has seen it), but
+	// none of the operation's keys' markers, and no expired journal. The
+	// operation checks each marker is missing and _rfn_g is current.
+	guessUnmarked
+)
 
 // rowState is what a read told of a row's bookkeeping, kept up to date by
 // the commit's own operations.
@@ -542,9 +560,9 @@ segment:
 	for _, w := range o.writes {
 		o.safe = o.safe && w.idempotent()
 	}
-	var check ots.ColumnFilter
+	var checks []ots.ColumnFilter
 	if rp.marked {
-		check = c.mark(o, ch)
+		checks = c.mark(o, ch)
 	}
 	if len(ch.Columns) == 0 { // a row of primary-key columns alone
 		put := &ots.PutRowChange{TableName: rp.table, PrimaryKey: rp.pk}
@@ -556,7 +574,7 @@ segment:
 		return o
 	}
 	ch.SetCondition(head.exist)
-	if cf := columnFilter(head.conds, check); cf != nil {
+	if cf := columnFilter(head.conds, checks); cf != nil {
 		ch.SetColumnCondition(cf)
 	}
 	o.change = ch
@@ -565,8 +583,10 @@ segment:
 
 // mark adds to ch the bookkeeping of a marked operation: each key's
 // marker, the new version, a journal of the markers it adds, and the
-// removal of expired ones. It returns the version check.
-func (c *commit) mark(o *op, ch *ots.UpdateRowChange) ots.ColumnFilter {
+// removal of expired ones. It returns the conditions that check what the
+// commit knows or guesses of the row: the version, else (guessUnmarked)
+// the markers and the oldest journal.
+func (c *commit) mark(o *op, ch *ots.UpdateRowChange) []ots.ColumnFilter {
 	st := o.row.st
 	o.keys = map[string]int{}
 	var order []string
@@ -638,33 +658,47 @@ func (c *commit) mark(o *op, ch *ots.UpdateRowChange) ots.ColumnFilter {
 	default:
 		ch.PutColumn(gcColumn, o.newG)
 	}
-	return versionCheck(o.sentV)
+	if o.row.guess == guessUnmarked {
+		checks := []ots.ColumnFilter{journalsCurrent(hourOf(c.db.now().Add(-c.db.cfg.IdempotencyWindow)))}
+		for _, k := range order {
+			checks = append(checks, versionCheck(0, markerColumn(hashKey(k))))
+		}
+		return checks
+	}
+	return []ots.ColumnFilter{versionCheck(o.sentV, versionColumn)}
 }
 
-// versionCheck is the condition that the version is still v (absent when
-// v is 0). Versions are positive: a missing column passes an equality
-// test with -1 when filter_if_missing is unset.
-func versionCheck(v int64) ots.ColumnFilter {
+// journalsCurrent is the condition that the row's oldest journal has not
+// expired: _rfn_g is at least hour.
+func journalsCurrent(hour int64) ots.ColumnFilter {
+	c := ots.NewSingleColumnCondition(gcColumn, ots.CT_GREATER_EQUAL, hour)
+	c.LatestVersionOnly, c.FilterIfMissing = true, true
+	return c
+}
+
+// versionCheck is the condition that column col (the version, or a
+// marker) still holds v, or is missing when v is 0. Both hold positive
+// numbers: a missing column passes an equality test with -1 when
+// filter_if_missing is unset.
+func versionCheck(v int64, col string) ots.ColumnFilter {
 	if v == 0 {
-		c := ots.NewSingleColumnCondition(versionColumn, ots.CT_EQUAL, int64(-1))
+		c := ots.NewSingleColumnCondition(col, ots.CT_EQUAL, int64(-1))
 		c.LatestVersionOnly = true
 		return c
 	}
-	c := ots.NewSingleColumnCondition(versionColumn, ots.CT_EQUAL, v)
+	c := ots.NewSingleColumnCondition(col, ots.CT_EQUAL, v)
 	c.LatestVersionOnly, c.FilterIfMissing = true, true
 	return c
 }
 
 // columnFilter is the column condition of conds and extra, all of which
 // must hold; nil when there are none.
-func columnFilter(conds []colCond, extra ots.ColumnFilter) ots.ColumnFilter {
+func columnFilter(conds []colCond, extra []ots.ColumnFilter) ots.ColumnFilter {
 	var filters []ots.ColumnFilter
 	for _, c := range conds {
 		filters = append(filters, ots.NewSingleColumnCondition(c.col, c.cmp, c.value))
 	}
-	if extra != nil {
-		filters = append(filters, extra)
-	}
+	filters = append(filters, extra...)
 	switch len(filters) {
 	case 0:
 		return nil
@@ -762,7 +796,10 @@ func (c *commit) onApplied(o *op) {
 		for k, n := range o.keys {
 			rp.st.progress[k] = n
 		}
-		rp.gc = nil
+		rp.gc, rp.guess = nil, guessNone
+	}
+	if o.marked || o.delete {
+		c.db.marked.set(rp.id, o.marked)
 	}
 }
 
@@ -797,11 +834,11 @@ func (c *commit) onUnknown(o *op, err error) (retry bool) {
 	rp.lastErr = err
 	switch {
 	case o.marked && len(o.keys) > 0:
-		rp.st, rp.gc = nil, nil
+		rp.st, rp.gc, rp.guess = nil, nil, guessNone
 		return true
 	case o.safe:
 		if o.marked {
-			rp.st, rp.gc = nil, nil
+			rp.st, rp.gc, rp.guess = nil, nil, guessNone
 		}
 		return true
 	}
@@ -820,8 +857,14 @@ func (c *commit) onConditionFailed(ctx context.Context, o *op) bool {
 	case o.delete && c.rowGone(ctx, rp):
 		c.onApplied(o)
 	case o.marked:
-		rp.failedHead, rp.failedV = o.head, o.sentV
-		rp.st, rp.gc = nil, nil
+		// A wrong guess of the row's state, a change by another
+		// invocation, or the head's condition: the read will tell. The
+		// markers of a guessUnmarked operation say nothing of the
+		// version, so its head is tried again on what the read finds.
+		if rp.guess != guessUnmarked {
+			rp.failedHead, rp.failedV = o.head, o.sentV
+		}
+		rp.st, rp.gc, rp.guess = nil, nil, guessNone
 	default:
 		c.failWrites(rp, []*write{o.head}, fmt.Errorf("%w: %s", ErrConditionFailed, o.head.describe()))
 	}

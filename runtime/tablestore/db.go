@@ -93,8 +93,9 @@ type DB struct {
 	cfg       Config
 	log       *slog.Logger
 	transport http.RoundTripper
-	rand      func() float64 // in [0, 1), for backoff jitter and marker GC
+	rand      func() float64 // in [0, 1), for backoff jitter
 	now       func() time.Time
+	marked    markedRows // rows seen to carry idempotency bookkeeping
 }
 
 // Open returns a DB for cfg. It does not connect: requests are made as

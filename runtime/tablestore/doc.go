@@ -16,11 +16,15 @@
 // handled. The writes to one row, in the order they were made, merge into
 // as few row operations as their conditions allow (see Merging), and the
 // rows' operations go in BatchWriteRow requests of up to 200 rows and
-// 4 MB. Before writing a row idempotently (see Idempotency) the commit
-// reads its markers, a BatchGetRow per table and 100 rows. So an
-// invocation of 100 messages that each increment one counter makes two
-// requests, a read and one UpdateRow adding 100; one whose 100 messages
-// write 100 different rows makes two as well.
+// 4 MB. A row written idempotently (see Idempotency) is read first, a
+// BatchGetRow per table and 100 rows, unless the operation's conditions
+// can check what the commit assumes of it instead. So an invocation of 100
+// messages that each increment one counter makes one request, an UpdateRow
+// adding 100, for a new counter, and two, a read and the UpdateRow, for
+// one already written idempotently; one whose 100 messages write 100
+// different rows makes one request when the rows are new or this DB has
+// written them before, and three (a refused write, a read, a write) when
+// another instance has.
 //
 // Each row operation succeeds or fails alone, and a write that fails
 // fails the message that made it (the invocation then fails, and
@@ -100,6 +104,16 @@
 // operation whose messages were partly applied before applies the others
 // once. When the version has not changed, the condition that failed is
 // the segment's first write's own, and that write fails.
+//
+// The first write of a row in a commit skips the read where a condition
+// can stand for it: a row the DB has not seen with bookkeeping is written
+// as new, on the condition that it has no version (no marked operation
+// ever applied to it, so it has no markers); one it has seen, on the
+// condition that it holds none of the markers of the messages writing it
+// (up to 9, with its first write's own conditions) and no expired
+// journal. A wrong guess fails the condition and changes nothing; the
+// commit then reads the row, as above. A redelivery therefore costs a
+// refused write and a read.
 //
 // Markers are kept for the window: each operation that adds markers lists
 // them in a journal column, _rfn_j<hour>_<version>, and the first write

@@ -34,14 +34,15 @@ func readKeys(rp *rowPlan) []string {
 }
 
 // readStates reads the bookkeeping of the marked rows the commit does not
-// know, a BatchGetRow per table and 100 rows (and 126 keys). A row whose
-// read fails is read again next round, or fails when the error says a
-// retry cannot help.
+// know, a BatchGetRow per table and 100 rows (and 126 keys), except the
+// first time, when it guesses instead (see guessState). A row whose read
+// fails is read again next round, or fails when the error says a retry
+// cannot help.
 func (c *commit) readStates(ctx context.Context, rows []*rowPlan) {
 	byTable := map[string][]*rowPlan{}
 	var tables []string
 	for _, rp := range rows {
-		if !rp.marked || rp.st != nil || len(rp.todo) == 0 {
+		if !rp.marked || rp.st != nil || len(rp.todo) == 0 || c.guessState(rp) {
 			continue
 		}
 		if byTable[rp.table] == nil {
@@ -114,7 +115,36 @@ func (c *commit) readBatch(ctx context.Context, table string, rows []*rowPlan, n
 			}
 		}
 		rp.st, rp.readErr = st, false
+		c.db.marked.set(rp.id, st.v != 0)
 	}
+}
+
+// guessState guesses the state of a row the commit has not read yet, the
+// first time only, and reports whether it did: a row the DB has not seen
+// marked is taken to be new; one it has, to hold none of the markers of
+// the keys writing it and no expired journal, when the conditions left by
+// its first write's own can check those markers (9 at most).
+func (c *commit) guessState(rp *rowPlan) bool {
+	if rp.guessed {
+		return false
+	}
+	rp.guessed = true
+	if !c.db.marked.has(rp.id) {
+		rp.st, rp.guess = freshState(), guessNew
+		return true
+	}
+	keys := readKeys(rp)
+	if len(keys) == 0 || len(keys) > maxColumnConditions-len(rp.todo[0].conds) {
+		return false // too many markers to check in conditions: read them
+	}
+	// _rfn_g stands at the oldest hour not expired: the operation checks
+	// the row's is at least that, and nothing is collected.
+	st := &rowState{g: hourOf(c.db.now().Add(-c.db.cfg.IdempotencyWindow)), progress: map[string]int{}}
+	for _, k := range keys {
+		st.progress[k] = 0
+	}
+	rp.st, rp.guess = st, guessUnmarked
+	return true
 }
 
 // readFailed records a failed read of rp: tried again next round when

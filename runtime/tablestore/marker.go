@@ -122,3 +122,34 @@ func scopeFor(ctx context.Context, c *collector) (*scope, *fnMessage) {
 	}
 	return c.scopeOf(m), m
 }
+
+// markedRows remembers rows that carry bookkeeping, as a DB's reads and
+// writes found them, so that a commit can guess how to write a row
+// without reading it first (see guess).
+type markedRows struct {
+	mu   sync.Mutex
+	rows map[string]bool
+}
+
+// maxMarkedRows bounds what a DB remembers: past it, it starts over.
+const maxMarkedRows = 100_000
+
+func (m *markedRows) has(row string) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.rows[row]
+}
+
+// set records whether row carries bookkeeping.
+func (m *markedRows) set(row string, marked bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	switch {
+	case !marked:
+		delete(m.rows, row)
+	case m.rows == nil || len(m.rows) >= maxMarkedRows:
+		m.rows = map[string]bool{row: true}
+	default:
+		m.rows[row] = true
+	}
+}
