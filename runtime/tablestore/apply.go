@@ -32,6 +32,9 @@ type commit struct {
 	rows []*rowPlan
 	byID map[string]*rowPlan
 	msgs map[*event.Message]*msgState
+	// failures counts the writes failed so far, cascaded those the last
+	// cascade saw.
+	failures, cascaded int
 }
 
 type msgState struct {
@@ -282,6 +285,7 @@ func (c *commit) dropWrite(w *write, err error) {
 		return
 	}
 	w.status, w.err = failed, err
+	c.failures++
 	if rp := c.byID[w.row]; rp != nil {
 		for i, x := range rp.todo {
 			if x == w {
@@ -318,6 +322,10 @@ func (c *commit) failWrites(rp *rowPlan, ws []*write, err error) {
 // apply: what they decided from it may be wrong, so none of their writes
 // not yet applied is.
 func (c *commit) cascade() {
+	if c.failures == c.cascaded {
+		return
+	}
+	defer func() { c.cascaded = c.failures }()
 	for changed := true; changed; {
 		changed = false
 		for m, ms := range c.msgs {

@@ -16,6 +16,7 @@ type fnMessage = event.Message
 type collector struct {
 	mu     sync.Mutex
 	rows   map[string][]*write // row -> its writes, in the order made
+	effect map[string]*effect  // row -> what its writes do, for reads
 	order  []string            // rows in the order first written
 	seq    int                 // writes so far
 	scopes map[*event.Message]*scope
@@ -62,15 +63,25 @@ func (c *collector) add(w *write) error {
 	c.seq++
 	w.seq = c.seq
 	c.rows[w.row] = append(c.rows[w.row], w)
+	e := c.effect[w.row]
+	if e == nil {
+		e = &effect{}
+		c.effect[w.row] = e
+	}
+	e.add(w)
 	return nil
 }
 
-// pendingFor returns the writes to row made so far, and records that m
-// read them when some are another message's.
-func (c *collector) pendingFor(m *event.Message, row string) []*write {
+// pendingFor returns what the writes to row made so far do, ok false when
+// there are none, and records that m read them when some are another
+// message's.
+func (c *collector) pendingFor(m *event.Message, row string) (eff effect, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	ws := c.rows[row]
+	if len(ws) == 0 {
+		return effect{}, false
+	}
 	if m != nil {
 		for _, w := range ws {
 			if w.msg != m {
@@ -79,13 +90,14 @@ func (c *collector) pendingFor(m *event.Message, row string) []*write {
 			}
 		}
 	}
-	return ws[:len(ws):len(ws)]
+	return c.effect[row].clone(), true
 }
 
 // Begin starts collecting the writes of an invocation (fn.Committer).
 func (db *DB) Begin(ctx context.Context) context.Context {
 	return context.WithValue(ctx, collectorKey{}, &collector{
 		rows:   map[string][]*write{},
+		effect: map[string]*effect{},
 		scopes: map[*event.Message]*scope{},
 		reads:  map[*event.Message][]sawPending{},
 	})

@@ -60,17 +60,18 @@ func (t *Table[T]) Get(ctx context.Context, key T) (v T, ok bool, err error) {
 }
 
 func (t *Table[T]) getKey(ctx context.Context, pk *ots.PrimaryKey) (v T, ok bool, err error) {
-	var pend []*write
+	var eff effect
+	pending := false
 	if c := collectorFrom(ctx); c != nil {
 		m, _ := fn.MessageFromContext(ctx)
-		pend = c.pendingFor(m, rowID(t.name, pk))
+		eff, pending = c.pendingFor(m, rowID(t.name, pk))
 	}
 	row, err := t.db.getRow(ctx, &t.ks, pk)
 	if err != nil {
 		return v, false, err
 	}
-	if len(pend) > 0 {
-		row = overlay(row, pk, pend, t.ks.cols, len(t.s.attrs) > 0)
+	if pending {
+		row = eff.overlay(row, pk, t.ks.cols, len(t.s.attrs) > 0)
 	}
 	if row == nil {
 		return v, false, nil
