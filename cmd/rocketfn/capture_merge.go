@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+
+	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 )
 
 // A delivery is one invocation that carried a captured payload: the first
@@ -20,19 +22,8 @@ type delivery struct {
 }
 
 // captureSidecar is what a capture directory's .meta.json says about the
-// payload beside it (emulator/eventbridge writes them).
-type captureSidecar struct {
-	Trigger    string   `json:"trigger"`
-	Function   string   `json:"function"`
-	RequestID  string   `json:"requestId"`
-	Attempt    int      `json:"attempt"`
-	EventIDs   []string `json:"eventIds"`
-	MessageIDs []string `json:"messageIds"`
-	Time       string   `json:"time"`
-	Failed     bool     `json:"failed"`
-	Reason     string   `json:"reason"`
-	Error      string   `json:"error"`
-}
+// payload beside it.
+type captureSidecar = eventbridge.CaptureMeta
 
 // fixtureMeta is the .meta.json written beside a fixture: the event it
 // holds and every delivery of it that was captured.

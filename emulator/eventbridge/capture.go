@@ -11,8 +11,10 @@ import (
 // order of the invocations.
 const captureLayout = "20060102T150405.000000000Z"
 
-// captureMeta is the sidecar of a captured payload.
-type captureMeta struct {
+// CaptureMeta is the sidecar of a captured payload, the .meta.json
+// written beside it: which trigger and request delivered it, the attempt,
+// its events and messages, and how the invocation ended.
+type CaptureMeta struct {
 	Trigger    string   `json:"trigger"`
 	Function   string   `json:"function"`
 	RequestID  string   `json:"requestId"`
@@ -36,7 +38,7 @@ func (b *Bridge) capture(t *trigger, a *attempt) {
 	dir := filepath.Join(b.captures, t.cfg.Name)
 	base := filepath.Join(dir, b.captureTime(a.rec.Start).UTC().Format(captureLayout)+"-"+a.rec.RequestID)
 	r := a.rec
-	meta, err := json.MarshalIndent(captureMeta{
+	meta, err := json.MarshalIndent(CaptureMeta{
 		Trigger: r.Trigger, Function: r.Function, RequestID: r.RequestID, Attempt: r.Attempt,
 		EventIDs: r.EventIDs, MessageIDs: r.MessageIDs, Time: r.Start.UTC().Format(time.RFC3339Nano),
 		DurationMs: float64(r.Duration.Microseconds()) / 1000,

@@ -94,7 +94,7 @@ func checkSidecars(t *testing.T, dir string, order map[string]int, calls []call)
 	failed := 0
 	for _, path := range metas {
 		raw, _ := os.ReadFile(path)
-		var m captureMeta
+		var m CaptureMeta
 		if err := json.Unmarshal(raw, &m); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
