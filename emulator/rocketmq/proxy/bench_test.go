@@ -234,7 +234,6 @@ func (e *benchEnv) grpcConsumer(tb testing.TB, group string) rmq.SimpleConsumer 
 
 }
 
-
 // notFound reports whether err is a receive that found nothing: over
 // MQ HTTP MessageNotExist, over gRPC MESSAGE_NOT_FOUND.
 func notFound(err error) bool {
