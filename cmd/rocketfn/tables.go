@@ -34,10 +34,6 @@ var tablesExamples = map[string]string{
 	"json":     "--json",
 }
 
-// markerColumnPrefix starts the idempotency marker columns package
-// runtime/tablestore adds to the rows it writes.
-const markerColumnPrefix = "_rfn_"
-
 // runTables is the "tables" command: it lists the tables of a Tablestore
 // instance, or scans the rows of one, with the official SDK.
 func runTables(args []string) error { return tables(args, os.Stdout, os.Stderr, os.Getenv) }

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+
+	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
 )
 
 // maxRangeRows is the most rows one GetRange asks for.
@@ -82,7 +84,7 @@ func toScanResult(table string, pk []pkInfo, rows []*ots.Row, markers bool) scan
 			}
 		}
 		for _, c := range r.Columns {
-			if markers || !strings.HasPrefix(c.ColumnName, markerColumnPrefix) {
+			if markers || !rtablestore.IsBookkeeping(c.ColumnName) {
 				row[c.ColumnName] = c.Value
 				attrs[c.ColumnName] = true
 			}

@@ -10,11 +10,9 @@ import (
 	"time"
 
 	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-)
 
-// markerPrefix starts the names of runtime/tablestore's idempotency
-// marker columns.
-const markerPrefix = "_rfn_"
+	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+)
 
 // SDKTables reads a Tablestore instance with the official SDK.
 type SDKTables struct{ Client *ots.TableStoreClient }
@@ -60,29 +58,32 @@ type MarkedRow struct {
 	Writes    int64       `json:"writes,omitempty"`
 }
 
-// markerHash is the hash that names a message's marker columns: the
-// first 12 bytes of the SHA-256 of its ID, in hex.
+// markerHash is the hash that named a message's marker columns in
+// runtime/tablestore's previous format, _rfn_<hash>_<n>: the first 12
+// bytes of the SHA-256 of its ID, in hex. Rows written before the current
+// format may still hold them.
 func markerHash(messageID string) string {
 	sum := sha256.Sum256([]byte(messageID))
 	return hex.EncodeToString(sum[:12])
 }
 
 // markerKind tells whether column is a marker of the message whose
-// markerHash is h, and of which form: runtime/tablestore names them
-// _rfn_<h>_<n> (the n-th write, holding its time in ms) or _rfn_m<h>
-// (holding how many writes applied).
-func markerKind(column, h string) (timed, counted bool) {
-	rest, ok := strings.CutPrefix(column, markerPrefix)
-	if !ok {
-		return false, false
+// current marker column (rtablestore.MarkerColumn) is current and whose
+// markerHash is h, and of which form: _rfn_<h>_<n> (the n-th write,
+// holding its time in ms, the previous format) or current (holding how
+// many writes applied).
+func markerKind(column, current, h string) (timed, counted bool) {
+	if column == current {
+		return false, true
 	}
-	return strings.HasPrefix(rest, h+"_"), rest == "m"+h
+	rest, ok := strings.CutPrefix(column, rtablestore.BookkeepingPrefix)
+	return ok && strings.HasPrefix(rest, h+"_"), false
 }
 
 // RowsMarked reads the first perTable rows of every table and returns
 // those carrying a marker of the message, by table.
 func (t SDKTables) RowsMarked(ctx context.Context, messageID string, perTable int) ([]MarkedRow, error) {
-	h := markerHash(messageID)
+	h, current := markerHash(messageID), rtablestore.MarkerColumn(messageID)
 	tables, err := t.List(ctx)
 	if err != nil {
 		return nil, err
@@ -93,7 +94,7 @@ func (t SDKTables) RowsMarked(ctx context.Context, messageID string, perTable in
 		err := t.scan(ctx, table, perTable, func(r *ots.Row) {
 			mr := MarkedRow{Table: table, WrittenAt: []time.Time{}}
 			for _, c := range r.Columns {
-				timed, counted := markerKind(c.ColumnName, h)
+				timed, counted := markerKind(c.ColumnName, current, h)
 				if !timed && !counted {
 					continue
 				}
@@ -154,7 +155,7 @@ func rowMap(r *ots.Row) map[string]any {
 		m[k.ColumnName] = k.Value
 	}
 	for _, c := range r.Columns {
-		if !strings.HasPrefix(c.ColumnName, markerPrefix) {
+		if !rtablestore.IsBookkeeping(c.ColumnName) {
 			m[c.ColumnName] = c.Value
 		}
 	}

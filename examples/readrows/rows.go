@@ -8,11 +8,9 @@ import (
 	"strings"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-)
 
-// markerPrefix starts the names of the idempotency marker columns that
-// package runtime/tablestore adds to the rows it writes; readers skip them.
-const markerPrefix = "_rfn_"
+	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+)
 
 // printRows prints the rows of table in primary-key order, one a line,
 // at most limit of them (0 for all), and returns how many it printed.
@@ -83,7 +81,7 @@ func formatRow(row *tablestore.Row) string {
 	}
 	var attrs []string
 	for _, col := range row.Columns {
-		if !strings.HasPrefix(col.ColumnName, markerPrefix) {
+		if !rtablestore.IsBookkeeping(col.ColumnName) { // runtime/tablestore's idempotency columns
 			attrs = append(attrs, fmt.Sprintf("%s=%v", col.ColumnName, col.Value))
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"strings"
 
 	local "github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/runtime/fn"
@@ -111,4 +112,14 @@ func ExampleIndex() {
 	// cid 20
 	// ann 30
 	// best mage: ann
+}
+
+// ExampleMarkerColumn tells a row's own columns from the DB's bookkeeping,
+// and finds the marker a message's write left.
+func ExampleMarkerColumn() {
+	fmt.Println(tablestore.IsBookkeeping("Name"), tablestore.IsBookkeeping(tablestore.MarkerColumn("7F0000010BDD2A84AEE70DA49B57ABCD")))
+	fmt.Println(strings.HasPrefix(tablestore.MarkerColumn("7F0000010BDD2A84AEE70DA49B57ABCD"), tablestore.BookkeepingPrefix))
+	// Output:
+	// false true
+	// true
 }
