@@ -3,6 +3,7 @@ package eventbridge
 import (
 	"context"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
@@ -80,52 +81,59 @@ func TestPauseHoldsRetries(t *testing.T) {
 
 // TestPauseEndsLongPoll: with Run on the wall clock, Pause ends the
 // consumer's long poll, so a message published then is not taken over;
-// Resume delivers it.
+// Resume delivers it. In a synctest bubble: synctest.Wait returns once
+// every goroutine is blocked, so the consumer is in its poll, and after
+// Pause, the poll has ended and Run waits for Resume.
 func TestPauseEndsLongPoll(t *testing.T) {
-	mq, err := broker.Open(broker.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer mq.Close()
-	b, err := New(Config{Broker: mq})
-	if err != nil {
-		t.Fatal(err)
-	}
-	delivered := make(chan string, 4)
-	sink := SinkFunc(func(_ context.Context, payload []byte, _ string) (Outcome, error) {
-		delivered <- string(payload)
-		return Outcome{}, nil
-	})
-	tr := Trigger{Name: "trig", Function: "fn", Topic: "T", Mode: ModeEventDriven}
-	if err := b.Add(tr, sink); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	synctest.Test(t, func(t *testing.T) {
+		mq, err := broker.Open(broker.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer mq.Close()
+		b, err := New(Config{Broker: mq})
+		if err != nil {
+			t.Fatal(err)
+		}
+		delivered := make(chan string, 4)
+		sink := SinkFunc(func(_ context.Context, payload []byte, _ string) (Outcome, error) {
+			delivered <- string(payload)
+			return Outcome{}, nil
+		})
+		tr := Trigger{Name: "trig", Function: "fn", Topic: "T", Mode: ModeEventDriven}
+		if err := b.Add(tr, sink); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- b.Run(ctx) }()
+		defer func() { cancel(); <-done }()
 
-	trig, _ := b.lookup("trig")
-	polling := func() bool { trig.mu.Lock(); defer trig.mu.Unlock(); return trig.stopPoll != nil }
-	waitUntil(t, "the consumer polls", polling)
-	b.Pause("trig")
-	waitUntil(t, "the poll ends", func() bool { return !polling() })
-	if _, err := mq.Publish(ctx, broker.Message{Topic: "T", Body: []byte("later")}); err != nil {
-		t.Fatal(err)
-	}
-	if s := b.Stats("trig"); s.Accepted != 0 {
-		t.Fatalf("a paused trigger took over %d messages", s.Accepted)
-	}
-	tr.Group = DefaultGroup(tr.Function, tr.Name)
-	if ready := readyOf(t, mq, tr); ready != 1 {
-		t.Errorf("%d ready in the broker while paused, want 1", ready)
-	}
-	b.Resume("trig")
-	select {
-	case <-delivered:
-	case <-time.After(20 * time.Second):
-		t.Fatal("Resume did not deliver the message")
-	}
+		trig, _ := b.lookup("trig")
+		polling := func() bool { trig.mu.Lock(); defer trig.mu.Unlock(); return trig.stopPoll != nil }
+		synctest.Wait()
+		if !polling() {
+			t.Fatal("the consumer is not polling")
+		}
+		b.Pause("trig")
+		synctest.Wait()
+		if polling() {
+			t.Fatal("the poll did not end with Pause")
+		}
+		if _, err := mq.Publish(ctx, broker.Message{Topic: "T", Body: []byte("later")}); err != nil {
+			t.Fatal(err)
+		}
+		synctest.Wait()
+		if s := b.Stats("trig"); s.Accepted != 0 {
+			t.Fatalf("a paused trigger took over %d messages", s.Accepted)
+		}
+		tr.Group = DefaultGroup(tr.Function, tr.Name)
+		if ready := readyOf(t, mq, tr); ready != 1 {
+			t.Errorf("%d ready in the broker while paused, want 1", ready)
+		}
+		b.Resume("trig")
+		<-delivered // a Resume that does not deliver leaves the bubble deadlocked: the test fails
+	})
 }
 
 // readyOf is the number of messages the broker holds ready for a
@@ -146,14 +154,4 @@ func readyOf(t *testing.T, mq *broker.Broker, tr Trigger) int {
 	}
 	t.Fatalf("no backlog of group %s in %v", tr.Group, bls)
 	return 0
-}
-
-// waitUntil polls cond for up to 10 s.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-	}
 }

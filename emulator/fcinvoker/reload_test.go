@@ -12,15 +12,19 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // reloadSource is a function with no dependencies, quick to build, whose
 // answer carries its version, written in for VERSION. It appends each
 // request ID to CALLS_FILE when the call arrives and its instance ID to
-// PRESTOP_FILE on pre-stop; a body of "block" waits until the file
-// RELEASE_FILE exists.
+// PRESTOP_FILE on pre-stop; a body of "block" waits until the test writes
+// to the named pipe RELEASE_FIFO (reading it blocks until then). The 2 ms
+// each call takes keeps calls in flight while the tests reload.
 const reloadSource = `package main
 
 import (
@@ -53,8 +57,8 @@ func main() {
 		appendLine(os.Getenv("CALLS_FILE"), id)
 		body, _ := io.ReadAll(r.Body)
 		if string(body) == "block" {
-			for _, err := os.Stat(os.Getenv("RELEASE_FILE")); err != nil; _, err = os.Stat(os.Getenv("RELEASE_FILE")) {
-				time.Sleep(5 * time.Millisecond)
+			if _, err := os.ReadFile(os.Getenv("RELEASE_FIFO")); err != nil {
+				panic(err)
 			}
 		}
 		time.Sleep(2 * time.Millisecond)
@@ -82,12 +86,15 @@ func reloadFunction(t *testing.T) Function {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "go.mod"), "module reloadfn\n\ngo 1.26\n")
 	writeVersion(t, dir, 1)
+	if err := syscall.Mkfifo(filepath.Join(dir, "release"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	return Function{
 		Name: "reloadfn", Dir: dir, Build: true, Timeout: 10 * time.Second, PreStop: true,
 		Env: map[string]string{
 			"CALLS_FILE":   filepath.Join(dir, "calls"),
 			"PRESTOP_FILE": filepath.Join(dir, "prestop"),
-			"RELEASE_FILE": filepath.Join(dir, "release"),
+			"RELEASE_FIFO": filepath.Join(dir, "release"),
 		},
 	}
 }
@@ -121,16 +128,6 @@ func tryInvokeVersion(ctx context.Context, inv *Invoker, body, requestID string)
 		return reloadAnswer{}, fmt.Errorf("request %s: answer %s: %v", res.RequestID, res.Body, err)
 	}
 	return a, nil
-}
-
-// waitUntil polls cond until it holds, failing the test after a minute.
-func waitUntil(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(5 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s after a minute", what)
-		}
-	}
 }
 
 // TestReloadUnderLoad: goroutines invoke without pause while the function
@@ -194,7 +191,7 @@ func TestReloadUnderLoad(t *testing.T) {
 			}
 			reloaded.Add(1)
 		}
-		waitUntil(t, fmt.Sprintf("20 answers of version %d", v), func() bool { return perVersion[v].Load() >= 20 || t.Failed() })
+		testwait.Until(t, time.Minute, fmt.Sprintf("20 answers of version %d", v), func() bool { return perVersion[v].Load() >= 20 || t.Failed() })
 	}
 	close(stop)
 	wg.Wait()
@@ -211,7 +208,7 @@ func TestReloadUnderLoad(t *testing.T) {
 	if s := inv.Stats(); s.Failures != 0 || s.Generation != last || s.Crashes != 0 {
 		t.Errorf("stats %+v", s)
 	}
-	waitUntil(t, "earlier generations stopped", func() bool { return inv.Stats().Draining == 0 })
+	testwait.Until(t, time.Minute, "earlier generations stopped", func() bool { return inv.Stats().Draining == 0 })
 	stopped := fileLines(t, f.Env["PRESTOP_FILE"])
 	for v := 1; v < last; v++ {
 		for id, pid := range instances[v] {
@@ -248,7 +245,7 @@ func TestReloadDrainsInFlight(t *testing.T) {
 		}
 		blocked <- a
 	}()
-	waitUntil(t, "the blocked call at the function", func() bool {
+	testwait.Until(t, time.Minute, "the blocked call at the function", func() bool {
 		b, _ := os.ReadFile(f.Env["CALLS_FILE"])
 		return strings.Contains(string(b), "blocked\n")
 	})
@@ -265,11 +262,11 @@ func TestReloadDrainsInFlight(t *testing.T) {
 	if b, _ := os.ReadFile(f.Env["PRESTOP_FILE"]); len(b) > 0 {
 		t.Errorf("pre-stop of %q while a call was in flight on it", b)
 	}
-	writeFile(t, f.Env["RELEASE_FILE"], "")
+	writeFile(t, f.Env["RELEASE_FIFO"], "release") // opening blocks until the function reads
 	if a := <-blocked; a.Version != 1 || a.Instance != old.Instance {
 		t.Errorf("the call in flight was answered by %+v, want version 1 on %s", a, old.Instance)
 	}
-	waitUntil(t, "the old generation stopped", func() bool { return inv.Stats().Draining == 0 })
+	testwait.Until(t, time.Minute, "the old generation stopped", func() bool { return inv.Stats().Draining == 0 })
 	if got := fileLines(t, f.Env["PRESTOP_FILE"]); !slices.Equal(got, []string{old.Instance}) {
 		t.Errorf("pre-stops %q, want the old instance %s", got, old.Instance)
 	}
@@ -353,7 +350,7 @@ func TestReloadCommand(t *testing.T) {
 	if after.Instance == before.Instance {
 		t.Errorf("instance %s still serves after Reload", before.Instance)
 	}
-	waitUntil(t, "the old generation stopped", func() bool { return inv.Stats().Draining == 0 })
+	testwait.Until(t, time.Minute, "the old generation stopped", func() bool { return inv.Stats().Draining == 0 })
 	if got := fileLines(t, stopFile); !slices.Equal(got, []string{before.Instance}) {
 		t.Errorf("pre-stops %q, want [%s]", got, before.Instance)
 	}

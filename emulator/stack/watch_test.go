@@ -19,6 +19,7 @@ import (
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // hotProject is a copy of a project outside this module: a module of its
@@ -150,10 +151,10 @@ func TestWatchReloadsEditedFunction(t *testing.T) {
 		base := countVersion(p.recorded(t), version)
 		return func() bool { return countVersion(p.recorded(t), version) >= base+5 }
 	}
-	waitState(t, "messages handled by version-1", count("version-1"))
+	testwait.Until(t, 90*time.Second, "messages handled by version-1", count("version-1"))
 
 	writeTestFile(t, filepath.Join(p.fnDir, "main.go"), "package main\n\nfunc main() { undefinedFunction() }\n")
-	waitState(t, "the failed rebuild in Builds", func() bool { b := s.Builds(); return len(b) == 1 && !b[0].OK })
+	testwait.Until(t, 90*time.Second, "the failed rebuild in Builds", func() bool { b := s.Builds(); return len(b) == 1 && !b[0].OK })
 	if b := s.Builds()[0]; b.Generation != 1 || !strings.Contains(b.Error, "undefinedFunction") {
 		t.Errorf("build status %+v, want the compiler's error with generation 1 serving", b)
 	}
@@ -164,17 +165,17 @@ func TestWatchReloadsEditedFunction(t *testing.T) {
 	if len(s.watcher.affected(runtimeFile)) != 1 {
 		t.Errorf("after a build of code without imports, a change of %s no longer counts", runtimeFile)
 	}
-	waitState(t, "messages handled by version-1 after the failed build", count("version-1"))
+	testwait.Until(t, 90*time.Second, "messages handled by version-1 after the failed build", count("version-1"))
 
 	p.setVersion(t, "version-2")
-	waitState(t, "messages handled by version-2", count("version-2"))
-	waitState(t, "the rebuild in Builds", func() bool { return s.Builds()[0].OK })
+	testwait.Until(t, 90*time.Second, "messages handled by version-2", count("version-2"))
+	testwait.Until(t, 90*time.Second, "the rebuild in Builds", func() bool { return s.Builds()[0].OK })
 	if b := s.Builds()[0]; !b.OK || b.Generation != 2 || b.Error != "" {
 		t.Errorf("build status %+v, want generation 2 serving", b)
 	}
 	close(stop)
 	n := <-published
-	waitState(t, "every message handled", func() bool { return len(p.recorded(t)) >= n })
+	testwait.Until(t, 90*time.Second, "every message handled", func() bool { return len(p.recorded(t)) >= n })
 
 	rs := p.recorded(t)
 	seen := map[string]int{}
@@ -266,16 +267,6 @@ func countVersion(rs []hotRecord, version string) int {
 		}
 	}
 	return n
-}
-
-// waitState polls cond until it holds, failing the test after 90 s.
-func waitState(t testing.TB, what string, cond func() bool) {
-	t.Helper()
-	for deadline := time.Now().Add(90 * time.Second); !cond(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("no %s after 90s", what)
-		}
-	}
 }
 
 func readFile(t testing.TB, path string) string {
