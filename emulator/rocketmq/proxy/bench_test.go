@@ -20,8 +20,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -39,6 +37,7 @@ import (
 	v2 "github.com/apache/rocketmq-clients/golang/v5/protocol/v2"
 	"go.uber.org/zap"
 
+	"github.com/rocketfn/rocketfn/emulator/internal/benchlat"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	localmq "github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
@@ -291,7 +290,7 @@ func BenchmarkPublish(b *testing.B) {
 				}
 				before := e.storeStats()
 				b.ResetTimer()
-				if err := benchParallel(b.N, producers, send); err != nil {
+				if err := benchlat.Parallel(b.N, producers, send); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
@@ -300,29 +299,6 @@ func BenchmarkPublish(b *testing.B) {
 			})
 		}
 	}
-}
-
-// benchParallel calls f n times from g goroutines and returns the first
-// error.
-func benchParallel(n, g int, f func() error) error {
-	var next atomic.Int64
-	var first atomic.Pointer[error]
-	var wg sync.WaitGroup
-	for range g {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) && first.Load() == nil {
-				if err := f(); err != nil {
-					first.CompareAndSwap(nil, &err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := first.Load(); err != nil {
-		return *err
-	}
-	return nil
 }
 
 // benchReceivers is how many goroutines receive and acknowledge at once
@@ -443,7 +419,7 @@ func BenchmarkReceiveAck(b *testing.B) {
 func (e *benchEnv) prepublish(b *testing.B, n int) {
 	b.Helper()
 	body := []byte(benchBody)
-	err := benchParallel(n, 64, func() error {
+	err := benchlat.Parallel(n, 64, func() error {
 		_, err := e.broker.Publish(context.Background(), broker.Message{Topic: benchTopic, Body: body})
 		return err
 	})
@@ -508,70 +484,9 @@ func BenchmarkDelivery(b *testing.B) {
 				}
 				got = e.simpleReceiver(b)
 			}
-			stamp := func() (time.Time, []byte) {
-				now := time.Now()
-				return now, strconv.AppendInt(nil, now.UnixNano(), 10)
-			}
-			// Until the consumer receives: it may start after the first
-			// messages (a push consumer's first rebalance).
-			warm := time.After(30 * time.Second)
-		warmUp:
-			for {
-				_, body := stamp()
-				if err := publish(body); err != nil {
-					b.Fatal(err)
-				}
-				select {
-				case <-got:
-					break warmUp
-				case <-time.After(100 * time.Millisecond):
-				case <-warm:
-					b.Fatal("the consumer received nothing in 30 s")
-				}
-			}
-			// Drain what the warm-up still delivers: nothing for 200 ms.
-		drain:
-			for {
-				select {
-				case <-got:
-				case <-time.After(200 * time.Millisecond):
-					break drain
-				}
-			}
-			var lat, sendLat []time.Duration
-			b.ResetTimer()
-			for b.Loop() {
-				sent, body := stamp()
-				if err := publish(body); err != nil {
-					b.Fatal(err)
-				}
-				sendLat = append(sendLat, time.Since(sent))
-				select {
-				case d := <-got:
-					lat = append(lat, d)
-				case <-time.After(30 * time.Second):
-					b.Fatal("a message not delivered in 30 s")
-				}
-				b.StopTimer()
-				time.Sleep(time.Millisecond)
-				b.StartTimer()
-			}
-			b.StopTimer()
-			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(benchPercentile(lat, 50), "p50-ms")
-			b.ReportMetric(benchPercentile(lat, 99), "p99-ms")
-			b.ReportMetric(benchPercentile(sendLat, 50), "send-p50-ms")
+			benchlat.Delivery(b, publish, got)
 		})
 	}
-}
-
-// latencyOf is how long ago the time in a body was.
-func latencyOf(body []byte) time.Duration {
-	ns, err := strconv.ParseInt(string(body), 10, 64)
-	if err != nil {
-		return -1
-	}
-	return time.Since(time.Unix(0, ns))
 }
 
 // httpReceiver consumes with the MQ HTTP SDK in a loop of long polls
@@ -595,7 +510,7 @@ func (e *benchEnv) httpReceiver(b *testing.B) <-chan time.Duration {
 			case r := <-rc:
 				hs := make([]string, 0, len(r.Messages))
 				for _, m := range r.Messages {
-					got <- latencyOf([]byte(m.MessageBody))
+					got <- benchlat.Since([]byte(m.MessageBody))
 					hs = append(hs, m.ReceiptHandle)
 				}
 				go c.AckMessage(hs)
@@ -627,7 +542,7 @@ func (e *benchEnv) pushReceiver(b *testing.B) <-chan time.Duration {
 		func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 			for _, m := range msgs {
 				select {
-				case got <- latencyOf(m.Body):
+				case got <- benchlat.Since(m.Body):
 				default:
 					return consumer.ConsumeRetryLater, errors.New("receiver full")
 				}
@@ -664,7 +579,7 @@ func (e *benchEnv) simpleReceiver(b *testing.B) <-chan time.Duration {
 			}
 			for _, m := range mvs {
 				select {
-				case got <- latencyOf(m.GetBody()):
+				case got <- benchlat.Since(m.GetBody()):
 				case <-ctx.Done():
 					return
 				}
@@ -673,13 +588,4 @@ func (e *benchEnv) simpleReceiver(b *testing.B) <-chan time.Duration {
 		}
 	}()
 	return got
-}
-
-// benchPercentile is the p-th percentile of lat in milliseconds.
-func benchPercentile(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	slices.Sort(lat)
-	return float64(lat[(len(lat)-1)*p/100]) / float64(time.Millisecond)
 }

@@ -12,10 +12,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
-	"slices"
-	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -26,6 +23,7 @@ import (
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
 
+	"github.com/rocketfn/rocketfn/emulator/internal/benchlat"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	localmq "github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
@@ -166,7 +164,7 @@ func BenchmarkPublish(b *testing.B) {
 					before = e.bolt.Stats()
 				}
 				b.ResetTimer()
-				if err := parallel(b.N, producers, send); err != nil {
+				if err := benchlat.Parallel(b.N, producers, send); err != nil {
 					b.Fatal(err)
 				}
 				b.StopTimer()
@@ -175,28 +173,6 @@ func BenchmarkPublish(b *testing.B) {
 			})
 		}
 	}
-}
-
-// parallel calls f n times from g goroutines and returns the first error.
-func parallel(n, g int, f func() error) error {
-	var next atomic.Int64
-	var first atomic.Pointer[error]
-	var wg sync.WaitGroup
-	for range g {
-		wg.Go(func() {
-			for next.Add(1) <= int64(n) && first.Load() == nil {
-				if err := f(); err != nil {
-					first.CompareAndSwap(nil, &err)
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	if err := first.Load(); err != nil {
-		return *err
-	}
-	return nil
 }
 
 // BenchmarkDelivery publishes one message at a time to a consumer that
@@ -229,70 +205,9 @@ func BenchmarkDelivery(b *testing.B) {
 				}
 				got = e.pushReceiver(b)
 			}
-			stamp := func() (time.Time, []byte) {
-				now := time.Now()
-				return now, strconv.AppendInt(nil, now.UnixNano(), 10)
-			}
-			// Until the consumer receives: it may start after the first
-			// messages (a push consumer's first rebalance).
-			warm := time.After(30 * time.Second)
-		warmUp:
-			for {
-				_, body := stamp()
-				if err := publish(body); err != nil {
-					b.Fatal(err)
-				}
-				select {
-				case <-got:
-					break warmUp
-				case <-time.After(100 * time.Millisecond):
-				case <-warm:
-					b.Fatal("the consumer received nothing in 30 s")
-				}
-			}
-			// Drain what the warm-up still delivers: nothing for 200 ms.
-		drain:
-			for {
-				select {
-				case <-got:
-				case <-time.After(200 * time.Millisecond):
-					break drain
-				}
-			}
-			var lat, sendLat []time.Duration
-			b.ResetTimer()
-			for b.Loop() {
-				sent, body := stamp()
-				if err := publish(body); err != nil {
-					b.Fatal(err)
-				}
-				sendLat = append(sendLat, time.Since(sent))
-				select {
-				case d := <-got:
-					lat = append(lat, d)
-				case <-time.After(30 * time.Second):
-					b.Fatal("a message not delivered in 30 s")
-				}
-				b.StopTimer()
-				time.Sleep(time.Millisecond)
-				b.StartTimer()
-			}
-			b.StopTimer()
-			b.ReportMetric(0, "ns/op")
-			b.ReportMetric(percentile(lat, 50), "p50-ms")
-			b.ReportMetric(percentile(lat, 99), "p99-ms")
-			b.ReportMetric(percentile(sendLat, 50), "send-p50-ms")
+			benchlat.Delivery(b, publish, got)
 		})
 	}
-}
-
-// latencyOf is how long ago the time in a body was.
-func latencyOf(body []byte) time.Duration {
-	ns, err := strconv.ParseInt(string(body), 10, 64)
-	if err != nil {
-		return -1
-	}
-	return time.Since(time.Unix(0, ns))
 }
 
 // httpReceiver consumes with the MQ HTTP SDK in a loop of long polls
@@ -310,7 +225,7 @@ func (e *benchEnv) httpReceiver(b *testing.B) <-chan time.Duration {
 			case r := <-rc:
 				hs := make([]string, 0, len(r.Messages))
 				for _, m := range r.Messages {
-					got <- latencyOf([]byte(m.MessageBody))
+					got <- benchlat.Since([]byte(m.MessageBody))
 					hs = append(hs, m.ReceiptHandle)
 				}
 				go c.AckMessage(hs)
@@ -342,7 +257,7 @@ func (e *benchEnv) pushReceiver(b *testing.B) <-chan time.Duration {
 		func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 			for _, m := range msgs {
 				select {
-				case got <- latencyOf(m.Body):
+				case got <- benchlat.Since(m.Body):
 				default:
 					return consumer.ConsumeRetryLater, errors.New("receiver full")
 				}
@@ -357,13 +272,4 @@ func (e *benchEnv) pushReceiver(b *testing.B) <-chan time.Duration {
 	}
 	b.Cleanup(func() { c.Shutdown() })
 	return got
-}
-
-// percentile is the p-th percentile of lat in milliseconds.
-func percentile(lat []time.Duration, p int) float64 {
-	if len(lat) == 0 {
-		return 0
-	}
-	slices.Sort(lat)
-	return float64(lat[(len(lat)-1)*p/100]) / float64(time.Millisecond)
 }
