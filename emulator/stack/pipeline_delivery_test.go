@@ -33,7 +33,13 @@ func TestPipelineFilters(t *testing.T) {
 	p.publish("orders", msg("m5", "other", "eu-west-1", "web"))
 	p.publish("orders", msg("last", "paid", "cn-hangzhou", "web"))
 
+	// A function records a message during its invocation, before the
+	// bridge has its answer: wait for the bridge to settle each event too.
+	settled := func(trigger string) func() bool {
+		return func() bool { st := p.Bridge.Stats(trigger); return st.Pending == 0 && st.Delivered == st.Accepted }
+	}
 	p.waitFor("last message at both functions", func() bool { return p.has("tagged", "last")() && p.has("patterned", "last")() })
+	p.waitFor("both triggers settled", func() bool { return settled("tagged-rocketmq")() && settled("patterned-rocketmq")() })
 	if got, want := pipeBodies(p.records("tagged")), []string{"m1", "m2", "m4", "last"}; !slices.Equal(got, want) {
 		t.Errorf("tag created||paid: recorded %q, want %q", got, want)
 	}
