@@ -16,11 +16,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -435,7 +435,7 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 		fmt.Fprintf(w, "  RocketMQ cluster:    name servers %s%s\n", strings.Join(s.RocketMQNameServers, ","), signed)
 		fmt.Fprintf(w, "                       (the embedded RocketMQ is not started: the triggers consume the cluster's topics as their groups)\n")
 	}
-	var tsc tablestore.Credentials
+	var tsc ots.Credentials
 	if s.Tablestore != nil {
 		tsc = s.Tablestore.Credentials()
 		fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s / %s\n", s.TablestoreEndpoint, s.TablestoreInstance, tsc.AccessKeyID, tsc.AccessKeySecret)

@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 )
 
 // standInCluster runs "rocketfn mq" in a process of its own (the test
@@ -98,7 +98,7 @@ func TestDevSharedInfrastructure(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ts, err := tablestore.New(tablestore.Config{Instance: "staging", AccessKeyID: "staging-key", AccessKeySecret: "staging-secret-value"})
+	ts, err := ots.New(ots.Config{Instance: "staging", AccessKeyID: "staging-key", AccessKeySecret: "staging-secret-value"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestDevSharedInfrastructure(t *testing.T) {
 		env[envTablestoreInstance] != "staging" || env[envAccessKeyID] != "staging-key" {
 		t.Errorf("the banner exports %v", env)
 	}
-	c := ots.NewClient(endpoint, "staging", "staging-key", "staging-secret-value")
+	c := tablestore.NewClient(endpoint, "staging", "staging-key", "staging-secret-value")
 	waitPlayer(t, c, "4001", "cid")
 	if _, err := prod.PublishMessage(mq.PublishMessageRequest{MessageBody: `{"id":"4002","name":"dee","job":"tank","hero":"Leona"}`, MessageTag: "register"}); err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
 // TestDev runs "rocketfn dev" on the repository's s.yaml in memory, sends
@@ -60,7 +60,7 @@ func TestDev(t *testing.T) {
 	if err := send([]string{"--topic", "players", "--tag", "register", "--body", `{"id":"1001","name":"ann","job":"mage","hero":"Lux"}`}, &buf, &buf, getenv); err != nil {
 		t.Fatalf("send: %v (%s)", err, buf.String())
 	}
-	c := ots.NewClient(env[envTablestoreEndpoint], env[envTablestoreInstance], env[envAccessKeyID], env[envAccessKeySecret])
+	c := tablestore.NewClient(env[envTablestoreEndpoint], env[envTablestoreInstance], env[envAccessKeyID], env[envAccessKeySecret])
 	waitPlayer(t, c, "1001", "ann")
 
 	noInstance := func(name string) string {
@@ -178,13 +178,13 @@ func TestDevNoGRPC(t *testing.T) {
 }
 
 // waitPlayer waits for the players row id to have Name name.
-func waitPlayer(t *testing.T, c *ots.TableStoreClient, id, name string) {
+func waitPlayer(t *testing.T, c *tablestore.TableStoreClient, id, name string) {
 	t.Helper()
-	key := new(ots.PrimaryKey)
+	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
+		resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
 		if err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name {
 			return
 		}

@@ -11,10 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
-	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // tablesFlags are the flags of "rocketfn tables".
@@ -43,9 +42,9 @@ func tables(args []string, stdout, stderr io.Writer, getenv func(string) string)
 	if err != nil {
 		return err
 	}
-	cfg := ots.NewDefaultTableStoreConfig()
+	cfg := tablestore.NewDefaultTableStoreConfig()
 	cfg.MaxRetryTime = 2 * time.Second
-	client := ots.NewClientWithConfig(f.endpoint, f.instance, f.keyID, f.keySecret, f.token, cfg)
+	client := tablestore.NewClientWithConfig(f.endpoint, f.instance, f.keyID, f.keySecret, f.token, cfg)
 	if f.scan != "" {
 		return scanTable(client, f, stdout)
 	}
@@ -56,10 +55,10 @@ func parseTablesFlags(args []string, stderr io.Writer, getenv func(string) strin
 	var f tablesFlags
 	fs := flag.NewFlagSet("rocketfn tables", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&f.endpoint, "endpoint", orDefault(getenv(envTablestoreEndpoint), rtablestore.LocalEndpoint), "Tablestore `url`")
-	fs.StringVar(&f.instance, "instance", orDefault(getenv(envTablestoreInstance), tablestore.DefaultInstance), "instance `name`")
-	fs.StringVar(&f.keyID, "access-key-id", orDefault(getenv(envAccessKeyID), tablestore.DefaultAccessKeyID), "access key `id`")
-	fs.StringVar(&f.keySecret, "access-key-secret", orDefault(getenv(envAccessKeySecret), tablestore.DefaultAccessKeySecret), "access key `secret`")
+	fs.StringVar(&f.endpoint, "endpoint", orDefault(getenv(envTablestoreEndpoint), store.LocalEndpoint), "Tablestore `url`")
+	fs.StringVar(&f.instance, "instance", orDefault(getenv(envTablestoreInstance), ots.DefaultInstance), "instance `name`")
+	fs.StringVar(&f.keyID, "access-key-id", orDefault(getenv(envAccessKeyID), ots.DefaultAccessKeyID), "access key `id`")
+	fs.StringVar(&f.keySecret, "access-key-secret", orDefault(getenv(envAccessKeySecret), ots.DefaultAccessKeySecret), "access key `secret`")
 	fs.StringVar(&f.token, "security-token", getenv("ALIBABA_CLOUD_SECURITY_TOKEN"), "STS security `token`")
 	fs.StringVar(&f.scan, "scan", "", "print the rows of this `table` instead of the list of tables")
 	fs.IntVar(&f.limit, "limit", 20, "print at most this many `rows`; 0 for all")
@@ -73,7 +72,7 @@ Lists the tables of a Tablestore instance with their primary keys, or with
 SDK. The defaults reach the local Tablestore (rocketfn tablestore, rocketfn
 dev); TABLESTORE_ENDPOINT, TABLESTORE_INSTANCE and ALIBABA_CLOUD_* as
 rocketfn dev exports them, or the flags, reach another. Columns starting
-with _rfn_, the idempotency markers of runtime/tablestore, are hidden
+with _rfn_, the idempotency markers of runtime/store, are hidden
 unless --markers.
 `, tablesExamples, `
 Examples:
@@ -105,7 +104,7 @@ type pkInfo struct {
 }
 
 // listTables prints each table with its primary key.
-func listTables(client *ots.TableStoreClient, f tablesFlags, w io.Writer) error {
+func listTables(client *tablestore.TableStoreClient, f tablesFlags, w io.Writer) error {
 	resp, err := client.ListTable()
 	if err != nil {
 		return fmt.Errorf("list the tables of %s at %s: %w", f.instance, f.endpoint, unreachable(err, "tablestore", f.endpoint, "--endpoint"))
@@ -140,8 +139,8 @@ func listTables(client *ots.TableStoreClient, f tablesFlags, w io.Writer) error 
 }
 
 // describePK reads the primary key of table.
-func describePK(client *ots.TableStoreClient, table string) ([]pkInfo, error) {
-	resp, err := client.DescribeTable(&ots.DescribeTableRequest{TableName: table})
+func describePK(client *tablestore.TableStoreClient, table string) ([]pkInfo, error) {
+	resp, err := client.DescribeTable(&tablestore.DescribeTableRequest{TableName: table})
 	if err != nil {
 		return nil, fmt.Errorf("describe table %s: %w", table, err)
 	}
@@ -149,8 +148,8 @@ func describePK(client *ots.TableStoreClient, table string) ([]pkInfo, error) {
 	for _, s := range resp.TableMeta.SchemaEntry {
 		typ := "?"
 		if s.Type != nil {
-			typ = map[ots.PrimaryKeyType]string{ots.PrimaryKeyType_INTEGER: "INTEGER", ots.PrimaryKeyType_STRING: "STRING",
-				ots.PrimaryKeyType_BINARY: "BINARY"}[*s.Type]
+			typ = map[tablestore.PrimaryKeyType]string{tablestore.PrimaryKeyType_INTEGER: "INTEGER", tablestore.PrimaryKeyType_STRING: "STRING",
+				tablestore.PrimaryKeyType_BINARY: "BINARY"}[*s.Type]
 		}
 		if s.Name != nil {
 			pk = append(pk, pkInfo{Name: *s.Name, Type: typ})

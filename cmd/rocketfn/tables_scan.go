@@ -9,9 +9,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // maxRangeRows is the most rows one GetRange asks for.
@@ -26,7 +25,7 @@ type scanResult struct {
 }
 
 // scanTable prints the rows of f.scan in primary-key order.
-func scanTable(client *ots.TableStoreClient, f tablesFlags, w io.Writer) error {
+func scanTable(client *tablestore.TableStoreClient, f tablesFlags, w io.Writer) error {
 	pk, err := describePK(client, f.scan)
 	if err != nil {
 		return err
@@ -45,20 +44,20 @@ func scanTable(client *ots.TableStoreClient, f tablesFlags, w io.Writer) error {
 
 // readRows reads up to limit rows (all for 0) of table, whose primary key
 // is pk, and reports whether more follow.
-func readRows(client *ots.TableStoreClient, table string, pk []pkInfo, limit int) ([]*ots.Row, bool, error) {
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+func readRows(client *tablestore.TableStoreClient, table string, pk []pkInfo, limit int) ([]*tablestore.Row, bool, error) {
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	for _, c := range pk {
 		start.AddPrimaryKeyColumnWithMinValue(c.Name)
 		end.AddPrimaryKeyColumnWithMaxValue(c.Name)
 	}
-	var rows []*ots.Row
+	var rows []*tablestore.Row
 	for start != nil {
-		crit := &ots.RangeRowQueryCriteria{TableName: table, StartPrimaryKey: start, EndPrimaryKey: end,
-			MaxVersion: 1, Direction: ots.FORWARD, Limit: maxRangeRows}
+		crit := &tablestore.RangeRowQueryCriteria{TableName: table, StartPrimaryKey: start, EndPrimaryKey: end,
+			MaxVersion: 1, Direction: tablestore.FORWARD, Limit: maxRangeRows}
 		if limit > 0 {
 			crit.Limit = int32(min(limit-len(rows)+1, maxRangeRows)) // one more tells whether there are more
 		}
-		resp, err := client.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: crit})
+		resp, err := client.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: crit})
 		if err != nil {
 			return nil, false, fmt.Errorf("scan table %s: %w", table, err)
 		}
@@ -73,7 +72,7 @@ func readRows(client *ots.TableStoreClient, table string, pk []pkInfo, limit int
 
 // toScanResult turns SDK rows into columns and values, leaving out the
 // marker columns unless markers is set.
-func toScanResult(table string, pk []pkInfo, rows []*ots.Row, markers bool) scanResult {
+func toScanResult(table string, pk []pkInfo, rows []*tablestore.Row, markers bool) scanResult {
 	res := scanResult{Table: table, Rows: make([]map[string]any, 0, len(rows))}
 	attrs := map[string]bool{}
 	for _, r := range rows {
@@ -84,7 +83,7 @@ func toScanResult(table string, pk []pkInfo, rows []*ots.Row, markers bool) scan
 			}
 		}
 		for _, c := range r.Columns {
-			if markers || !rtablestore.IsBookkeeping(c.ColumnName) {
+			if markers || !store.IsBookkeeping(c.ColumnName) {
 				row[c.ColumnName] = c.Value
 				attrs[c.ColumnName] = true
 			}

@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 )
 
 // tablesTestServer serves an in-memory local Tablestore with two tables:
@@ -17,7 +16,7 @@ import (
 // points "rocketfn tables" at it.
 func tablesTestServer(t *testing.T) func(string) string {
 	t.Helper()
-	srv, err := tablestore.New(tablestore.Config{Instance: "tables-test"})
+	srv, err := ots.New(ots.Config{Instance: "tables-test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,17 +26,17 @@ func tablesTestServer(t *testing.T) func(string) string {
 	}
 	t.Cleanup(func() { srv.Close() })
 	c := srv.Credentials()
-	client := ots.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
-	tablesTestCreate(t, client, "players", [][2]any{{"id", ots.PrimaryKeyType_STRING}})
-	tablesTestCreate(t, client, "scores", [][2]any{{"season", ots.PrimaryKeyType_INTEGER}, {"name", ots.PrimaryKeyType_STRING}})
+	client := tablestore.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
+	tablesTestCreate(t, client, "players", [][2]any{{"id", tablestore.PrimaryKeyType_STRING}})
+	tablesTestCreate(t, client, "scores", [][2]any{{"season", tablestore.PrimaryKeyType_INTEGER}, {"name", tablestore.PrimaryKeyType_STRING}})
 	for _, id := range []string{"1002", "1001", "1003"} {
-		ch := &ots.PutRowChange{TableName: "players", PrimaryKey: new(ots.PrimaryKey)}
+		ch := &tablestore.PutRowChange{TableName: "players", PrimaryKey: new(tablestore.PrimaryKey)}
 		ch.PrimaryKey.AddPrimaryKeyColumn("id", id)
 		ch.AddColumn("Name", "player "+id)
 		ch.AddColumn("Level", int64(len(id)))
 		ch.AddColumn("_rfn_0123abcd_0", int64(1))
-		ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-		if _, err := client.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+		ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+		if _, err := client.PutRow(&tablestore.PutRowRequest{PutRowChange: ch}); err != nil {
 			t.Fatalf("PutRow %s: %v", id, err)
 		}
 	}
@@ -48,14 +47,14 @@ func tablesTestServer(t *testing.T) func(string) string {
 
 // tablesTestCreate creates table with the primary key pk, pairs of name
 // and type.
-func tablesTestCreate(t *testing.T, client *ots.TableStoreClient, table string, pk [][2]any) {
+func tablesTestCreate(t *testing.T, client *tablestore.TableStoreClient, table string, pk [][2]any) {
 	t.Helper()
-	meta := &ots.TableMeta{TableName: table}
+	meta := &tablestore.TableMeta{TableName: table}
 	for _, c := range pk {
-		meta.AddPrimaryKeyColumn(c[0].(string), c[1].(ots.PrimaryKeyType))
+		meta.AddPrimaryKeyColumn(c[0].(string), c[1].(tablestore.PrimaryKeyType))
 	}
-	if _, err := client.CreateTable(&ots.CreateTableRequest{TableMeta: meta,
-		TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &ots.ReservedThroughput{}}); err != nil {
+	if _, err := client.CreateTable(&tablestore.CreateTableRequest{TableMeta: meta,
+		TableOption: &tablestore.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &tablestore.ReservedThroughput{}}); err != nil {
 		t.Fatalf("CreateTable %s: %v", table, err)
 	}
 }

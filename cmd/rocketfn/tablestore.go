@@ -14,7 +14,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 )
 
 // tablestoreFlags are the flags of "rocketfn tablestore".
@@ -79,9 +79,9 @@ func parseTablestoreFlags(args []string, stderr io.Writer) (tablestoreFlags, err
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8020", "`address` to serve on; keep it on loopback unless others must reach it")
 	fs.StringVar(&f.data, "data", filepath.Join(".rocketfn", "tablestore"), "`directory` holding the data, created if missing")
-	fs.StringVar(&f.instance, "instance", tablestore.DefaultInstance, "instance `name` clients must use")
-	fs.StringVar(&f.keyID, "access-key-id", tablestore.DefaultAccessKeyID, "access key `id` clients sign with")
-	fs.StringVar(&f.keySecret, "access-key-secret", tablestore.DefaultAccessKeySecret, "access key `secret` clients sign with")
+	fs.StringVar(&f.instance, "instance", ots.DefaultInstance, "instance `name` clients must use")
+	fs.StringVar(&f.keyID, "access-key-id", ots.DefaultAccessKeyID, "access key `id` clients sign with")
+	fs.StringVar(&f.keySecret, "access-key-secret", ots.DefaultAccessKeySecret, "access key `secret` clients sign with")
 	fs.BoolVar(&f.memory, "memory", false, "keep the data in memory instead of --data")
 	fs.BoolVar(&f.noSync, "no-sync", false, "acknowledge writes before they reach the disk (a machine crash can lose them)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log `level`: debug, info or warn")
@@ -128,8 +128,8 @@ Examples:
 }
 
 // startTablestore opens the data and starts serving on f.listen.
-func startTablestore(f tablestoreFlags, log *slog.Logger) (*tablestore.Server, string, error) {
-	cfg := tablestore.Config{
+func startTablestore(f tablestoreFlags, log *slog.Logger) (*ots.Server, string, error) {
+	cfg := ots.Config{
 		Instance:        f.instance,
 		AccessKeyID:     f.keyID,
 		AccessKeySecret: f.keySecret,
@@ -142,7 +142,7 @@ func startTablestore(f tablestoreFlags, log *slog.Logger) (*tablestore.Server, s
 		}
 		cfg.Dir = f.data
 	}
-	srv, err := tablestore.New(cfg)
+	srv, err := ots.New(cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("open data %s: %w", dataLabel(f), dataLocked(err, f.data))
 	}
@@ -194,7 +194,7 @@ const (
 
 // printTablestoreBanner prints how to connect to srv: the settings, shell
 // lines to export them, and the Go client constructor.
-func printTablestoreBanner(w io.Writer, f tablestoreFlags, srv *tablestore.Server, endpoint string) {
+func printTablestoreBanner(w io.Writer, f tablestoreFlags, srv *ots.Server, endpoint string) {
 	cred := srv.Credentials()
 	fmt.Fprintf(w, "Tablestore is serving.\n\n")
 	fmt.Fprintf(w, "  endpoint:          %s\n", endpoint)
@@ -212,7 +212,7 @@ func printTablestoreBanner(w io.Writer, f tablestoreFlags, srv *tablestore.Serve
 		fmt.Fprintf(w, "  export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}
 	fmt.Fprintf(w, "\nGo (import \"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore\"):\n\n")
-	fmt.Fprintf(w, "  client := tablestore.NewClient(%q, %q, %q, %q)\n\n",
+	fmt.Fprintf(w, "  client := ots.NewClient(%q, %q, %q, %q)\n\n",
 		endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
 	fmt.Fprintf(w, "Press Ctrl-C to stop.\n")
 }

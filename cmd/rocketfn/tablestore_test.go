@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
 // TestTablestoreCommandKeepsDataAcrossRestarts runs the command as a
@@ -160,44 +160,44 @@ func readBanner(t *testing.T, r io.Reader, names ...string) map[string]string {
 }
 
 // sdkClient is an official SDK client configured from banner lines.
-func sdkClient(env map[string]string) *ots.TableStoreClient {
-	cfg := ots.NewDefaultTableStoreConfig()
+func sdkClient(env map[string]string) *tablestore.TableStoreClient {
+	cfg := tablestore.NewDefaultTableStoreConfig()
 	cfg.MaxRetryTime = 2 * time.Second
-	return ots.NewClientWithConfig(env[envTablestoreEndpoint], env[envTablestoreInstance],
+	return tablestore.NewClientWithConfig(env[envTablestoreEndpoint], env[envTablestoreInstance],
 		env[envAccessKeyID], env[envAccessKeySecret], "", cfg)
 }
 
-func createPlayers(t *testing.T, c *ots.TableStoreClient) {
+func createPlayers(t *testing.T, c *tablestore.TableStoreClient) {
 	t.Helper()
-	meta := &ots.TableMeta{TableName: "players"}
-	meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_STRING)
-	_, err := c.CreateTable(&ots.CreateTableRequest{
+	meta := &tablestore.TableMeta{TableName: "players"}
+	meta.AddPrimaryKeyColumn("id", tablestore.PrimaryKeyType_STRING)
+	_, err := c.CreateTable(&tablestore.CreateTableRequest{
 		TableMeta:          meta,
-		TableOption:        &ots.TableOption{TimeToAlive: -1, MaxVersion: 1},
-		ReservedThroughput: &ots.ReservedThroughput{},
+		TableOption:        &tablestore.TableOption{TimeToAlive: -1, MaxVersion: 1},
+		ReservedThroughput: &tablestore.ReservedThroughput{},
 	})
 	if err != nil {
 		t.Fatalf("CreateTable players: %v", err)
 	}
 }
 
-func put(t *testing.T, c *ots.TableStoreClient, id, name string) {
+func put(t *testing.T, c *tablestore.TableStoreClient, id, name string) {
 	t.Helper()
-	ch := &ots.PutRowChange{TableName: "players", PrimaryKey: new(ots.PrimaryKey)}
+	ch := &tablestore.PutRowChange{TableName: "players", PrimaryKey: new(tablestore.PrimaryKey)}
 	ch.PrimaryKey.AddPrimaryKeyColumn("id", id)
 	ch.AddColumn("Name", name)
-	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	if _, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+	if _, err := c.PutRow(&tablestore.PutRowRequest{PutRowChange: ch}); err != nil {
 		t.Fatalf("PutRow %s: %v", id, err)
 	}
 }
 
 // get returns the Name column of row id, "" when the row is missing.
-func get(t *testing.T, c *ots.TableStoreClient, id string) string {
+func get(t *testing.T, c *tablestore.TableStoreClient, id string) string {
 	t.Helper()
-	key := new(ots.PrimaryKey)
+	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
-	resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1}})
+	resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1}})
 	if err != nil {
 		t.Fatalf("GetRow %s: %v", id, err)
 	}

@@ -12,12 +12,11 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 )
 
 // TestConsoleAPI drives the console's API as its page does: a message sent
@@ -56,14 +55,14 @@ func TestConsoleAPI(t *testing.T) {
 	if err := bridge.Add(trig, sink); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := tablestore.New(tablestore.Config{})
+	ts, err := ots.New(ots.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ts.Close()
 	endpoint, _ := ts.Start("127.0.0.1:0")
 	cred := ts.Credentials()
-	client := ots.NewClient(endpoint, ts.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+	client := tablestore.NewClient(endpoint, ts.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
 	makeTable(t, client)
 
 	c := console.New(console.Services{Broker: b, Bridge: bridge, Tables: console.SDKTables{Client: client},
@@ -128,19 +127,19 @@ func TestConsoleAPI(t *testing.T) {
 	waitFor(t, func() bool { bridge.Tick(); get(t, srv.URL+"/api/deadletters", &dls); return len(dls) == 0 })
 }
 
-func makeTable(t *testing.T, c *ots.TableStoreClient) {
-	meta := &ots.TableMeta{TableName: "players"}
-	meta.AddPrimaryKeyColumn("id", ots.PrimaryKeyType_STRING)
-	if _, err := c.CreateTable(&ots.CreateTableRequest{TableMeta: meta, TableOption: &ots.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &ots.ReservedThroughput{}}); err != nil {
+func makeTable(t *testing.T, c *tablestore.TableStoreClient) {
+	meta := &tablestore.TableMeta{TableName: "players"}
+	meta.AddPrimaryKeyColumn("id", tablestore.PrimaryKeyType_STRING)
+	if _, err := c.CreateTable(&tablestore.CreateTableRequest{TableMeta: meta, TableOption: &tablestore.TableOption{TimeToAlive: -1, MaxVersion: 1}, ReservedThroughput: &tablestore.ReservedThroughput{}}); err != nil {
 		t.Fatal(err)
 	}
-	key := new(ots.PrimaryKey)
+	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", "1001")
-	ch := &ots.PutRowChange{TableName: "players", PrimaryKey: key}
+	ch := &tablestore.PutRowChange{TableName: "players", PrimaryKey: key}
 	ch.AddColumn("Name", "ann")
 	ch.AddColumn("_rfn_marker_0", int64(1))
-	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	if _, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+	if _, err := c.PutRow(&tablestore.PutRowRequest{PutRowChange: ch}); err != nil {
 		t.Fatal(err)
 	}
 }

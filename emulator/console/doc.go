@@ -68,7 +68,7 @@
 // invocations of its batches among the latest 5,000 the console saw
 // (oldest first, with their logs), its dead letters, the redrives made
 // from the console (the latest 200), and the rows, among the first 5,000 of each table,
-// that carry its idempotency markers: package runtime/tablestore names
+// that carry its idempotency markers: package runtime/store names
 // them after the first 12 bytes of the SHA-256 of the message ID, in
 // hex, as _rfn_m<hash> (counting the writes applied) or _rfn_<hash>_<n>
 // (the n-th write, holding its time). Markers expire with the

@@ -14,12 +14,11 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 )
 
 // TestMessageSearch: /api/messages finds retained messages by ID, key,
@@ -141,14 +140,14 @@ func TestJourney(t *testing.T) {
 		ErrorsTolerance: eventbridge.ToleranceAll, DeadLetter: true}, sink); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := tablestore.New(tablestore.Config{})
+	ts, err := ots.New(ots.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ts.Close()
 	endpoint, _ := ts.Start("127.0.0.1:0")
 	cred := ts.Credentials()
-	client := ots.NewClient(endpoint, ts.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+	client := tablestore.NewClient(endpoint, ts.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
 	makeTable(t, client)
 
 	c := console.New(console.Services{Broker: b, Bridge: bridge, Tables: console.SDKTables{Client: client}, Clock: clock,
@@ -263,15 +262,15 @@ func TestJourney(t *testing.T) {
 	}
 }
 
-func putRow(t *testing.T, c *ots.TableStoreClient, id, marker string, v int64) {
+func putRow(t *testing.T, c *tablestore.TableStoreClient, id, marker string, v int64) {
 	t.Helper()
-	key := new(ots.PrimaryKey)
+	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
-	ch := &ots.PutRowChange{TableName: "players", PrimaryKey: key}
+	ch := &tablestore.PutRowChange{TableName: "players", PrimaryKey: key}
 	ch.AddColumn("Name", "n-"+id)
 	ch.AddColumn(marker, v)
-	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	if _, err := c.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+	if _, err := c.PutRow(&tablestore.PutRowRequest{PutRowChange: ch}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -9,13 +9,12 @@ import (
 	"strings"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // SDKTables reads a Tablestore instance with the official SDK.
-type SDKTables struct{ Client *ots.TableStoreClient }
+type SDKTables struct{ Client *tablestore.TableStoreClient }
 
 // List returns the instance's tables.
 func (t SDKTables) List(ctx context.Context) ([]string, error) {
@@ -30,7 +29,7 @@ func (t SDKTables) List(ctx context.Context) ([]string, error) {
 // name to value, without the idempotency markers (_rfn_*).
 func (t SDKTables) Rows(ctx context.Context, table string, limit int) ([]map[string]any, error) {
 	out := []map[string]any{}
-	err := t.scan(ctx, table, limit, func(r *ots.Row) {
+	err := t.scan(ctx, table, limit, func(r *tablestore.Row) {
 		out = append(out, rowMap(r))
 	})
 	return out, err
@@ -59,7 +58,7 @@ type MarkedRow struct {
 }
 
 // markerHash is the hash that named a message's marker columns in
-// runtime/tablestore's previous format, _rfn_<hash>_<n>: the first 12
+// runtime/store's previous format, _rfn_<hash>_<n>: the first 12
 // bytes of the SHA-256 of its ID, in hex. Rows written before the current
 // format may still hold them.
 func markerHash(messageID string) string {
@@ -68,7 +67,7 @@ func markerHash(messageID string) string {
 }
 
 // markerKind tells whether column is a marker of the message whose
-// current marker column (rtablestore.MarkerColumn) is current and whose
+// current marker column (store.MarkerColumn) is current and whose
 // markerHash is h, and of which form: _rfn_<h>_<n> (the n-th write,
 // holding its time in ms, the previous format) or current (holding how
 // many writes applied).
@@ -76,14 +75,14 @@ func markerKind(column, current, h string) (timed, counted bool) {
 	if column == current {
 		return false, true
 	}
-	rest, ok := strings.CutPrefix(column, rtablestore.BookkeepingPrefix)
+	rest, ok := strings.CutPrefix(column, store.BookkeepingPrefix)
 	return ok && strings.HasPrefix(rest, h+"_"), false
 }
 
 // RowsMarked reads the first perTable rows of every table and returns
 // those carrying a marker of the message, by table.
 func (t SDKTables) RowsMarked(ctx context.Context, messageID string, perTable int) ([]MarkedRow, error) {
-	h, current := markerHash(messageID), rtablestore.MarkerColumn(messageID)
+	h, current := markerHash(messageID), store.MarkerColumn(messageID)
 	tables, err := t.List(ctx)
 	if err != nil {
 		return nil, err
@@ -91,7 +90,7 @@ func (t SDKTables) RowsMarked(ctx context.Context, messageID string, perTable in
 	slices.Sort(tables)
 	out := []MarkedRow{}
 	for _, table := range tables {
-		err := t.scan(ctx, table, perTable, func(r *ots.Row) {
+		err := t.scan(ctx, table, perTable, func(r *tablestore.Row) {
 			mr := MarkedRow{Table: table, WrittenAt: []time.Time{}}
 			for _, c := range r.Columns {
 				timed, counted := markerKind(c.ColumnName, current, h)
@@ -119,12 +118,12 @@ func (t SDKTables) RowsMarked(ctx context.Context, messageID string, perTable in
 }
 
 // scan calls fn with up to limit rows of table in primary-key order.
-func (t SDKTables) scan(ctx context.Context, table string, limit int, fn func(*ots.Row)) error {
-	d, err := t.Client.DescribeTable(&ots.DescribeTableRequest{TableName: table})
+func (t SDKTables) scan(ctx context.Context, table string, limit int, fn func(*tablestore.Row)) error {
+	d, err := t.Client.DescribeTable(&tablestore.DescribeTableRequest{TableName: table})
 	if err != nil {
 		return fmt.Errorf("describe table %q: %w", table, err)
 	}
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	for _, k := range d.TableMeta.SchemaEntry {
 		start.AddPrimaryKeyColumnWithMinValue(*k.Name)
 		end.AddPrimaryKeyColumnWithMaxValue(*k.Name)
@@ -134,7 +133,7 @@ func (t SDKTables) scan(ctx context.Context, table string, limit int, fn func(*o
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		resp, err := t.Client.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: &ots.RangeRowQueryCriteria{
+		resp, err := t.Client.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
 			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Limit: int32(min(limit-n, 5000)),
 		}})
 		if err != nil {
@@ -149,13 +148,13 @@ func (t SDKTables) scan(ctx context.Context, table string, limit int, fn func(*o
 	return nil
 }
 
-func rowMap(r *ots.Row) map[string]any {
+func rowMap(r *tablestore.Row) map[string]any {
 	m := map[string]any{}
 	for _, k := range r.PrimaryKey.PrimaryKeys {
 		m[k.ColumnName] = k.Value
 	}
 	for _, c := range r.Columns {
-		if !rtablestore.IsBookkeeping(c.ColumnName) {
+		if !store.IsBookkeeping(c.ColumnName) {
 			m[c.ColumnName] = c.Value
 		}
 	}

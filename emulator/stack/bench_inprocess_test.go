@@ -13,7 +13,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // benchBatch is the batch of the event-streaming trigger.
@@ -63,16 +63,16 @@ type benchPlayer struct {
 // savePlayer) on the stack's Tablestore, with its table created.
 func benchPlayersApp(b *testing.B, s *stack.Stack) *fn.App {
 	cred := s.Tablestore.Credentials()
-	db, err := tablestore.Open(tablestore.Config{Endpoint: s.TablestoreEndpoint, Instance: s.Tablestore.Instance(),
+	db, err := store.Open(store.Config{Endpoint: s.TablestoreEndpoint, Instance: s.Tablestore.Instance(),
 		Credentials: fn.Credentials{AccessKeyID: cred.AccessKeyID, AccessKeySecret: cred.AccessKeySecret}})
 	if err != nil {
 		b.Fatal(err)
 	}
-	players, err := tablestore.NewTable[benchPlayer](db, "players")
+	players, err := store.NewTable[benchPlayer](db, "players")
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := players.Ensure(context.Background(), tablestore.TableOptions{}); err != nil {
+	if err := players.Ensure(context.Background(), store.TableOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	app := fn.New(fn.WithCommitter(db))

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
@@ -189,17 +189,17 @@ func benchWaitDelivered(b *testing.B, s *stack.Stack, n int) {
 
 // benchOTS is an official Tablestore SDK client of the stack's
 // Tablestore.
-func benchOTS(s *stack.Stack) *ots.TableStoreClient {
+func benchOTS(s *stack.Stack) *tablestore.TableStoreClient {
 	cred := s.Tablestore.Credentials()
-	return ots.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+	return tablestore.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
 }
 
 // benchWaitRow polls the players row id with GetRow until it exists,
 // benchPollPause apart.
-func benchWaitRow(b *testing.B, c *ots.TableStoreClient, id string) {
-	pk := new(ots.PrimaryKey)
+func benchWaitRow(b *testing.B, c *tablestore.TableStoreClient, id string) {
+	pk := new(tablestore.PrimaryKey)
 	pk.AddPrimaryKeyColumn("id", id)
-	req := &ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{
+	req := &tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{
 		TableName: "players", PrimaryKey: pk, MaxVersion: 1, ColumnsToGet: []string{"Name"}}}
 	deadline := time.Now().Add(time.Minute)
 	for {
@@ -215,7 +215,7 @@ func benchWaitRow(b *testing.B, c *ots.TableStoreClient, id string) {
 }
 
 // benchCountRows counts the rows of the players table.
-func benchCountRows(t testing.TB, c *ots.TableStoreClient, table string) int {
+func benchCountRows(t testing.TB, c *tablestore.TableStoreClient, table string) int {
 	n := 0
 	scanTableRows(t, c, table, []string{"Name"}, func(string, map[string]any) { n++ })
 	return n
@@ -223,13 +223,13 @@ func benchCountRows(t testing.TB, c *ots.TableStoreClient, table string) int {
 
 // scanTableRows calls f with the id and the columns cols of every row of
 // table (whose primary key is id), read with GetRange a page at a time.
-func scanTableRows(t testing.TB, c *ots.TableStoreClient, table string, cols []string, f func(id string, cols map[string]any)) {
+func scanTableRows(t testing.TB, c *tablestore.TableStoreClient, table string, cols []string, f func(id string, cols map[string]any)) {
 	t.Helper()
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	start.AddPrimaryKeyColumnWithMinValue("id")
 	end.AddPrimaryKeyColumnWithMaxValue("id")
 	for start != nil {
-		resp, err := c.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: &ots.RangeRowQueryCriteria{
+		resp, err := c.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
 			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, ColumnsToGet: cols}})
 		if err != nil {
 			t.Fatalf("GetRange %s: %v", table, err)

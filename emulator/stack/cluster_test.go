@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/console"
@@ -21,10 +21,10 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient"
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient/wire"
 	"github.com/rocketfn/rocketfn/emulator/kv"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -327,18 +327,18 @@ func TestClusterNamespace(t *testing.T) {
 // externalTablestore is a Tablestore of its own standing in for a
 // shared one, with an instance name and key unlike the local one's.
 type externalTablestore struct {
-	srv                            *tablestore.Server
+	srv                            *ots.Server
 	endpoint, instance, id, secret string
 }
 
-func (e externalTablestore) client() *ots.TableStoreClient {
-	return ots.NewClient(e.endpoint, e.instance, e.id, e.secret)
+func (e externalTablestore) client() *tablestore.TableStoreClient {
+	return tablestore.NewClient(e.endpoint, e.instance, e.id, e.secret)
 }
 
 func startExternalTablestore(t *testing.T) externalTablestore {
 	t.Helper()
 	e := externalTablestore{instance: "staging", id: "staging-key", secret: "staging-secret"}
-	srv, err := tablestore.New(tablestore.Config{Instance: e.instance, AccessKeyID: e.id, AccessKeySecret: e.secret})
+	srv, err := ots.New(ots.Config{Instance: e.instance, AccessKeyID: e.id, AccessKeySecret: e.secret})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -351,13 +351,13 @@ func startExternalTablestore(t *testing.T) externalTablestore {
 }
 
 // waitRow waits for the players row id to have Name name.
-func waitRow(t *testing.T, c *ots.TableStoreClient, id, name string) {
+func waitRow(t *testing.T, c *tablestore.TableStoreClient, id, name string) {
 	t.Helper()
-	key := new(ots.PrimaryKey)
+	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		resp, err := c.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
+		resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
 		if err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name {
 			return
 		}

@@ -6,8 +6,7 @@ import (
 	"strings"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 )
@@ -34,9 +33,9 @@ func (s *Stack) startConsole(ctx context.Context, addr string, cfg Config) error
 	}
 	if s.Tablestore != nil {
 		cred := s.Tablestore.Credentials()
-		svc.Tables = console.SDKTables{Client: ots.NewClient(s.TablestoreEndpoint, s.TablestoreInstance, cred.AccessKeyID, cred.AccessKeySecret)}
+		svc.Tables = console.SDKTables{Client: tablestore.NewClient(s.TablestoreEndpoint, s.TablestoreInstance, cred.AccessKeyID, cred.AccessKeySecret)}
 	} else {
-		svc.Tables = console.SDKTables{Client: ots.NewClientWithConfig(s.TablestoreEndpoint, s.TablestoreInstance,
+		svc.Tables = console.SDKTables{Client: tablestore.NewClientWithConfig(s.TablestoreEndpoint, s.TablestoreInstance,
 			cfg.TablestoreAccessKeyID, cfg.TablestoreAccessKeySecret, cfg.TablestoreSecurityToken, nil)}
 	}
 	if s.MQ != nil {

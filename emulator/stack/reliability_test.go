@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/stack"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 	"github.com/rocketfn/rocketfn/runtime/event"
 )
@@ -98,7 +98,7 @@ func startChaos(t *testing.T) (*stack.Stack, *fakeClock, *lineCounter) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
-	s.Tablestore.SetFaults([]tablestore.Fault{
+	s.Tablestore.SetFaults([]ots.Fault{
 		{Action: "BatchWriteRow", Rate: 0.05, Code: "OTSServerBusy"},
 		{Action: "BatchWriteRow", Rate: 0.05 / 0.95, Code: "OTSTimeout", After: true},
 	})

@@ -20,11 +20,11 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
+	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/cluster"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/proxy"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
-	"github.com/rocketfn/rocketfn/emulator/tablestore"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -207,10 +207,10 @@ func checkEndpoint(endpoint string) error {
 
 // Stack is a running local cloud.
 type Stack struct {
-	MQ         *rocketmq.Server   // nil with Config.RocketMQNameServers
-	Remoting   *remoting.Server   // nil with Config.NoRemoting or Config.RocketMQNameServers
-	Proxy      *proxy.Server      // the 5.x gRPC protocol; nil with Config.NoGRPC or Config.RocketMQNameServers
-	Tablestore *tablestore.Server // nil with Config.TablestoreEndpoint
+	MQ         *rocketmq.Server // nil with Config.RocketMQNameServers
+	Remoting   *remoting.Server // nil with Config.NoRemoting or Config.RocketMQNameServers
+	Proxy      *proxy.Server    // the 5.x gRPC protocol; nil with Config.NoGRPC or Config.RocketMQNameServers
+	Tablestore *ots.Server      // nil with Config.TablestoreEndpoint
 	// Cluster is what the triggers consume with Config.RocketMQNameServers;
 	// nil otherwise.
 	Cluster  *cluster.Source
@@ -348,7 +348,7 @@ func (s *Stack) startTablestore(cfg Config, dir string) error {
 		return nil
 	}
 	var err error
-	if s.Tablestore, err = tablestore.New(tablestore.Config{Dir: dir, Logger: s.log}); err != nil {
+	if s.Tablestore, err = ots.New(ots.Config{Dir: dir, Logger: s.log}); err != nil {
 		return fmt.Errorf("local tablestore: %w", err)
 	}
 	s.closers = append(s.closers, func(context.Context) error { return s.Tablestore.Close() })
@@ -497,9 +497,9 @@ func (s *Stack) close(ctx context.Context) error {
 // stsCache hands out STS credentials from the local Tablestore, renewed
 // before they expire, as FC passes the role's with each invocation.
 type stsCache struct {
-	issue func(time.Duration) tablestore.Credentials
+	issue func(time.Duration) ots.Credentials
 	mu    sync.Mutex
-	cur   tablestore.Credentials
+	cur   ots.Credentials
 }
 
 func (c *stsCache) get() fcinvoker.Credentials {

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
@@ -39,7 +39,7 @@ func TestPlayersEndToEnd(t *testing.T) {
 		}
 	}
 	tsCred := s.Tablestore.Credentials()
-	c := ots.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), tsCred.AccessKeyID, tsCred.AccessKeySecret)
+	c := tablestore.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), tsCred.AccessKeyID, tsCred.AccessKeySecret)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		n, names := countPlayers(c)
@@ -56,11 +56,11 @@ func TestPlayersEndToEnd(t *testing.T) {
 	}
 }
 
-func countPlayers(c *ots.TableStoreClient) (int, map[string]string) {
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+func countPlayers(c *tablestore.TableStoreClient) (int, map[string]string) {
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	start.AddPrimaryKeyColumnWithMinValue("id")
 	end.AddPrimaryKeyColumnWithMaxValue("id")
-	resp, err := c.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: &ots.RangeRowQueryCriteria{
+	resp, err := c.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
 		TableName: "players", StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
 	if err != nil {
 		return 0, nil

@@ -23,7 +23,7 @@ const hotPayload = `{"specversion":"1.0","id":"bench","source":"acs:rocketmq","t
 // It reports the median and the slowest edit-to-serving time, and the
 // median of the rebuild alone (go build and the new instance's start).
 // "fn" is the function as it is (runtime/fn, a 10 MB binary);
-// "fn+tablestore" links runtime/tablestore too, as functions/players
+// "fn+tablestore" links runtime/store too, as functions/players
 // does (14 MB). reload_bench.sh runs it.
 func BenchmarkHotReload(b *testing.B) {
 	b.Run("fn", func(b *testing.B) { benchHotReload(b, false) })
@@ -33,7 +33,7 @@ func BenchmarkHotReload(b *testing.B) {
 func benchHotReload(b *testing.B, tablestore bool) {
 	p := newHotProject(b)
 	if tablestore {
-		writeTestFile(b, filepath.Join(p.fnDir, "deps.go"), "package main\n\nimport _ \"github.com/rocketfn/rocketfn/runtime/tablestore\"\n")
+		writeTestFile(b, filepath.Join(p.fnDir, "deps.go"), "package main\n\nimport _ \"github.com/rocketfn/rocketfn/runtime/store\"\n")
 	}
 	s := p.start(b, nil)
 	inv := s.Invokers["hot"]

@@ -3,7 +3,7 @@
 // DescribeTable for the primary key, then GetRange from INF_MIN to
 // INF_MAX, page after page. Each row is one line of name=value pairs, the
 // primary key first; the _rfn_* idempotency markers that package
-// runtime/tablestore adds are left out.
+// runtime/store adds are left out.
 //
 //	-table     the table (default players)
 //	-limit     print at most this many rows (default 0: all)

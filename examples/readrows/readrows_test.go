@@ -6,7 +6,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 )
 
 func TestPrintsRowsWithoutMarkers(t *testing.T) {

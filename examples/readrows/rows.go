@@ -9,7 +9,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
-	rtablestore "github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // printRows prints the rows of table in primary-key order, one a line,
@@ -81,7 +81,7 @@ func formatRow(row *tablestore.Row) string {
 	}
 	var attrs []string
 	for _, col := range row.Columns {
-		if !rtablestore.IsBookkeeping(col.ColumnName) { // runtime/tablestore's idempotency columns
+		if !store.IsBookkeeping(col.ColumnName) { // runtime/store's idempotency columns
 			attrs = append(attrs, fmt.Sprintf("%s=%v", col.ColumnName, col.Value))
 		}
 	}

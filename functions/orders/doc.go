@@ -37,7 +37,7 @@
 // and Cancelled count orders, TotalPaid and Refunded sum amounts (a paid
 // order that is cancelled is refunded; TotalPaid minus Refunded is what
 // the customer's orders hold). Rows also hold _rfn_* columns, the
-// idempotency markers of package runtime/tablestore; other readers skip
+// idempotency markers of package runtime/store; other readers skip
 // them.
 //
 // # Transitions
@@ -88,7 +88,7 @@
 // # Idempotency
 //
 // Each write carries a marker of its message's ID (package
-// runtime/tablestore), so a redelivered write applies once, provided the
+// runtime/store), so a redelivered write applies once, provided the
 // message makes the same writes to a row in the same order each time it
 // is handled. The handlers decide what to write from the order's state,
 // which they read, and the read of a redelivery sees what the first
@@ -109,7 +109,7 @@
 // The writes of an invocation are committed when all its messages have
 // been handled, and reads see them before: a handler reads its order
 // through the DB, which applies the invocation's pending writes to the
-// row Tablestore has (package runtime/tablestore, Get). So a paid message
+// row Tablestore has (package runtime/store, Get). So a paid message
 // sees the order created earlier in its batch, and a payment timeout the
 // payment. A message that read an order another message of its batch had
 // changed fails with that message when the change does not apply (the

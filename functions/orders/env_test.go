@@ -11,14 +11,13 @@ import (
 	"sync"
 	"testing"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
-// markerPrefix starts the idempotency marker columns package tablestore
+// markerPrefix starts the idempotency marker columns package store
 // adds to the rows it writes.
 const markerPrefix = "_rfn_"
 
@@ -28,8 +27,8 @@ type env struct {
 	t        *testing.T
 	srv      *emulator.Server
 	endpoint string
-	db       *tablestore.DB
-	client   *ots.TableStoreClient
+	db       *store.DB
+	client   *tablestore.TableStoreClient
 	app      *fn.App
 	requests *requests // those of db
 }
@@ -40,7 +39,7 @@ func newEnv(t *testing.T) *env {
 	srv, endpoint := startTablestore(t, emulator.Config{})
 	reqs := &requests{n: map[string]int{}}
 	cred := staticCredentials(srv)
-	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred, Transport: reqs})
+	db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred, Transport: reqs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -186,9 +185,9 @@ func staticCredentials(srv *emulator.Server) fn.Credentials {
 }
 
 // openDB opens a DB on the server at endpoint, signing with cred.
-func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credentials) *tablestore.DB {
+func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credentials) *store.DB {
 	t.Helper()
-	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred})
+	db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred})
 	if err != nil {
 		t.Fatalf("open the DB: %v", err)
 	}
@@ -196,9 +195,9 @@ func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credent
 }
 
 // sdkClient is an official SDK client of the server, for reading back.
-func sdkClient(srv *emulator.Server, endpoint string) *ots.TableStoreClient {
+func sdkClient(srv *emulator.Server, endpoint string) *tablestore.TableStoreClient {
 	c := srv.Credentials()
-	return ots.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
+	return tablestore.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
 }
 
 // fixture reads testdata/name.
@@ -213,11 +212,11 @@ func fixture(t testing.TB, name string) []byte {
 
 // readRow reads the row of id with the SDK GetRow: its columns by name,
 // markers left out; ok is false when there is no row.
-func readRow(t testing.TB, client *ots.TableStoreClient, table, id string) (cols map[string]any, ok bool) {
+func readRow(t testing.TB, client *tablestore.TableStoreClient, table, id string) (cols map[string]any, ok bool) {
 	t.Helper()
-	pk := new(ots.PrimaryKey)
+	pk := new(tablestore.PrimaryKey)
 	pk.AddPrimaryKeyColumn("id", id)
-	resp, err := client.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{
+	resp, err := client.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{
 		TableName: table, PrimaryKey: pk, MaxVersion: 1,
 	}})
 	if err != nil {
@@ -237,15 +236,15 @@ func readRow(t testing.TB, client *ots.TableStoreClient, table, id string) (cols
 
 // scanRows reads every row of table with the SDK, every column and its
 // timestamp included, in primary-key order.
-func scanRows(t testing.TB, client *ots.TableStoreClient, table string) []*ots.Row {
+func scanRows(t testing.TB, client *tablestore.TableStoreClient, table string) []*tablestore.Row {
 	t.Helper()
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	start.AddPrimaryKeyColumnWithMinValue("id")
 	end.AddPrimaryKeyColumnWithMaxValue("id")
-	var rows []*ots.Row
+	var rows []*tablestore.Row
 	for start != nil {
-		resp, err := client.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: &ots.RangeRowQueryCriteria{
-			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Direction: ots.FORWARD,
+		resp, err := client.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
+			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Direction: tablestore.FORWARD,
 		}})
 		if err != nil {
 			t.Fatalf("GetRange %s: %v", table, err)

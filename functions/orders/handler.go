@@ -7,7 +7,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // The tables rows go to when ORDERS_TABLE and CUSTOMERS_TABLE are unset.
@@ -30,24 +30,24 @@ type Config struct {
 // DefaultConfig is the configuration with the default names.
 var DefaultConfig = Config{Orders: DefaultOrdersTable, Customers: DefaultCustomersTable, TimeoutTopic: Topic}
 
-// store is the function's state: the two tables, and where decisions
+// state is the function's state: the two tables, and where decisions
 // that change nothing are logged.
-type store struct {
-	orders    *tablestore.Table[Order]
-	customers *tablestore.Table[Customer]
+type state struct {
+	orders    *store.Table[Order]
+	customers *store.Table[Customer]
 	log       *slog.Logger
 }
 
-func newStore(db *tablestore.DB, cfg Config) (*store, error) {
-	orders, err := tablestore.NewTable[Order](db, cfg.Orders)
+func newState(db *store.DB, cfg Config) (*state, error) {
+	orders, err := store.NewTable[Order](db, cfg.Orders)
 	if err != nil {
 		return nil, fmt.Errorf("orders: orders table %q: %w", cfg.Orders, err)
 	}
-	customers, err := tablestore.NewTable[Customer](db, cfg.Customers)
+	customers, err := store.NewTable[Customer](db, cfg.Customers)
 	if err != nil {
 		return nil, fmt.Errorf("orders: customers table %q: %w", cfg.Customers, err)
 	}
-	return &store{orders: orders, customers: customers, log: slog.New(fn.LogHandler(slog.Default().Handler()))}, nil
+	return &state{orders: orders, customers: customers, log: slog.New(fn.LogHandler(slog.Default().Handler()))}, nil
 }
 
 // newApp is the function apart from how it is started: one route per
@@ -55,8 +55,8 @@ func newStore(db *tablestore.DB, cfg Config) (*store, error) {
 // the App commits together at the end of each invocation. Reads through
 // db see the invocation's writes not yet committed, so a message sees
 // what the messages before it in its batch did to its order.
-func newApp(db *tablestore.DB, cfg Config) (*fn.App, error) {
-	s, err := newStore(db, cfg)
+func newApp(db *store.DB, cfg Config) (*fn.App, error) {
+	s, err := newState(db, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func newApp(db *tablestore.DB, cfg Config) (*fn.App, error) {
 // this message (whose customer update is then made again, a no-op if it
 // applied), or by another message with the same order (a duplicate the
 // producer sent, which changes nothing, or a conflict, which fails).
-func (s *store) create(ctx context.Context, e Event, m *event.Message) error {
+func (s *state) create(ctx context.Context, e Event, m *event.Message) error {
 	if err := e.checkCreated(); err != nil {
 		return err
 	}
@@ -107,13 +107,13 @@ func (s *store) create(ctx context.Context, e Event, m *event.Message) error {
 		return fmt.Errorf("created order %q: the order exists for customer %q, amount %d; this message says customer %q, amount %d",
 			e.ID, o.Customer, o.Amount, e.Customer, e.Amount)
 	}
-	return s.count(ctx, o.Customer, tablestore.Add("Orders", 1))
+	return s.count(ctx, o.Customer, store.Add("Orders", 1))
 }
 
 // checkMessage refuses a message without an ID, which its writes are
 // made idempotent by, and warns when the producer did not set the
 // sharding key to the order ID, which orders the order's messages.
-func (s *store) checkMessage(ctx context.Context, e Event, m *event.Message) error {
+func (s *state) checkMessage(ctx context.Context, e Event, m *event.Message) error {
 	if m.ID == "" {
 		return fmt.Errorf("order %q: the message has no ID (UNIQ_KEY) to make its writes idempotent", e.ID)
 	}
@@ -126,7 +126,7 @@ func (s *store) checkMessage(ctx context.Context, e Event, m *event.Message) err
 
 // load returns order id as Tablestore has it with this invocation's
 // writes applied; found is false when there is no such order.
-func (s *store) load(ctx context.Context, id string) (o Order, found bool, err error) {
+func (s *state) load(ctx context.Context, id string) (o Order, found bool, err error) {
 	o, found, err = s.orders.Get(ctx, Order{ID: id})
 	if err != nil {
 		return Order{}, false, fmt.Errorf("read order %q: %w", id, err)
@@ -136,7 +136,7 @@ func (s *store) load(ctx context.Context, id string) (o Order, found bool, err e
 
 // count applies changes to the counters of customer, creating its row
 // if needed.
-func (s *store) count(ctx context.Context, customer string, changes ...tablestore.Change) error {
+func (s *state) count(ctx context.Context, customer string, changes ...store.Change) error {
 	if err := s.customers.Update(ctx, Customer{ID: customer}, changes); err != nil {
 		return fmt.Errorf("update customer %q: %w", customer, err)
 	}
@@ -145,15 +145,15 @@ func (s *store) count(ctx context.Context, customer string, changes ...tablestor
 
 // createTables creates the two tables unless they exist. Local runs and
 // tests use it; deployments create the tables with their infrastructure.
-func createTables(ctx context.Context, db *tablestore.DB, cfg Config) error {
-	s, err := newStore(db, cfg)
+func createTables(ctx context.Context, db *store.DB, cfg Config) error {
+	s, err := newState(db, cfg)
 	if err != nil {
 		return err
 	}
-	if err := s.orders.Ensure(ctx, tablestore.TableOptions{}); err != nil {
+	if err := s.orders.Ensure(ctx, store.TableOptions{}); err != nil {
 		return fmt.Errorf("orders: create table %q: %w", cfg.Orders, err)
 	}
-	if err := s.customers.Ensure(ctx, tablestore.TableOptions{}); err != nil {
+	if err := s.customers.Ensure(ctx, store.TableOptions{}); err != nil {
 		return fmt.Errorf("orders: create table %q: %w", cfg.Customers, err)
 	}
 	return nil

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 )
 
 // uniq is the UNIQ_KEY of the n-th message of the fixtures (testdata/,
@@ -248,28 +248,28 @@ func TestBodyThatDoesNotFitFailsAlone(t *testing.T) {
 }
 
 // setCustomerColumn sets column col of customer id's row with the SDK.
-func setCustomerColumn(t *testing.T, client *ots.TableStoreClient, id, col string, v any) {
+func setCustomerColumn(t *testing.T, client *tablestore.TableStoreClient, id, col string, v any) {
 	t.Helper()
-	pk := new(ots.PrimaryKey)
+	pk := new(tablestore.PrimaryKey)
 	pk.AddPrimaryKeyColumn("id", id)
-	ch := &ots.UpdateRowChange{TableName: DefaultCustomersTable, PrimaryKey: pk}
+	ch := &tablestore.UpdateRowChange{TableName: DefaultCustomersTable, PrimaryKey: pk}
 	ch.PutColumn(col, v)
-	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	if _, err := client.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: ch}); err != nil {
+	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+	if _, err := client.UpdateRow(&tablestore.UpdateRowRequest{UpdateRowChange: ch}); err != nil {
 		t.Fatalf("UpdateRow customer %q: %v", id, err)
 	}
 }
 
 // removeCustomerColumn removes column col of customer id's row with the
 // SDK.
-func removeCustomerColumn(t *testing.T, client *ots.TableStoreClient, id, col string) {
+func removeCustomerColumn(t *testing.T, client *tablestore.TableStoreClient, id, col string) {
 	t.Helper()
-	pk := new(ots.PrimaryKey)
+	pk := new(tablestore.PrimaryKey)
 	pk.AddPrimaryKeyColumn("id", id)
-	ch := &ots.UpdateRowChange{TableName: DefaultCustomersTable, PrimaryKey: pk}
+	ch := &tablestore.UpdateRowChange{TableName: DefaultCustomersTable, PrimaryKey: pk}
 	ch.DeleteColumn(col)
-	ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-	if _, err := client.UpdateRow(&ots.UpdateRowRequest{UpdateRowChange: ch}); err != nil {
+	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+	if _, err := client.UpdateRow(&tablestore.UpdateRowRequest{UpdateRowChange: ch}); err != nil {
 		t.Fatalf("UpdateRow customer %q: %v", id, err)
 	}
 }

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 func main() {
@@ -35,7 +35,7 @@ func setup(getenv func(string) string) (*fn.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := tablestore.Open(tablestore.ConfigFromEnv(getenv))
+	db, err := store.Open(store.ConfigFromEnv(getenv))
 	if err != nil {
 		return nil, fmt.Errorf("open tablestore: %w", err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // TestConcurrentPaymentAndTimeout handles an order's payment and its
@@ -22,7 +22,7 @@ import (
 func TestConcurrentPaymentAndTimeout(t *testing.T) {
 	e := newEnv(t)
 	e.deliver("created.json")
-	s, err := newStore(e.db, DefaultConfig)
+	s, err := newState(e.db, DefaultConfig)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,8 +37,8 @@ func TestConcurrentPaymentAndTimeout(t *testing.T) {
 		t.Fatalf("commit the payment: %v", err)
 	}
 	err = inv.db.Commit(expiry, []*event.Message{timeout})
-	if !errors.Is(err, tablestore.ErrConditionFailed) {
-		t.Fatalf("commit the timeout behind the payment: %v, want %v", err, tablestore.ErrConditionFailed)
+	if !errors.Is(err, store.ErrConditionFailed) {
+		t.Fatalf("commit the timeout behind the payment: %v, want %v", err, store.ErrConditionFailed)
 	}
 	t.Logf("the timeout's commit: %v", err)
 	e.wantOrder("o-1001", map[string]any{"State": StatePaid, "CancelledBy": nil})
@@ -56,8 +56,8 @@ func TestConcurrentPaymentAndTimeout(t *testing.T) {
 // message, as an App does for one invocation.
 type invocation struct {
 	t  *testing.T
-	s  *store
-	db *tablestore.DB
+	s  *state
+	db *store.DB
 }
 
 func (inv *invocation) begin() context.Context { return inv.db.Begin(context.Background()) }

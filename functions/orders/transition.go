@@ -7,7 +7,7 @@ import (
 	"slices"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // A transition is what a paid, cancelled or payment-timeout message does
@@ -45,7 +45,7 @@ var errNotCreated = errors.New("the order has not been created (its created mess
 //     the message fails;
 //   - else the order's row is updated on the condition that its state is
 //     still the one read, and the customer's counters with it.
-func (s *store) apply(ctx context.Context, t transition, e Event, m *event.Message) error {
+func (s *state) apply(ctx context.Context, t transition, e Event, m *event.Message) error {
 	if e.ID == "" {
 		return errNoID
 	}
@@ -78,14 +78,14 @@ func (s *store) apply(ctx context.Context, t transition, e Event, m *event.Messa
 
 // move updates order o's row for t, if its state is still o.State, and
 // returns the order as the update leaves it.
-func (s *store) move(ctx context.Context, t transition, o Order, e Event, messageID string) (Order, error) {
+func (s *state) move(ctx context.Context, t transition, o Order, e Event, messageID string) (Order, error) {
 	next := o
 	next.State = t.to
-	changes := []tablestore.Change{tablestore.Set("State", t.to)}
+	changes := []store.Change{store.Set("State", t.to)}
 	stamp := func(col string, field *string, v string) {
 		*field = v
 		if v != "" {
-			changes = append(changes, tablestore.Set(col, v))
+			changes = append(changes, store.Set(col, v))
 		}
 	}
 	switch t.to {
@@ -97,7 +97,7 @@ func (s *store) move(ctx context.Context, t transition, o Order, e Event, messag
 		stamp("CancelledBy", &next.CancelledBy, messageID)
 		stamp("Reason", &next.Reason, t.reasonFor(e))
 	}
-	err := s.orders.Update(ctx, Order{ID: o.ID}, changes, tablestore.IfExists(), tablestore.If("State", "=", o.State))
+	err := s.orders.Update(ctx, Order{ID: o.ID}, changes, store.IfExists(), store.If("State", "=", o.State))
 	if err != nil {
 		return o, fmt.Errorf("%s order %q: update: %w", t.tag, o.ID, err)
 	}
@@ -107,14 +107,14 @@ func (s *store) move(ctx context.Context, t transition, o Order, e Event, messag
 // effect is the change t makes to the counters of the customer of o,
 // the order as t leaves it. A cancelled order that was paid (PaidBy is
 // set: an order is never paid after its cancellation) is refunded.
-func (t transition) effect(o Order) []tablestore.Change {
+func (t transition) effect(o Order) []store.Change {
 	switch {
 	case t.to == StatePaid:
-		return []tablestore.Change{tablestore.Add("TotalPaid", o.Amount)}
+		return []store.Change{store.Add("TotalPaid", o.Amount)}
 	case o.PaidBy != "":
-		return []tablestore.Change{tablestore.Add("Cancelled", 1), tablestore.Add("Refunded", o.Amount)}
+		return []store.Change{store.Add("Cancelled", 1), store.Add("Refunded", o.Amount)}
 	}
-	return []tablestore.Change{tablestore.Add("Cancelled", 1)}
+	return []store.Change{store.Add("Cancelled", 1)}
 }
 
 // reasonFor is the cancellation reason t records for body e.

@@ -12,11 +12,10 @@ import (
 	"sync/atomic"
 	"testing"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // benchBatch is the number of messages per invocation.
@@ -40,7 +39,7 @@ func BenchmarkBatch100(b *testing.B) {
 	b.Run("rocketfn", func(b *testing.B) {
 		srv, endpoint := startTablestore(b, emulator.Config{Dir: b.TempDir()})
 		counter := newCountingTransport()
-		db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Instance: srv.Instance(),
+		db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(),
 			Credentials: staticCredentials(srv), Transport: counter})
 		if err != nil {
 			b.Fatal(err)
@@ -53,27 +52,27 @@ func BenchmarkBatch100(b *testing.B) {
 			b.Fatal(err)
 		}
 		counter := newCountingTransport()
-		conf := ots.NewDefaultTableStoreConfig()
+		conf := tablestore.NewDefaultTableStoreConfig()
 		conf.Transport = counter
 		cred := srv.Credentials()
-		client := ots.NewClientWithConfig(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret, "", conf)
+		client := tablestore.NewClientWithConfig(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret, "", conf)
 		runBatches(b, srv, endpoint, counter, naiveApp(client, DefaultTable))
 	})
 }
 
 // naiveApp is the function written without rocketfn's persistence: each
 // message is one PutRow, made and waited for before the next message.
-func naiveApp(client *ots.TableStoreClient, table string) *fn.App {
+func naiveApp(client *tablestore.TableStoreClient, table string) *fn.App {
 	app := fn.New()
 	app.Handle(Topic, "*", fn.Typed(func(ctx context.Context, p Player) error {
-		pk := new(ots.PrimaryKey)
+		pk := new(tablestore.PrimaryKey)
 		pk.AddPrimaryKeyColumn("id", p.ID)
-		ch := &ots.PutRowChange{TableName: table, PrimaryKey: pk}
+		ch := &tablestore.PutRowChange{TableName: table, PrimaryKey: pk}
 		ch.AddColumn("Name", p.Name)
 		ch.AddColumn("Job", p.Job)
 		ch.AddColumn("Hero", p.Hero)
-		ch.SetCondition(ots.RowExistenceExpectation_IGNORE)
-		if _, err := client.PutRow(&ots.PutRowRequest{PutRowChange: ch}); err != nil {
+		ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
+		if _, err := client.PutRow(&tablestore.PutRowRequest{PutRowChange: ch}); err != nil {
 			return fmt.Errorf("put player %q: %w", p.ID, err)
 		}
 		return nil

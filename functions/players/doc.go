@@ -4,7 +4,7 @@
 //	{"id":"1001","name":"alice","job":"mage","hero":"Yasuo"}
 //
 // which becomes the row of primary key id (STRING) with the columns Name,
-// Job and Hero, put through package runtime/tablestore: the writes of one
+// Job and Hero, put through package runtime/store: the writes of one
 // invocation go to Tablestore together, in BatchWriteRow requests, once
 // every message has been handled, and a redelivered message changes
 // nothing. A body that does not fit (not JSON, an id that is not a
@@ -12,7 +12,7 @@
 // listing it, and EventBridge retries the invocation.
 //
 // Besides Name, Job and Hero a row holds one _rfn_* column per message
-// that changed it, the idempotency markers package runtime/tablestore
+// that changed it, the idempotency markers package runtime/store
 // reads to recognize a redelivery; other readers of the table skip
 // columns with that prefix. Markers older than 48 hours are removed from a
 // sample of the rows written later.

@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // Topic is the RocketMQ topic the function consumes; every tag is taken.
@@ -31,8 +31,8 @@ var errNoID = errors.New(`player body: field "id" is missing or empty`)
 // newApp is the function apart from how it is started: a handler for
 // topic Topic that puts each player into table through db, whose writes
 // the App commits together at the end of each invocation.
-func newApp(db *tablestore.DB, table string) (*fn.App, error) {
-	players, err := tablestore.NewTable[Player](db, table)
+func newApp(db *store.DB, table string) (*fn.App, error) {
+	players, err := store.NewTable[Player](db, table)
 	if err != nil {
 		return nil, fmt.Errorf("players: table %q: %w", table, err)
 	}
@@ -46,7 +46,7 @@ func newApp(db *tablestore.DB, table string) (*fn.App, error) {
 // savePlayer writes p's row. Put overwrites Name, Job and Hero of an
 // existing row; a redelivered message changes nothing (see package
 // tablestore on idempotency).
-func savePlayer(ctx context.Context, players *tablestore.Table[Player], p Player) error {
+func savePlayer(ctx context.Context, players *store.Table[Player], p Player) error {
 	if p.ID == "" {
 		return errNoID
 	}
@@ -59,12 +59,12 @@ func savePlayer(ctx context.Context, players *tablestore.Table[Player], p Player
 // createTable creates table with Player's primary key unless it exists.
 // Local runs and tests use it; deployments create the table with their
 // infrastructure.
-func createTable(ctx context.Context, db *tablestore.DB, table string) error {
-	players, err := tablestore.NewTable[Player](db, table)
+func createTable(ctx context.Context, db *store.DB, table string) error {
+	players, err := store.NewTable[Player](db, table)
 	if err != nil {
 		return fmt.Errorf("players: table %q: %w", table, err)
 	}
-	if err := players.Ensure(ctx, tablestore.TableOptions{}); err != nil {
+	if err := players.Ensure(ctx, store.TableOptions{}); err != nil {
 		return fmt.Errorf("players: create table %q: %w", table, err)
 	}
 	return nil

@@ -7,11 +7,10 @@ import (
 	"strings"
 	"testing"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // TestInvokeWritesPlayers invokes the function with the sample batch and
@@ -48,7 +47,7 @@ func TestReplayChangesNothing(t *testing.T) {
 }
 
 // rowStrings prints rows with every column and timestamp, for comparing.
-func rowStrings(rows []*ots.Row) []string {
+func rowStrings(rows []*tablestore.Row) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
 		var b strings.Builder
@@ -126,7 +125,7 @@ func TestInvocationCredentials(t *testing.T) {
 	payload := fixture(t, "players-batch.json")
 
 	_, err = app.Invoke(context.Background(), payload)
-	var te *tablestore.Error
+	var te *store.Error
 	if !errors.As(err, &te) || te.Code != "OTSAuthFailed" {
 		t.Fatalf("Invoke with the wrong static key and no invocation credentials: %v, want OTSAuthFailed", err)
 	}
@@ -151,7 +150,7 @@ func TestInvocationCredentialsOverrideStatic(t *testing.T) {
 		AccessKeyID: "STS.unknown", AccessKeySecret: "secret", SecurityToken: "token",
 	}})
 	_, err := app.Invoke(ctx, fixture(t, "players-batch.json"))
-	var te *tablestore.Error
+	var te *store.Error
 	if !errors.As(err, &te) || te.Code != "OTSAuthFailed" {
 		t.Fatalf("Invoke with unknown STS credentials: %v, want OTSAuthFailed", err)
 	}

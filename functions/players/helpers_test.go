@@ -9,14 +9,13 @@ import (
 	"testing"
 	"time"
 
-	ots "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
-// markerPrefix starts the idempotency marker columns package tablestore
+// markerPrefix starts the idempotency marker columns package store
 // adds to the rows it writes.
 const markerPrefix = "_rfn_"
 
@@ -61,9 +60,9 @@ func stsContext(ctx context.Context, srv *emulator.Server) context.Context {
 
 // openDB opens a DB on the server at endpoint, signing with cred outside
 // invocations that carry credentials.
-func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credentials) *tablestore.DB {
+func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credentials) *store.DB {
 	t.Helper()
-	db, err := tablestore.Open(tablestore.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred})
+	db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred})
 	if err != nil {
 		t.Fatalf("open the DB: %v", err)
 	}
@@ -72,7 +71,7 @@ func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credent
 
 // newPlayersApp creates the players table and returns the function's App
 // writing to it.
-func newPlayersApp(t testing.TB, db *tablestore.DB) *fn.App {
+func newPlayersApp(t testing.TB, db *store.DB) *fn.App {
 	t.Helper()
 	if err := createTable(context.Background(), db, DefaultTable); err != nil {
 		t.Fatal(err)
@@ -85,9 +84,9 @@ func newPlayersApp(t testing.TB, db *tablestore.DB) *fn.App {
 }
 
 // sdkClient is an official SDK client of the server, for reading back.
-func sdkClient(srv *emulator.Server, endpoint string) *ots.TableStoreClient {
+func sdkClient(srv *emulator.Server, endpoint string) *tablestore.TableStoreClient {
 	c := srv.Credentials()
-	return ots.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
+	return tablestore.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
 }
 
 // fixture reads testdata/name.
@@ -102,15 +101,15 @@ func fixture(t testing.TB, name string) []byte {
 
 // scanRows reads every row of table with the SDK, every column and its
 // timestamp included, in primary-key order.
-func scanRows(t testing.TB, client *ots.TableStoreClient, table string) []*ots.Row {
+func scanRows(t testing.TB, client *tablestore.TableStoreClient, table string) []*tablestore.Row {
 	t.Helper()
-	start, end := new(ots.PrimaryKey), new(ots.PrimaryKey)
+	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
 	start.AddPrimaryKeyColumnWithMinValue("id")
 	end.AddPrimaryKeyColumnWithMaxValue("id")
-	var rows []*ots.Row
+	var rows []*tablestore.Row
 	for start != nil {
-		resp, err := client.GetRange(&ots.GetRangeRequest{RangeRowQueryCriteria: &ots.RangeRowQueryCriteria{
-			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Direction: ots.FORWARD,
+		resp, err := client.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
+			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Direction: tablestore.FORWARD,
 		}})
 		if err != nil {
 			t.Fatalf("GetRange %s: %v", table, err)
@@ -124,11 +123,11 @@ func scanRows(t testing.TB, client *ots.TableStoreClient, table string) []*ots.R
 // getPlayer reads the row of id with the SDK GetRow and returns its
 // player columns; ok is false when there is no row. It fails the test on
 // a column the function does not write, markers aside.
-func getPlayer(t testing.TB, client *ots.TableStoreClient, table, id string) (p Player, ok bool) {
+func getPlayer(t testing.TB, client *tablestore.TableStoreClient, table, id string) (p Player, ok bool) {
 	t.Helper()
-	pk := new(ots.PrimaryKey)
+	pk := new(tablestore.PrimaryKey)
 	pk.AddPrimaryKeyColumn("id", id)
-	resp, err := client.GetRow(&ots.GetRowRequest{SingleRowQueryCriteria: &ots.SingleRowQueryCriteria{
+	resp, err := client.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{
 		TableName: table, PrimaryKey: pk, MaxVersion: 1,
 	}})
 	if err != nil {
@@ -152,7 +151,7 @@ func getPlayer(t testing.TB, client *ots.TableStoreClient, table, id string) (p 
 }
 
 // checkPlayers asserts that table holds exactly the rows of want.
-func checkPlayers(t testing.TB, client *ots.TableStoreClient, table string, want []Player) {
+func checkPlayers(t testing.TB, client *tablestore.TableStoreClient, table string, want []Player) {
 	t.Helper()
 	for _, w := range want {
 		got, ok := getPlayer(t, client, table, w.ID)

@@ -16,7 +16,7 @@ import (
 	"testing"
 	"time"
 
-	emulator "github.com/rocketfn/rocketfn/emulator/tablestore"
+	emulator "github.com/rocketfn/rocketfn/emulator/ots"
 )
 
 // TestBinary builds the function and runs it as Function Compute does: a

@@ -67,7 +67,7 @@ var errItemFailed = errors.New("item failed")
 
 // Fail fails the item's message alone, with err (a generic error when err
 // is nil): the other items of the batch are not affected. Work deferred
-// for it through Context, such as package tablestore's writes, is
+// for it through Context, such as package store's writes, is
 // dropped. The failure is reported in the invocation's InvokeError with
 // the message's ID and position, and, unless a failure handler
 // (WithFailureHandler) takes it, fails the invocation: EventBridge
@@ -84,7 +84,7 @@ func (it *Item[T]) Fail(err error) {
 func (it *Item[T]) Err() error { return it.err }
 
 // Context returns ctx with the work done in it attributed to the item's
-// message (MessageContext): writes made through package tablestore's DB
+// message (MessageContext): writes made through package store's DB
 // in it succeed or fail with the item, and are dropped when it fails.
 func (it *Item[T]) Context(ctx context.Context) context.Context {
 	return MessageContext(ctx, it.Message)

@@ -7,7 +7,7 @@ import (
 )
 
 // A Committer carries out work that the handlers of an invocation defer to
-// its end, such as writes coalesced into batches: package tablestore's DB
+// its end, such as writes coalesced into batches: package store's DB
 // is one.
 type Committer interface {
 	// Begin returns the context the invocation's handlers get, carrying

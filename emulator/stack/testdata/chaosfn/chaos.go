@@ -11,7 +11,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/runtime/event"
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // Lines the test counts in the function's output.
@@ -55,7 +55,7 @@ func fateOf(seed, requestID string) fate {
 // chaos is the DB as the App's committer, misbehaving around the commit
 // as each invocation's fate says.
 type chaos struct {
-	db   *tablestore.DB
+	db   *store.DB
 	seed string
 }
 
@@ -93,7 +93,7 @@ func (c chaos) act(ctx context.Context, crash, hang fate, when string) {
 
 // withFaultLog makes cfg's requests write a line for every answer that is
 // a Tablestore error, so the test can count the injected faults.
-func withFaultLog(cfg tablestore.Config) tablestore.Config {
+func withFaultLog(cfg store.Config) store.Config {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxIdleConnsPerHost = 16
 	cfg.Transport = faultLog{base: base}

@@ -2,7 +2,7 @@
 // each message of topic "chaos", whose body is {"id": "...", "n": k}, it
 // adds 1 to the N column of row counts(id) and puts row items(id) with
 // K = k. The increment is not idempotent by itself: the idempotency
-// markers of package tablestore make a redelivered message change nothing.
+// markers of package store make a redelivered message change nothing.
 //
 // It also misbehaves on purpose (see chaos.go): an invocation may crash or
 // hang past its timeout, before or after its writes are committed, as the
@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
-	"github.com/rocketfn/rocketfn/runtime/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 // Body is a message body.
@@ -45,15 +45,15 @@ type Item struct {
 var errPoison = errors.New("poison message: failing on purpose")
 
 func main() {
-	db, err := tablestore.Open(withFaultLog(tablestore.ConfigFromEnv(os.Getenv)))
+	db, err := store.Open(withFaultLog(store.ConfigFromEnv(os.Getenv)))
 	if err != nil {
 		fail(err)
 	}
-	counts, err := tablestore.NewTable[Count](db, "counts")
+	counts, err := store.NewTable[Count](db, "counts")
 	if err != nil {
 		fail(err)
 	}
-	items, err := tablestore.NewTable[Item](db, "items")
+	items, err := store.NewTable[Item](db, "items")
 	if err != nil {
 		fail(err)
 	}
@@ -68,7 +68,7 @@ func main() {
 }
 
 // handle applies one message: the increment, then the item.
-func handle(ctx context.Context, counts *tablestore.Table[Count], items *tablestore.Table[Item], b Body) error {
+func handle(ctx context.Context, counts *store.Table[Count], items *store.Table[Item], b Body) error {
 	switch {
 	case b.Poison:
 		return errPoison
@@ -85,13 +85,13 @@ func handle(ctx context.Context, counts *tablestore.Table[Count], items *tablest
 }
 
 // ensure creates the tables unless they exist.
-func ensure(counts *tablestore.Table[Count], items *tablestore.Table[Item]) {
+func ensure(counts *store.Table[Count], items *store.Table[Item]) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := counts.Ensure(ctx, tablestore.TableOptions{}); err != nil {
+	if err := counts.Ensure(ctx, store.TableOptions{}); err != nil {
 		fail(err)
 	}
-	if err := items.Ensure(ctx, tablestore.TableOptions{}); err != nil {
+	if err := items.Ensure(ctx, store.TableOptions{}); err != nil {
 		fail(err)
 	}
 }
