@@ -2,7 +2,7 @@ package ots
 
 import (
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 )
 
 // answer is what an action answers: a protobuf message, or a
@@ -19,11 +19,11 @@ type action struct {
 // proto.Unmarshal.
 func op[R any, PR interface {
 	*R
-	proto.Message
+	sdkproto.Message
 }](h func(*Server, PR) (answer, error)) action {
 	return opWith(func(b []byte) (PR, error) {
 		req := PR(new(R))
-		return req, proto.Unmarshal(b, req)
+		return req, sdkproto.Unmarshal(b, req)
 	}, h)
 }
 

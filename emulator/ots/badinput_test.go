@@ -8,7 +8,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
 )
@@ -50,7 +50,7 @@ func TestBadInput(t *testing.T) {
 	for _, tc := range cases {
 		r := rawCall(t, srv, tc.action, tc.body, nil)
 		var e pb.Error
-		proto.Unmarshal(r.body, &e)
+		sdkproto.Unmarshal(r.body, &e)
 		if r.status != tc.status || r.code != tc.code || !strings.Contains(e.GetMessage(), tc.msg) {
 			t.Errorf("%s: %d %s %q, want %d %s mentioning %q", tc.name, r.status, r.code, e.GetMessage(), tc.status, tc.code, tc.msg)
 		}
@@ -82,7 +82,7 @@ func TestOnlyActionPaths(t *testing.T) {
 	for _, path := range []string{"/x/DeleteTable", "//DeleteTable", "/DeleteTable/", "/DeleteTable/x", "/a/b/DeleteTable"} {
 		r := rawCallPath(t, srv, path, "DeleteTable", del, nil)
 		var e pb.Error
-		proto.Unmarshal(r.body, &e)
+		sdkproto.Unmarshal(r.body, &e)
 		if r.status != 400 || r.code != ots.CodeParameterInvalid || !strings.Contains(e.GetMessage(), path) {
 			t.Errorf("POST %s: %d %s %q, want 400 %s naming the path", path, r.status, r.code, e.GetMessage(), ots.CodeParameterInvalid)
 		}

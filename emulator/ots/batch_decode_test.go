@@ -5,8 +5,9 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
-	protov2 "google.golang.org/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/protoadapt"
 )
 
 func sampleBatchWrite() *pb.BatchWriteRowRequest {
@@ -34,7 +35,7 @@ func sampleBatchWrite() *pb.BatchWriteRowRequest {
 // decoder never accepts what proto.Unmarshal refuses. Unknown fields are
 // skipped rather than kept.
 func FuzzDecodeBatchWrite(f *testing.F) {
-	b, err := proto.Marshal(sampleBatchWrite())
+	b, err := sdkproto.Marshal(sampleBatchWrite())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -44,12 +45,12 @@ func FuzzDecodeBatchWrite(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		got, err := decodeBatchWrite(b)
 		var want pb.BatchWriteRowRequest
-		werr := proto.Unmarshal(b, &want)
-		proto.DiscardUnknown(&want) // skipped, not kept
+		// Unknown fields are skipped, not kept.
+		werr := proto.UnmarshalOptions{DiscardUnknown: true}.Unmarshal(b, protoadapt.MessageV2Of(&want))
 		switch {
 		case err == nil && werr != nil:
 			t.Fatalf("hand decoder accepts what proto refuses (%v): %x", werr, b)
-		case err == nil && !proto.Equal(got, &want):
+		case err == nil && !sdkproto.Equal(got, &want):
 			t.Fatalf("decoded differently:\n got %v\nwant %v", got, &want)
 		}
 	})
@@ -61,7 +62,7 @@ func TestDecodeBatchWriteErrors(t *testing.T) {
 		"no condition":  {Tables: []*pb.TableInBatchWriteRowRequest{{TableName: proto.String("t"), Rows: []*pb.RowInBatchWriteRowRequest{{Type: pb.OperationType_PUT.Enum(), RowChange: []byte{1}}}}}},
 		"no existence":  {Tables: []*pb.TableInBatchWriteRowRequest{{TableName: proto.String("t"), Rows: []*pb.RowInBatchWriteRowRequest{{Type: pb.OperationType_PUT.Enum(), RowChange: []byte{1}, Condition: &pb.Condition{}}}}}},
 	} {
-		b, _ := protov2.MarshalOptions{AllowPartial: true}.Marshal(proto.MessageV2(m))
+		b, _ := sdkproto.MarshalPartial(m)
 		if _, err := decodeBatchWrite(b); err == nil {
 			t.Errorf("%s: accepted", name)
 		}

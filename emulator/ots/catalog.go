@@ -7,7 +7,7 @@ import (
 	"sync"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/ots/plainbuf"
@@ -80,7 +80,7 @@ func loadCatalog(store kv.Store) (*catalog, error) {
 // description b.
 func decodeTable(b []byte) (*table, error) {
 	var desc pb.DescribeTableResponse
-	if err := proto.Unmarshal(b, &desc); err != nil {
+	if err := sdkproto.Unmarshal(b, &desc); err != nil {
 		return nil, err
 	}
 	t, err := newTable(&desc)
@@ -209,14 +209,4 @@ func newTable(desc *pb.DescribeTableResponse) (*table, error) {
 		t.indexes = append(t.indexes, ix)
 	}
 	return t, nil
-}
-
-// autoIncColumn is the index of the AUTO_INCREMENT column, or -1.
-func (t *table) autoIncColumn() int {
-	for i, c := range t.pk {
-		if c.autoInc {
-			return i
-		}
-	}
-	return -1
 }

@@ -9,7 +9,8 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
 )
@@ -38,7 +39,7 @@ func FuzzServe(f *testing.F) {
 	cond := &pb.Condition{RowExistence: pb.RowExistenceExpectation_IGNORE.Enum(), ColumnCondition: tablestore.NewSingleColumnCondition("v", tablestore.CT_EQUAL, "x").Serialize()}
 	seeds := []struct {
 		action string
-		m      proto.Message
+		m      sdkproto.Message
 	}{
 		{"PutRow", &pb.PutRowRequest{TableName: strp("t"), Row: ch.Serialize(), Condition: cond}},
 		{"UpdateRow", &pb.UpdateRowRequest{TableName: strp("t"), RowChange: up.Serialize(), Condition: cond}},
@@ -63,7 +64,7 @@ func FuzzServe(f *testing.F) {
 			return
 		}
 		var e pb.Error
-		if err := proto.Unmarshal(rec.Body.Bytes(), &e); err != nil {
+		if err := sdkproto.Unmarshal(rec.Body.Bytes(), &e); err != nil {
 			t.Fatalf("%s: status %d with a body that is not a Tablestore error: %q", action, rec.Code, rec.Body.Bytes())
 		}
 		if rec.Code >= 500 {

@@ -5,7 +5,8 @@ import (
 	"slices"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/ots/plainbuf"
@@ -336,7 +337,7 @@ func (s *Server) createIndex(req *pb.CreateIndexRequest) (answer, error) {
 		if err := s.addIndex(t, im); err != nil {
 			return err
 		}
-		desc := proto.Clone(t.desc).(*pb.DescribeTableResponse)
+		desc := sdkproto.Clone(t.desc)
 		desc.IndexMetas = append(desc.IndexMetas, im)
 		if nt, err = s.storeTable(w, desc); err != nil {
 			return err
@@ -382,7 +383,7 @@ func (s *Server) dropIndex(req *pb.DropIndexRequest) (answer, error) {
 		if err != nil {
 			return err
 		}
-		desc := proto.Clone(t.desc).(*pb.DescribeTableResponse)
+		desc := sdkproto.Clone(t.desc)
 		i := slices.IndexFunc(desc.IndexMetas, func(im *pb.IndexMeta) bool { return im.GetName() == req.GetIndexName() })
 		if i < 0 {
 			return errorf(CodeObjectNotExist, "Requested index does not exist: %q on table %q.", req.GetIndexName(), t.name)
@@ -403,7 +404,7 @@ func (s *Server) dropIndex(req *pb.DropIndexRequest) (answer, error) {
 // storeTable writes a data table's description and returns the table it
 // describes.
 func (s *Server) storeTable(w kv.Writer, desc *pb.DescribeTableResponse) (*table, error) {
-	b, err := proto.Marshal(desc)
+	b, err := sdkproto.Marshal(desc)
 	if err != nil {
 		return nil, err
 	}

@@ -251,7 +251,7 @@ func TestSecondaryIndexDurable(t *testing.T) {
 	putRow(t, c, "players", pk("id", "a", "seq", int64(1)), "job", "mage", "name", "ann")
 	srv.Close()
 
-	srv, c = start(t, ots.Config{Dir: dir})
+	_, c = start(t, ots.Config{Dir: dir})
 	putRow(t, c, "players", pk("id", "b", "seq", int64(1)), "job", "bard")
 	up := &tablestore.UpdateRowChange{TableName: "players", PrimaryKey: pk("id", "a", "seq", int64(1))}
 	up.SetCondition(tablestore.RowExistenceExpectation_IGNORE)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
 )
@@ -52,7 +52,7 @@ func rawCallPath(t *testing.T, srv *ots.Server, path, action string, body []byte
 		return res
 	}
 	var e pb.Error
-	if err := proto.Unmarshal(b, &e); err != nil {
+	if err := sdkproto.Unmarshal(b, &e); err != nil {
 		t.Fatalf("status %d with a body that is not a Tablestore error: %q", resp.StatusCode, b)
 	}
 	res.code = e.GetCode()
@@ -78,8 +78,8 @@ func sign(h http.Header, srv *ots.Server, action string, body []byte) {
 	h.Set("x-ots-signature", base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }
 
-func mustMarshal(t testing.TB, m proto.Message) []byte {
-	b, err := proto.Marshal(m)
+func mustMarshal(t testing.TB, m sdkproto.Message) []byte {
+	b, err := sdkproto.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,8 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/ots/plainbuf"
@@ -49,13 +50,13 @@ func startSDKTables(t *testing.T) *ots.Server {
 }
 
 // replay sends a captured Node.js request and decodes its answer into resp.
-func replay(t *testing.T, srv *ots.Server, action, name string, resp proto.Message) {
+func replay(t *testing.T, srv *ots.Server, action, name string, resp sdkproto.Message) {
 	t.Helper()
 	r := rawCall(t, srv, action, nodeRequest(t, name), nil)
 	if r.status != 200 {
 		t.Fatalf("%s (%s): status %d %s %q", name, action, r.status, r.code, r.body)
 	}
-	if err := proto.Unmarshal(r.body, resp); err != nil {
+	if err := sdkproto.Unmarshal(r.body, resp); err != nil {
 		t.Fatalf("%s: answer: %v", name, err)
 	}
 }
@@ -182,7 +183,7 @@ func TestNodeSDKPaddingLimits(t *testing.T) {
 	srv := startSDKTables(t)
 
 	var scan pb.GetRangeRequest
-	if err := proto.Unmarshal(nodeRequest(t, "GetRange-scan"), &scan); err != nil {
+	if err := sdkproto.Unmarshal(nodeRequest(t, "GetRange-scan"), &scan); err != nil {
 		t.Fatal(err)
 	}
 	start := scan.GetInclusiveStartPrimaryKey()
@@ -198,7 +199,7 @@ func TestNodeSDKPaddingLimits(t *testing.T) {
 	}
 
 	var put pb.PutRowRequest
-	if err := proto.Unmarshal(nodeRequest(t, "PutRow-auto"), &put); err != nil {
+	if err := sdkproto.Unmarshal(nodeRequest(t, "PutRow-auto"), &put); err != nil {
 		t.Fatal(err)
 	}
 	row := put.GetRow()
@@ -209,7 +210,7 @@ func TestNodeSDKPaddingLimits(t *testing.T) {
 		t.Fatalf("second row after an auto-increment row: status %d %s %q", r.status, r.code, r.body)
 	}
 	var rng pb.GetRangeRequest
-	if err := proto.Unmarshal(nodeRequest(t, "GetRange-scan"), &rng); err != nil {
+	if err := sdkproto.Unmarshal(nodeRequest(t, "GetRange-scan"), &rng); err != nil {
 		t.Fatal(err)
 	}
 	rng.TableName = proto.String("sdkauto")
@@ -222,7 +223,7 @@ func TestNodeSDKPaddingLimits(t *testing.T) {
 	if got.status != 200 {
 		t.Fatalf("GetRange sdkauto: %d %s %q", got.status, got.code, got.body)
 	}
-	if err := proto.Unmarshal(got.body, &resp); err != nil {
+	if err := sdkproto.Unmarshal(got.body, &resp); err != nil {
 		t.Fatal(err)
 	}
 	if rows := decodeRows(t, resp.GetRows()); len(rows) != 0 {

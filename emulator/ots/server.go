@@ -12,7 +12,8 @@ import (
 	"time"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/internal/keys"
@@ -216,7 +217,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err.Code == "" {
 			body = []byte(err.Message) // a bare HTTP error, as a proxy in front of the service answers
 		} else {
-			body, _ = proto.Marshal(&pb.Error{Code: proto.String(err.Code), Message: proto.String(err.Message)})
+			body, _ = sdkproto.Marshal(&pb.Error{Code: proto.String(err.Code), Message: proto.String(err.Message)})
 		}
 		s.failed.Warn(err.Code, "tablestore request failed", "action", action, "request_id", requestID, "code", err.Code, "message", err.Message)
 	}
@@ -292,8 +293,8 @@ func encodeAnswer(action string, a answer) ([]byte, *Error) {
 		return nil, nil
 	case wireMarshaler:
 		return a.appendWire(make([]byte, 0, 256)), nil
-	case proto.Message:
-		b, err := proto.Marshal(a)
+	case sdkproto.Message:
+		b, err := sdkproto.Marshal(a)
 		if err != nil {
 			return nil, errorf(CodeInternalServerError, "encode %s answer: %v", action, err)
 		}

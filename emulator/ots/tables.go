@@ -4,7 +4,8 @@ import (
 	"slices"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/rocketfn/rocketfn/emulator/kv"
 )
@@ -225,7 +226,7 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 			return tableNotExist(req.GetTableName())
 		}
 		desc = new(pb.DescribeTableResponse)
-		if err := proto.Unmarshal(old, desc); err != nil {
+		if err := sdkproto.Unmarshal(old, desc); err != nil {
 			return err
 		}
 		if err := mergeOptions(desc.TableOptions, req.GetTableOptions()); err != nil {

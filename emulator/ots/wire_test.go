@@ -6,7 +6,8 @@ import (
 	"testing"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 )
 
 // TestWireMatchesProto checks that every hand-encoded answer is byte for
@@ -23,7 +24,7 @@ func TestWireMatchesProto(t *testing.T) {
 	cases := []struct {
 		name string
 		got  wireMarshaler
-		want proto.Message
+		want sdkproto.Message
 	}{
 		{"batch write",
 			batchReply{tables: []tableReply{
@@ -56,7 +57,7 @@ func TestWireMatchesProto(t *testing.T) {
 		{"write, with pk", writeReply{cu: capacity{0, 70000}, row: mid}, &pb.UpdateRowResponse{Consumed: cu(0, 70000), Row: mid}},
 	}
 	for _, tc := range cases {
-		want, err := proto.Marshal(tc.want)
+		want, err := sdkproto.Marshal(tc.want)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}

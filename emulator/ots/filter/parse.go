@@ -6,8 +6,7 @@ import (
 	"strings"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	protov1 "github.com/golang/protobuf/proto"
-	"google.golang.org/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 )
 
 // parser carries the counts that span the whole filter tree.
@@ -28,8 +27,8 @@ func wrap(context string, err error) error {
 
 // unmarshal decodes b into m, leaving required-field checks to the caller so
 // that errors can name the field.
-func unmarshal(b []byte, m protov1.Message) error {
-	return proto.UnmarshalOptions{AllowPartial: true}.Unmarshal(b, protov1.MessageV2(m))
+func unmarshal(b []byte, m sdkproto.Message) error {
+	return sdkproto.UnmarshalPartial(b, m)
 }
 
 // parseTop decodes the outermost Filter, the only place a column pagination

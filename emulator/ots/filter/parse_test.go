@@ -6,7 +6,7 @@ import (
 
 	ts "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	protov1 "github.com/golang/protobuf/proto"
+	"google.golang.org/protobuf/proto"
 )
 
 // conditions returns n single conditions, as SDK filters.
@@ -46,7 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"comparator missing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.Comparator = nil }), "filter: single column condition: comparator missing"},
 		{"comparator unknown", singleBytes(func(s *pb.SingleColumnValueFilter) { s.Comparator = pb.ComparatorType(9).Enum() }), "single column condition: unknown comparator 9"},
 		{"column_name missing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnName = nil }), "filter: single column condition: column_name missing"},
-		{"column_name empty", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnName = protov1.String("") }), "column_name empty"},
+		{"column_name empty", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnName = proto.String("") }), "column_name empty"},
 		{"column_value missing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnValue = nil }), "column_value missing"},
 		{"column_value truncated", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnValue = []byte{0x03, 5, 0, 0, 0, 'a'} }), "bad column_value"},
 		{"column_value trailing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ColumnValue = []byte{0x02, 1, 0} }), "bad column_value"},
@@ -56,13 +56,13 @@ func TestParseErrors(t *testing.T) {
 		{"latest_version_only missing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.LatestVersionOnly = nil }), "latest_version_only missing"},
 		{"regex missing", singleBytes(func(s *pb.SingleColumnValueFilter) { s.ValueTransRule = &pb.ValueTransferRule{} }), "value_trans_rule: regex missing"},
 		{"regex bad", singleBytes(func(s *pb.SingleColumnValueFilter) {
-			s.ValueTransRule = &pb.ValueTransferRule{Regex: protov1.String("(")}
+			s.ValueTransRule = &pb.ValueTransferRule{Regex: proto.String("(")}
 		}), "value_trans_rule: bad regex"},
 		{"cast VT_BLOB", singleBytes(func(s *pb.SingleColumnValueFilter) {
-			s.ValueTransRule = &pb.ValueTransferRule{Regex: protov1.String("x"), CastType: pb.VariantType_VT_BLOB.Enum()}
+			s.ValueTransRule = &pb.ValueTransferRule{Regex: proto.String("x"), CastType: pb.VariantType_VT_BLOB.Enum()}
 		}), "value_trans_rule: cast_type VT_BLOB unsupported"},
 		{"cast unknown", singleBytes(func(s *pb.SingleColumnValueFilter) {
-			s.ValueTransRule = &pb.ValueTransferRule{Regex: protov1.String("x"), CastType: pb.VariantType(4).Enum()}
+			s.ValueTransRule = &pb.ValueTransferRule{Regex: proto.String("x"), CastType: pb.VariantType(4).Enum()}
 		}), "value_trans_rule: cast_type 4 unsupported"},
 		{"composite garbage", wrapFilter(pb.FilterType_FT_COMPOSITE_COLUMN_VALUE, []byte{0x12, 0x05}), "filter: composite condition: malformed CompositeColumnValueFilter"},
 		{"combinator missing", compositeBytes(nil, a1, a1), "filter: composite condition: combinator missing"},
@@ -78,8 +78,8 @@ func TestParseErrors(t *testing.T) {
 		{"11 nested conditions", combine(ts.LO_OR, combine(ts.LO_AND, conditions(6)...), combine(ts.LO_AND, conditions(5)...)).Serialize(), "filter: 11 conditions, at most 10"},
 		{"too deep", nestedNots(MaxDepth + 1), "nested more than 32 deep"},
 		{"pagination garbage", wrapFilter(pb.FilterType_FT_COLUMN_PAGINATION, []byte{0x08}), "filter: column pagination: malformed ColumnPaginationFilter"},
-		{"offset missing", wrapFilter(pb.FilterType_FT_COLUMN_PAGINATION, marshal(&pb.ColumnPaginationFilter{Limit: protov1.Int32(1)})), "filter: column pagination: offset missing"},
-		{"limit missing", wrapFilter(pb.FilterType_FT_COLUMN_PAGINATION, marshal(&pb.ColumnPaginationFilter{Offset: protov1.Int32(1)})), "filter: column pagination: limit missing"},
+		{"offset missing", wrapFilter(pb.FilterType_FT_COLUMN_PAGINATION, marshal(&pb.ColumnPaginationFilter{Limit: proto.Int32(1)})), "filter: column pagination: offset missing"},
+		{"limit missing", wrapFilter(pb.FilterType_FT_COLUMN_PAGINATION, marshal(&pb.ColumnPaginationFilter{Offset: proto.Int32(1)})), "filter: column pagination: limit missing"},
 		{"negative offset", (&ts.PaginationFilter{Offset: -1, Limit: 1}).Serialize(), "offset -1 is negative"},
 		{"negative limit", (&ts.PaginationFilter{Offset: 0, Limit: -2}).Serialize(), "limit -2 is negative"},
 	}

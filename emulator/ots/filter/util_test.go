@@ -3,8 +3,7 @@ package filter
 import (
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	protov1 "github.com/golang/protobuf/proto"
-	"google.golang.org/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 
 	"github.com/rocketfn/rocketfn/emulator/ots/plainbuf"
 )
@@ -48,8 +47,8 @@ func combine(op tablestore.LogicalOperator, subs ...tablestore.ColumnFilter) *ta
 
 // marshal serializes m without required-field checks, so that tests can
 // build the malformed messages a client might send.
-func marshal(m protov1.Message) []byte {
-	b, err := proto.MarshalOptions{AllowPartial: true}.Marshal(protov1.MessageV2(m))
+func marshal(m sdkproto.Message) []byte {
+	b, err := sdkproto.MarshalPartial(m)
 	if err != nil {
 		panic(err)
 	}

@@ -2,6 +2,7 @@ package plainbuf
 
 import (
 	"errors"
+	"math"
 	"testing"
 )
 
@@ -62,7 +63,7 @@ var (
 // after Append.
 func FuzzAppend(f *testing.F) {
 	f.Add("c", byte(3), int64(7), 1.5, []byte("v"), byte(0), int64(0), false, true, false)
-	f.Add("", byte(0), int64(-1), -0.0, []byte{}, byte(3), int64(123), true, false, true)
+	f.Add("", byte(0), int64(-1), math.Copysign(0, -1), []byte{}, byte(3), int64(123), true, false, true)
 	f.Fuzz(func(t *testing.T, name string, typ byte, i int64, fl float64, bs []byte,
 		op byte, ts int64, hasTS, hasValue, deleted bool) {
 		v := Value{Type: fuzzTypes[int(typ)%len(fuzzTypes)]}

@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
@@ -143,7 +143,7 @@ var fixtureFilters = map[string]fixtureFilter{
 func checkFilter(t *testing.T, b []byte, want fixtureFilter) {
 	t.Helper()
 	var f pb.Filter
-	if err := proto.Unmarshal(b, &f); err != nil {
+	if err := sdkproto.Unmarshal(b, &f); err != nil {
 		t.Fatalf("Filter %x: %v", b, err)
 	}
 	if want.subs == nil {
@@ -151,7 +151,7 @@ func checkFilter(t *testing.T, b []byte, want fixtureFilter) {
 		if f.GetType() != pb.FilterType_FT_SINGLE_COLUMN_VALUE {
 			t.Fatalf("filter type %v, want FT_SINGLE_COLUMN_VALUE", f.GetType())
 		}
-		if err := proto.Unmarshal(f.GetFilter(), &s); err != nil {
+		if err := sdkproto.Unmarshal(f.GetFilter(), &s); err != nil {
 			t.Fatal(err)
 		}
 		v, err := DecodeValue(s.GetColumnValue())
@@ -168,14 +168,14 @@ func checkFilter(t *testing.T, b []byte, want fixtureFilter) {
 	if f.GetType() != pb.FilterType_FT_COMPOSITE_COLUMN_VALUE {
 		t.Fatalf("filter type %v, want FT_COMPOSITE_COLUMN_VALUE", f.GetType())
 	}
-	if err := proto.Unmarshal(f.GetFilter(), &c); err != nil {
+	if err := sdkproto.Unmarshal(f.GetFilter(), &c); err != nil {
 		t.Fatal(err)
 	}
 	if c.GetCombinator() != want.combinator || len(c.SubFilters) != len(want.subs) {
 		t.Fatalf("composite %v with %d sub-filters, want %v with %d", c.GetCombinator(), len(c.SubFilters), want.combinator, len(want.subs))
 	}
 	for i, sub := range c.SubFilters {
-		sb, err := proto.Marshal(sub)
+		sb, err := sdkproto.Marshal(sub)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -211,20 +211,20 @@ type nodeRequest struct {
 }
 
 // nodeRequestTypes are the request messages of the captured actions.
-var nodeRequestTypes = map[string]func() proto.Message{
-	"GetRow":        func() proto.Message { return new(pb.GetRowRequest) },
-	"BatchGetRow":   func() proto.Message { return new(pb.BatchGetRowRequest) },
-	"GetRange":      func() proto.Message { return new(pb.GetRangeRequest) },
-	"PutRow":        func() proto.Message { return new(pb.PutRowRequest) },
-	"UpdateRow":     func() proto.Message { return new(pb.UpdateRowRequest) },
-	"DeleteRow":     func() proto.Message { return new(pb.DeleteRowRequest) },
-	"BatchWriteRow": func() proto.Message { return new(pb.BatchWriteRowRequest) },
+var nodeRequestTypes = map[string]func() sdkproto.Message{
+	"GetRow":        func() sdkproto.Message { return new(pb.GetRowRequest) },
+	"BatchGetRow":   func() sdkproto.Message { return new(pb.BatchGetRowRequest) },
+	"GetRange":      func() sdkproto.Message { return new(pb.GetRangeRequest) },
+	"PutRow":        func() sdkproto.Message { return new(pb.PutRowRequest) },
+	"UpdateRow":     func() sdkproto.Message { return new(pb.UpdateRowRequest) },
+	"DeleteRow":     func() sdkproto.Message { return new(pb.DeleteRowRequest) },
+	"BatchWriteRow": func() sdkproto.Message { return new(pb.BatchWriteRowRequest) },
 }
 
 // protoField follows a path such as tables[1].rows[0].row_change to a
 // bytes field of m.
-func protoField(m proto.Message, path string) ([]byte, error) {
-	msg := proto.MessageReflect(m)
+func protoField(m sdkproto.Message, path string) ([]byte, error) {
+	msg := sdkproto.Reflect(m)
 	parts := strings.Split(path, ".")
 	for i, part := range parts {
 		name, index, list := strings.Cut(strings.TrimSuffix(part, "]"), "[")
@@ -272,7 +272,7 @@ func TestNodeRequests(t *testing.T) {
 				t.Fatalf("action %q", r.Action)
 			}
 			m := newMsg()
-			if err := proto.Unmarshal(readFixture(t, "node", r.Body), m); err != nil {
+			if err := sdkproto.Unmarshal(readFixture(t, "node", r.Body), m); err != nil {
 				t.Fatalf("%s body: %v", r.Action, err)
 			}
 			check := func(fields map[string]string, ext string) {

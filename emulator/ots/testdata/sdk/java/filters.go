@@ -42,7 +42,8 @@ import (
 	"path/filepath"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
-	"github.com/golang/protobuf/proto"
+	"github.com/rocketfn/rocketfn/emulator/ots/internal/sdkproto"
+	"google.golang.org/protobuf/proto"
 )
 
 const dir = "emulator/ots/testdata/sdk/java"
@@ -79,8 +80,8 @@ func columnValue(v any) []byte {
 	return b
 }
 
-func marshal(m proto.Message) []byte {
-	b, err := proto.Marshal(m)
+func marshal(m sdkproto.Message) []byte {
+	b, err := sdkproto.Marshal(m)
 	if err != nil {
 		log.Fatal(err)
 	}
