@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -36,9 +35,10 @@ const wait = 45 * time.Second
 // build compiles the example in directory name and returns the binary.
 func build(t *testing.T, name string) string {
 	t.Helper()
+	// go test puts the go command of the running toolchain first on PATH.
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+		t.Fatalf("no go command to build ./%s: %v", name, err)
 	}
 	bin := filepath.Join(t.TempDir(), name)
 	cmd := exec.Command(goBin, "build", "-o", bin, "./"+name)

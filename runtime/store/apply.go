@@ -236,14 +236,6 @@ func (c *commit) start() {
 	}
 }
 
-// outcome is w's status, or that of the write it repeats.
-func (w *write) outcome() writeStatus {
-	for w.status == pending && w.dupOf != nil {
-		w = w.dupOf
-	}
-	return w.status
-}
-
 func (c *commit) settleDups() {
 	for _, rp := range c.rows {
 		for _, w := range rp.all {

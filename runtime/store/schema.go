@@ -42,8 +42,6 @@ type schema struct {
 	names []string // attribute column names, for columns_to_get
 }
 
-var byteSlice = reflect.TypeOf([]byte(nil))
-
 // schemaOf reads the `tablestore` tags of struct type T:
 //
 //	ID    string `tablestore:"id,pk"`          // primary-key column, in field order

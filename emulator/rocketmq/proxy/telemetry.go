@@ -70,8 +70,8 @@ func (ss *sessions) setSettings(c *session, st *v2.Settings) {
 // for the answer, so a first call may come before them.
 const settingsWait = 3 * time.Second
 
-// awaitSettings is settingsOf, waiting up to settingsWait (and ctx) for
-// settings that are not there yet.
+// awaitSettings is the settings client id reported, waiting up to
+// settingsWait (and ctx) for settings that are not there yet.
 func (ss *sessions) awaitSettings(ctx context.Context, id string) (*v2.Settings, bool) {
 	t := time.NewTimer(settingsWait)
 	defer t.Stop()
@@ -94,17 +94,6 @@ func (ss *sessions) awaitSettings(ctx context.Context, id string) (*v2.Settings,
 			return nil, false
 		}
 	}
-}
-
-// settingsOf is the settings a client reported, if it has.
-func (ss *sessions) settingsOf(id string) (*v2.Settings, bool) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	c := ss.byID[id]
-	if c == nil || c.settings == nil {
-		return nil, false
-	}
-	return c.settings, true
 }
 
 // producersOf maps each topic (instance, name) that producers publish to

@@ -462,9 +462,12 @@ func (b *budget) acquire(n int, deadline time.Time) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if !b.closed && b.used > 0 && b.used+n > b.limit {
+		// The deadline wakes the waiters. It broadcasts holding mu, so
+		// that it cannot fall between a waiter's check of the clock and
+		// its Wait, where the wake-up would be lost.
 		t := time.AfterFunc(time.Until(deadline), func() {
 			b.mu.Lock()
-			b.mu.Unlock()
+			defer b.mu.Unlock()
 			b.cond.Broadcast()
 		})
 		defer t.Stop()
