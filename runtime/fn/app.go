@@ -15,7 +15,8 @@ import (
 type App struct {
 	cfg    config
 	routes []route
-	raw    Handler // the raw route (HandleRaw), wrapped in middleware at seal
+	raw    Handler   // the raw route (HandleRaw), wrapped in middleware at seal
+	about  routeDesc // the raw route, for the routes report
 	mws    []Middleware
 	frozen sync.Once
 	sealed bool
@@ -112,6 +113,7 @@ func (a *App) Handle(topic, tags string, h Handler, opts ...RouteOption) {
 	a.mustNotBeSealed()
 	r := newRoute(topic, tags, opts)
 	r.handler = h
+	r.info = describeHandler(KindSingle, h, 1)
 	a.routes = append(a.routes, r)
 }
 
@@ -122,6 +124,7 @@ func (a *App) HandleBatch(topic, tags string, h BatchHandler, opts ...RouteOptio
 	a.mustNotBeSealed()
 	r := newRoute(topic, tags, opts)
 	r.batch = h
+	r.info = describeHandler(KindBatch, h, 1)
 	a.routes = append(a.routes, r)
 }
 
@@ -139,6 +142,7 @@ func (a *App) HandleRaw(h RawHandler) {
 		panic("fn: HandleRaw called twice: an App has one raw route")
 	}
 	a.raw = rawRoute{h}
+	a.about = describeHandler(KindRaw, h, 1)
 }
 
 func (a *App) mustNotBeSealed() {

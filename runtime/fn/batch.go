@@ -33,7 +33,7 @@ func (f BatchFunc) HandleBatch(ctx context.Context, msgs []*event.Message) (any,
 // not decode fail on their own and are left out of the call.
 func TypedBatch[T any](f func(ctx context.Context, vs []T) error) BatchHandler {
 	dec := decoderFor[T]()
-	return BatchFunc(func(ctx context.Context, msgs []*event.Message) (any, error) {
+	return typedBatchFunc[T](func(ctx context.Context, msgs []*event.Message) (any, error) {
 		vs := make([]T, 0, len(msgs))
 		var bad []error
 		for _, m := range msgs {
@@ -107,7 +107,7 @@ func (it *Item[T]) Context(ctx context.Context) context.Context {
 //	}))
 func TypedItems[T any](f func(ctx context.Context, items []*Item[T]) error) BatchHandler {
 	dec := decoderFor[T]()
-	return BatchFunc(func(ctx context.Context, msgs []*event.Message) (any, error) {
+	return typedItemsFunc[T](func(ctx context.Context, msgs []*event.Message) (any, error) {
 		store := make([]Item[T], len(msgs))
 		items := make([]*Item[T], 0, len(msgs))
 		var errs []error

@@ -166,8 +166,3 @@ func ceStatus(err error) int {
 	}
 	return http.StatusInternalServerError
 }
-
-// payloadError is the invocation error for a body that could not be read.
-func payloadError(err error) *InvokeError {
-	return &InvokeError{Type: ErrorMalformedPayload, Message: err.Error(), err: err}
-}

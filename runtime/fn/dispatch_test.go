@@ -98,6 +98,14 @@ func TestConcurrencyKeepsShardingKeyOrder(t *testing.T) {
 	order := map[string][]string{}
 	active := map[string]bool{}
 	var running, maxRunning atomic.Int32
+	// The first handler to run with another one running closes overlap;
+	// until then each handler waits for it, so handlers of different keys
+	// overlap if the App lets them. giveUp ends the wait of an App that
+	// does not, which the check of maxRunning then reports.
+	overlap, giveUp := make(chan struct{}), make(chan struct{})
+	var overlapOnce sync.Once
+	stop := time.AfterFunc(10*time.Second, func() { close(giveUp) })
+	defer stop.Stop()
 	app := fn.New(fn.WithConcurrency(4))
 	app.Handle("*", "*", fn.HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
 		mu.Lock()
@@ -115,7 +123,13 @@ func TestConcurrencyKeepsShardingKeyOrder(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(200 * time.Microsecond)
+		if n >= 2 {
+			overlapOnce.Do(func() { close(overlap) })
+		}
+		select {
+		case <-overlap:
+		case <-giveUp:
+		}
 		running.Add(-1)
 		mu.Lock()
 		active[m.ShardingKey] = false

@@ -129,4 +129,31 @@
 // route decodes a copy of every payload on the FC runtimes (which
 // otherwise decode the request buffer in place), so that a payload that
 // is not an event reaches the route as it came.
+//
+// # Routes report
+//
+// A function tells what it handles when asked: started with the
+// environment variable ROCKETFN_ROUTES=1 (RoutesEnv; any value but "" and
+// "0"), Start, Run, Serve and ServeGo1 write the App's routes to standard
+// output as one line of JSON, a RoutesReport, and exit with status 0,
+// before they listen, call the platform or run the initializer. So a main
+// that builds its App and calls one of them needs no change, and
+// awslambda.Start, which calls Start unless AWS_LAMBDA_RUNTIME_API is
+// set, answers too. The code main runs before it starts the App does run:
+// connect to services in WithInitializer, not in main, for the report to
+// touch none. One route looks like
+//
+//	{"topic":"orders","tags":"created||paid","kind":"single","type":"main.Order",
+//	 "where":"{\"data\":{...}}","middleware":1,"registered":"/src/orders/main.go:21"}
+//
+// where kind is single (Handle), batch (HandleBatch with TypedBatch or any
+// BatchHandler), items (HandleBatch with TypedItems) or raw (HandleRaw,
+// the report's "raw" member), type the Go type the Typed constructors
+// decode bodies into, where the Where option's event pattern, middleware
+// how many App.Use middleware wrap the handler (batch handlers are not
+// wrapped) and registered the call that registered the route. App.Routes
+// returns the same report, for tests. rocketfn verify builds every
+// function of s.yaml, runs it so, and checks the triggers against the
+// routes: that each trigger's topic and tags have a route, that batch
+// handlers are behind batching triggers.
 package fn

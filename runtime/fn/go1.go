@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"runtime"
 	"sync"
 	"time"
@@ -33,7 +34,11 @@ const (
 // or the runtime API fails. Either way it returns only once the invocations
 // in flight have finished and been reported; cancelling ctx does not cancel
 // them, their deadlines bound them.
+//
+// With RoutesEnv set in the environment, ServeGo1 writes the routes report
+// to standard output and exits the process instead of calling the API.
 func ServeGo1(ctx context.Context, app *App, addr string) error {
+	reportRoutes(app, os.Getenv)
 	c := &go1Client{base: "http://" + addr + go1APIVersion, http: &http.Client{},
 		agent: "rocketfn (" + runtime.Version() + ")"}
 	var inflight sync.WaitGroup

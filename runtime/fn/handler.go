@@ -39,7 +39,7 @@ func (f HandlerFunc) Handle(ctx context.Context, m *event.Message) (any, error) 
 // message, by contrast, is a view of the payload (see event.Message).
 func Typed[T any](f func(ctx context.Context, v T) error) Handler {
 	dec := decoderFor[T]()
-	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+	return typedFunc[T](func(ctx context.Context, m *event.Message) (any, error) {
 		var v T
 		if err := dec(m, &v); err != nil {
 			return nil, err
@@ -54,7 +54,7 @@ func Typed[T any](f func(ctx context.Context, v T) error) Handler {
 // of it f keeps.
 func TypedMessage[T any](f func(ctx context.Context, v T, m *event.Message) error) Handler {
 	dec := decoderFor[T]()
-	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+	return typedFunc[T](func(ctx context.Context, m *event.Message) (any, error) {
 		var v T
 		if err := dec(m, &v); err != nil {
 			return nil, err
@@ -69,7 +69,7 @@ func TypedMessage[T any](f func(ctx context.Context, v T, m *event.Message) erro
 // decoded as by Typed.
 func TypedResult[T, R any](f func(ctx context.Context, v T) (R, error)) Handler {
 	dec := decoderFor[T]()
-	return HandlerFunc(func(ctx context.Context, m *event.Message) (any, error) {
+	return typedFunc[T](func(ctx context.Context, m *event.Message) (any, error) {
 		var v T
 		if err := dec(m, &v); err != nil {
 			return nil, err

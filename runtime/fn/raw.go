@@ -33,7 +33,7 @@ func (f RawFunc) HandleRaw(ctx context.Context, payload []byte) (any, error) { r
 // payload that does not decode fails with an error naming the field.
 func RawTyped[T any](f func(ctx context.Context, v T) error) RawHandler {
 	dec := decoderFor[T]()
-	return RawFunc(func(ctx context.Context, payload []byte) (any, error) {
+	return rawTypedFunc[T](func(ctx context.Context, payload []byte) (any, error) {
 		var v T
 		m := event.Message{Body: payload, BodyKind: event.String}
 		if err := dec(&m, &v); err != nil {

@@ -17,6 +17,7 @@ type route struct {
 	handler Handler      // per message, wrapped in middleware at freeze
 	batch   BatchHandler // or the whole matching batch
 	desc    string
+	info    routeDesc // what the routes report tells of the handler
 }
 
 // A RouteOption refines which messages a route takes.

@@ -21,6 +21,9 @@ import (
 //
 // SIGTERM and interrupts stop the server gracefully: invocations in flight
 // finish first.
+//
+// With RoutesEnv (ROCKETFN_ROUTES) set, Start, like Run, Serve and
+// ServeGo1, prints the App's routes as JSON and exits instead of serving.
 func Start(app *App) {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -34,7 +37,11 @@ func Start(app *App) {
 // describes until ctx is done. The HTTP server listens on every interface,
 // as Function Compute requires, unless ROCKETFN_HOST names one (local runs
 // and tests use 127.0.0.1).
+//
+// When getenv(RoutesEnv) asks for the routes report, Run writes it to
+// standard output and exits the process, without serving.
 func Run(ctx context.Context, app *App, getenv func(string) string) error {
+	reportRoutes(app, getenv)
 	if api := getenv("FC_RUNTIME_API"); api != "" {
 		return ServeGo1(ctx, app, api)
 	}
@@ -60,8 +67,11 @@ func Port(getenv func(string) string) string {
 }
 
 // Serve serves app over HTTP (see HTTPHandler) on ln until ctx is done,
-// then shuts down gracefully, waiting for invocations in flight.
+// then shuts down gracefully, waiting for invocations in flight. With
+// RoutesEnv set in the environment, it writes the routes report to
+// standard output and exits the process instead.
 func Serve(ctx context.Context, app *App, ln net.Listener) error {
+	reportRoutes(app, os.Getenv)
 	srv := &http.Server{
 		Handler:           &HTTPHandler{App: app, Log: os.Stdout},
 		ReadHeaderTimeout: 10 * time.Second,
