@@ -101,15 +101,15 @@ func (b *Bridge) Add(t Trigger, sink Sink) error {
 	if sink == nil {
 		return fmt.Errorf("eventbridge: trigger %s: sink is nil", t.Name)
 	}
-	pat, err := t.normalize(b.broker)
+	pat, err := normalize(&t, b.broker)
 	if err != nil {
 		return err
 	}
-	start, err := t.position()
+	start, err := position(&t)
 	if err != nil {
 		return err
 	}
-	tr := &trigger{cfg: t, sink: sink, pat: pat, policy: policies[t.RetryPolicy], limit: SyncPayloadLimit,
+	tr := &trigger{cfg: t, sink: sink, pat: pat, limit: SyncPayloadLimit,
 		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
 	if t.Async {
 		tr.limit = AsyncPayloadLimit

@@ -99,9 +99,9 @@ func Event(m broker.Message, o EventOptions) (event, data []byte, err error) {
 
 // buildEvent wraps a delivered message in a CloudEvent. now is the consume
 // time and offset the trigger's count of consumed messages.
-func (t *Trigger) buildEvent(d *broker.Delivery, now time.Time, offset uint64) (built, error) {
+func buildEvent(t *Trigger, d *broker.Delivery, now time.Time, offset uint64) (built, error) {
 	id := newUUID()
-	event, data, err := Event(d.Message, EventOptions{Function: t.Function, Trigger: t.Name, Region: t.Region,
+	event, data, err := Event(d.Message, EventOptions{Function: t.Function, Trigger: t.Name, Region: t.RegionID,
 		AccountID: t.AccountID, ID: id, Time: now, Offset: offset})
 	return built{id: id, event: event, data: data}, err
 }

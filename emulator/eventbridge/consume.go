@@ -111,7 +111,7 @@ func (b *Bridge) accept(t *trigger, d *broker.Delivery, now time.Time) (*entry, 
 	t.consumed++
 	offset := t.consumed
 	t.mu.Unlock()
-	ev, err := t.cfg.buildEvent(d, now, offset)
+	ev, err := buildEvent(&t.cfg, d, now, offset)
 	if err != nil {
 		return nil, fmt.Errorf("eventbridge: trigger %s: building the event of message %s: %w", t.cfg.Name, d.ID, err)
 	}

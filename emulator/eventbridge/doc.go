@@ -9,6 +9,9 @@
 //	err = b.Add(eventbridge.Trigger{Name: "orders-trigger", Function: "orders", Topic: "orders"}, sink)
 //	err = b.Run(ctx)
 //
+// Trigger is ebtrigger.Trigger, the model package syaml reads s.yaml
+// into, so a trigger of the file reaches the bridge as it was read.
+//
 // # Consumption and ownership
 //
 // Each trigger consumes its topic as its own group (Group, by default
@@ -97,6 +100,13 @@
 // ... 256 s and then 512 s, 176 retries, 86,015 s (23.9 h) in all, with
 // no jitter since the documentation gives exact intervals.
 //
+// The schedule is package ebtrigger's, the one the s.yaml reader uses
+// too. MaxRetryAttempts (MaximumRetryAttempts), when above 0, lowers the
+// number of retries; MaxEventAge (MaximumEventAgeInSeconds), when above
+// 0, gives up on a batch whose next retry would come later than that
+// after its oldest event was taken over. 0 leaves either as the policy
+// has it.
+//
 // After the last retry, errors tolerance decides:
 //
 //   - ALL with DeadLetter: each event of the batch becomes a dead letter
@@ -115,6 +125,20 @@
 //
 // Redrive moves dead letters back: they leave the list and join the end
 // of their trigger's queue, unchanged, with a fresh schedule.
+//
+// # Settings without a local effect
+//
+// A Trigger holds every setting of an s.yaml trigger. The bridge honours
+// the source (Instance, Topic, Group, Tag, Offset, Timestamp, RegionID
+// in the events' subject, MSG_REGION and aliyunregionid), the pattern,
+// Async, Mode, Schema, the batch window, the retry strategy and limits,
+// errors tolerance and the dead-letter queue (DeadLetterQueue's ARN
+// turns on the local dead-letter list; nothing is sent to the queue it
+// names). NoLocalEffect lists the rest when set, so that a caller can
+// warn about them: InstanceType, a FilterType other than Tag, the
+// instance's network and access settings, FilterSql, and a concurrency
+// or maximumTasks above 1, since a trigger makes one invocation at a
+// time.
 //
 // # Durability and restarts
 //

@@ -23,7 +23,7 @@ var orderMessage = broker.Message{
 func TestEventDrivenDeliversOneCloudEvent(t *testing.T) {
 	h := newHarness(t, nil, "")
 	h.add(Trigger{Name: "rocketmq-trigger", Function: "Function", Instance: orderMessage.Instance, Topic: "orders",
-		Mode: ModeEventDriven, Region: "cn-chengdu", AccountID: "164901546557"})
+		Mode: ModeEventDriven, RegionID: "cn-chengdu", AccountID: "164901546557"})
 	id := h.publish(orderMessage)
 	h.bridge.Tick()
 

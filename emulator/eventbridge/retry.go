@@ -5,51 +5,28 @@ import (
 	"time"
 )
 
-// retryPolicy is a PushRetryStrategy: how many times a failed invocation
-// is retried and how long to wait before each retry.
-type retryPolicy struct {
-	retries int
-	// interval is the wait before retry k (1 for the first retry).
-	interval func(k int) time.Duration
-}
-
-// policies holds the retry strategies EventBridge documents.
-var policies = map[string]retryPolicy{
-	RetryBackoff:     {retries: 3, interval: backoffInterval},
-	RetryExponential: {retries: 176, interval: exponentialInterval},
-}
-
-// Bounds of the BACKOFF_RETRY interval and of the EXPONENTIAL_DECAY_RETRY
-// doubling.
-const (
-	backoffMin     = 10 * time.Second
-	backoffMax     = 20 * time.Second
-	exponentialMax = 512 * time.Second
-)
-
-// backoffInterval is uniform in [10 s, 20 s] at millisecond resolution.
-func backoffInterval(int) time.Duration {
-	span := int64((backoffMax - backoffMin) / time.Millisecond)
-	return backoffMin + time.Duration(rand.Int64N(span+1))*time.Millisecond
-}
-
-// exponentialInterval is 1, 2, 4 ... 256 s for the first nine retries and
-// 512 s for the 167 after them: 86,015 s (23.9 hours) in all.
-func exponentialInterval(k int) time.Duration {
-	if k > 10 {
-		return exponentialMax
-	}
-	return min(time.Second<<(k-1), exponentialMax)
+// retryDelay is the wait before retry n of a batch of t, by the
+// trigger's schedule (ebtrigger.Trigger.RetryDelay, uniformly random for
+// BACKOFF_RETRY), and false when t allows no retry n.
+func retryDelay(t *Trigger, n int) (time.Duration, bool) {
+	return t.RetryDelay(n, rand.Float64())
 }
 
 // failed schedules the next retry of a batch, or gives up on it.
 func (b *Bridge) failed(t *trigger, bt *batch, a *attempt) {
-	retry := !a.permanent && bt.attempts <= t.policy.retries
+	now := b.clock()
+	delay, retry := retryDelay(&t.cfg, bt.attempts)
+	retry = retry && !a.permanent
+	if retry && t.cfg.Expired(bt.oldest(), now.Add(delay)) {
+		retry = false
+		b.log.Info("eventbridge: events older than MaximumEventAgeInSeconds at the next retry; no more retries",
+			"trigger", t.cfg.Name, "request", a.rec.RequestID, "max_age", t.cfg.MaxEventAge)
+	}
 	t.mu.Lock()
 	t.stats.Failed++
 	bt.reason = a.rec.Outcome.Reason
 	if retry {
-		bt.due = b.clock().Add(t.policy.interval(bt.attempts))
+		bt.due = now.Add(delay)
 	}
 	t.mu.Unlock()
 	if !retry {
@@ -59,6 +36,17 @@ func (b *Bridge) failed(t *trigger, bt *batch, a *attempt) {
 	b.log.Info("eventbridge: invocation failed; retrying", "trigger", t.cfg.Name, "request", a.rec.RequestID,
 		"attempt", bt.attempts, "retry_at", bt.due, "reason", bt.reason)
 	b.saveBatch(t, bt)
+}
+
+// oldest is when the oldest event of the batch was taken over.
+func (bt *batch) oldest() time.Time {
+	at := bt.entries[0].at
+	for _, e := range bt.entries[1:] {
+		if e.at.Before(at) {
+			at = e.at
+		}
+	}
+	return at
 }
 
 // exhausted applies the errors tolerance to a batch out of retries.

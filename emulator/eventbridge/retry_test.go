@@ -75,8 +75,12 @@ func TestBackoffRetryThenDeadLetter(t *testing.T) {
 
 func TestBackoffIntervalRange(t *testing.T) {
 	lo, hi := time.Hour, time.Duration(0)
+	tr := &Trigger{RetryPolicy: RetryBackoff}
 	for range 2000 {
-		d := backoffInterval(1)
+		d, ok := retryDelay(tr, 1)
+		if !ok {
+			t.Fatal("BACKOFF_RETRY allows no first retry")
+		}
 		lo, hi = min(lo, d), max(hi, d)
 	}
 	if lo < 10*time.Second || hi > 20*time.Second || hi-lo < 9*time.Second {

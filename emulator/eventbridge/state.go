@@ -40,11 +40,10 @@ type batch struct {
 
 // trigger is a Trigger at work.
 type trigger struct {
-	cfg    Trigger
-	sink   Sink
-	pat    *pattern.Pattern // nil: every event
-	policy retryPolicy
-	limit  int // payload bytes per invocation
+	cfg   Trigger
+	sink  Sink
+	pat   *pattern.Pattern // nil: every event
+	limit int              // payload bytes per invocation
 
 	pullMu  sync.Mutex // one broker poll and hand-over at a time
 	writeMu sync.Mutex // orders sequence numbers, event writes and the queue

@@ -6,19 +6,11 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
 
-// Consumer offsets (sourceRocketMQParameters.Offset): where a trigger's
-// group starts consuming its topic.
-const (
-	OffsetLast      = "CONSUME_FROM_LAST_OFFSET"  // after the last message published
-	OffsetFirst     = "CONSUME_FROM_FIRST_OFFSET" // the earliest message the topic retains
-	OffsetTimestamp = "CONSUME_FROM_TIMESTAMP"    // the first message published at or after Trigger.Timestamp
-)
-
 // DefaultGroup is the group of a trigger that names none.
 func DefaultGroup(function, trigger string) string { return "GID_" + function + "_" + trigger }
 
 // position is the broker position of the trigger's Offset.
-func (t *Trigger) position() (broker.Position, error) {
+func position(t *Trigger) (broker.Position, error) {
 	switch t.Offset {
 	case OffsetLast:
 		return broker.Position{From: broker.FromLatest}, nil

@@ -5,116 +5,68 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
-	"github.com/rocketfn/rocketfn/internal/tagexpr"
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 	"github.com/rocketfn/rocketfn/runtime/pattern"
 )
 
-// Delivery modes (runOptions.mode).
+// The trigger vocabulary and limits, as package ebtrigger defines them.
 const (
-	ModeEventDriven    = "event-driven"    // one CloudEvent object per invocation
-	ModeEventStreaming = "event-streaming" // a JSON array per invocation, even of one
+	ModeEventDriven    = ebtrigger.ModeEventDriven    // one CloudEvent object per invocation
+	ModeEventStreaming = ebtrigger.ModeEventStreaming // a JSON array per invocation, even of one
+
+	SchemaCloudEvents = ebtrigger.SchemaCloudEvents // the whole CloudEvent
+	SchemaRawData     = ebtrigger.SchemaRawData     // only its data
+
+	RetryBackoff     = ebtrigger.RetryBackoff     // 3 retries, 10-20 s apart
+	RetryExponential = ebtrigger.RetryExponential // 176 retries, 1 s doubling to 512 s
+
+	ToleranceAll  = ebtrigger.ToleranceAll  // after the retries: dead-letter or skip
+	ToleranceNone = ebtrigger.ToleranceNone // after the retries: block the trigger
+
+	OffsetLast      = ebtrigger.OffsetLast      // after the last message published
+	OffsetFirst     = ebtrigger.OffsetFirst     // the earliest message the topic retains
+	OffsetTimestamp = ebtrigger.OffsetTimestamp // the first message published at or after Trigger.Timestamp
+
+	MaxBatchCount     = ebtrigger.MaxBatchCount     // CountBasedWindow
+	MaxBatchWindow    = ebtrigger.MaxBatchWindow    // TimeBasedWindow
+	SyncPayloadLimit  = ebtrigger.SyncPayloadLimit  // synchronous invocation payload
+	AsyncPayloadLimit = ebtrigger.AsyncPayloadLimit // asynchronous invocation payload
 )
 
-// Event schemas (eventSinkConfig.deliveryOption.eventSchema).
-const (
-	SchemaCloudEvents = "CloudEvents" // the whole CloudEvent
-	SchemaRawData     = "RawData"     // only its data
-)
+// maxNameLen bounds trigger and function names.
+const maxNameLen = 128
 
-// Retry policies (runOptions.retryStrategy.PushRetryStrategy).
-const (
-	RetryBackoff     = "BACKOFF_RETRY"           // 3 retries, 10-20 s apart
-	RetryExponential = "EXPONENTIAL_DECAY_RETRY" // 176 retries, 1 s doubling to 512 s
-)
+// Trigger is an EventBridge trigger of a function with a RocketMQ
+// source, the model package syaml reads from s.yaml. Add fills its
+// defaults (ebtrigger.Trigger.SetDefaults, then Group
+// "GID_<function>_<trigger>", RegionID DefaultRegion and AccountID
+// DefaultAccountID) and refuses what it cannot run; NoLocalEffect lists
+// the settings it keeps without an effect.
+type Trigger = ebtrigger.Trigger
 
-// Error tolerances (runOptions.errorsTolerance).
-const (
-	ToleranceAll  = "ALL"  // after the retries: dead-letter or skip
-	ToleranceNone = "NONE" // after the retries: block the trigger
-)
-
-// Limits of the batch window and of an invocation payload.
-const (
-	MaxBatchCount     = 10000            // CountBasedWindow
-	MaxBatchWindow    = 15 * time.Second // TimeBasedWindow
-	SyncPayloadLimit  = 32 << 20         // synchronous invocation payload
-	AsyncPayloadLimit = 128 << 10        // asynchronous invocation payload
-	maxNameLen        = 128              // trigger and function names
-)
-
-// Trigger is an EventBridge trigger of a function with a RocketMQ source:
-// the fields of an s.yaml eventbridge trigger that matter locally.
-type Trigger struct {
-	// Name and Function name the trigger and its function: 1..128 of
-	// [A-Za-z0-9_-].
-	Name, Function string
-	// Instance, Topic, Group and Tag are the RocketMQ source. Group
-	// defaults to "GID_<function>_<trigger>"; Tag is a tag expression
-	// ("A||B"; "" or "*" for all), by package tagexpr's rules: Add
-	// refuses one that package refuses.
-	Instance, Topic, Group, Tag string
-	// Ordered consumes the topic orderly (partitioned by sharding key),
-	// for ordered topics.
-	Ordered bool
-	// Offset is where the group starts in the topic when Add finds it
-	// new (sourceRocketMQParameters.Offset): OffsetLast (the default,
-	// only messages published from then on), OffsetFirst (the earliest
-	// the topic retains) or OffsetTimestamp (the first published at or
-	// after Timestamp). A group that exists keeps its position.
-	Offset string
-	// Timestamp is where OffsetTimestamp starts (s.yaml's Timestamp, in
-	// ms); other offsets ignore it.
-	Timestamp time.Time
-	// Pattern is the eventRuleFilterPattern JSON; nil or {} passes all.
-	Pattern []byte
-	// Mode is ModeEventStreaming (the default) or ModeEventDriven.
-	Mode string
-	// Schema is SchemaCloudEvents (the default) or SchemaRawData.
-	Schema string
-	// BatchCount (CountBasedWindow, 1..10000, default 1) and BatchWindow
-	// (TimeBasedWindow, 0..15 s) cut event-streaming batches; event-driven
-	// triggers ignore them.
-	BatchCount  int
-	BatchWindow time.Duration
-	// Async invokes asynchronously: batches are cut at AsyncPayloadLimit
-	// instead of SyncPayloadLimit.
-	Async bool
-	// RetryPolicy is RetryBackoff (the default) or RetryExponential.
-	RetryPolicy string
-	// ErrorsTolerance is ToleranceNone (the default, as in FC) or
-	// ToleranceAll.
-	ErrorsTolerance string
-	// DeadLetter keeps events that exhausted their retries, with
-	// ToleranceAll, in a dead-letter list (see Bridge.DeadLetters).
-	DeadLetter bool
-	// Region and AccountID fill the events (cn-hangzhou and
-	// 1234567890123456 when empty).
-	Region, AccountID string
-}
-
-// Defaults of Trigger.Region and Trigger.AccountID.
+// Defaults of Trigger.RegionID and Trigger.AccountID.
 const (
 	DefaultRegion    = "cn-hangzhou"
 	DefaultAccountID = "1234567890123456"
 )
 
-// normalize fills the defaults of t and validates it against the broker's
+// normalize fills the defaults of t and validates it, with the broker's
 // naming rules. It returns the compiled pattern, nil when it passes all.
-func (t *Trigger) normalize(b Source) (*pattern.Pattern, error) {
+func normalize(t *Trigger, b Source) (*pattern.Pattern, error) {
 	if err := checkName("trigger", t.Name); err != nil {
 		return nil, err
 	}
 	if err := checkName("function", t.Function); err != nil {
 		return nil, err
 	}
-	t.setDefaults()
-	for _, check := range []func() error{t.checkMode, t.checkBatch, t.checkPolicy, t.checkTag} {
-		if err := check(); err != nil {
-			return nil, err
-		}
+	t.SetDefaults()
+	t.RegionID = orDefault(t.RegionID, DefaultRegion)
+	t.AccountID = orDefault(t.AccountID, DefaultAccountID)
+	t.Group = orDefault(t.Group, DefaultGroup(t.Function, t.Name))
+	if err := t.Validate(); err != nil {
+		return nil, fmt.Errorf("eventbridge: %w", err)
 	}
 	if err := checkSource(b, t); err != nil {
 		return nil, err
@@ -124,21 +76,6 @@ func (t *Trigger) normalize(b Source) (*pattern.Pattern, error) {
 		return nil, fmt.Errorf("eventbridge: trigger %s: eventRuleFilterPattern: %w", t.Name, err)
 	}
 	return p, nil
-}
-
-// setDefaults fills the empty fields that have defaults.
-func (t *Trigger) setDefaults() {
-	t.Mode = orDefault(t.Mode, ModeEventStreaming)
-	t.Schema = orDefault(t.Schema, SchemaCloudEvents)
-	t.RetryPolicy = orDefault(t.RetryPolicy, RetryBackoff)
-	t.ErrorsTolerance = orDefault(t.ErrorsTolerance, ToleranceNone)
-	t.Region = orDefault(t.Region, DefaultRegion)
-	t.AccountID = orDefault(t.AccountID, DefaultAccountID)
-	t.Group = orDefault(t.Group, DefaultGroup(t.Function, t.Name))
-	t.Offset = orDefault(t.Offset, OffsetLast)
-	if t.BatchCount == 0 {
-		t.BatchCount = 1
-	}
 }
 
 func orDefault(v, def string) string {
@@ -160,45 +97,6 @@ func checkName(kind, name string) error {
 		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
 			return fmt.Errorf("eventbridge: %s name %q: character %q not allowed (use A-Z a-z 0-9 _ -)", kind, name, c)
 		}
-	}
-	return nil
-}
-
-func (t *Trigger) checkMode() error {
-	if t.Mode != ModeEventDriven && t.Mode != ModeEventStreaming {
-		return fmt.Errorf("eventbridge: trigger %s: mode %q is not %q or %q", t.Name, t.Mode, ModeEventStreaming, ModeEventDriven)
-	}
-	if t.Schema != SchemaCloudEvents && t.Schema != SchemaRawData {
-		return fmt.Errorf("eventbridge: trigger %s: event schema %q is not %q or %q", t.Name, t.Schema, SchemaCloudEvents, SchemaRawData)
-	}
-	return nil
-}
-
-func (t *Trigger) checkBatch() error {
-	if t.BatchCount < 1 || t.BatchCount > MaxBatchCount {
-		return fmt.Errorf("eventbridge: trigger %s: batch count (CountBasedWindow) %d is outside 1..%d", t.Name, t.BatchCount, MaxBatchCount)
-	}
-	if t.BatchWindow < 0 || t.BatchWindow > MaxBatchWindow {
-		return fmt.Errorf("eventbridge: trigger %s: batch window (TimeBasedWindow) %s is outside 0..%s", t.Name, t.BatchWindow, MaxBatchWindow)
-	}
-	return nil
-}
-
-func (t *Trigger) checkPolicy() error {
-	if _, ok := policies[t.RetryPolicy]; !ok {
-		return fmt.Errorf("eventbridge: trigger %s: retry policy %q is not %q or %q", t.Name, t.RetryPolicy, RetryBackoff, RetryExponential)
-	}
-	if t.ErrorsTolerance != ToleranceAll && t.ErrorsTolerance != ToleranceNone {
-		return fmt.Errorf("eventbridge: trigger %s: errors tolerance %q is not %q or %q", t.Name, t.ErrorsTolerance, ToleranceAll, ToleranceNone)
-	}
-	return nil
-}
-
-// checkTag rejects a tag expression package tagexpr refuses ("||", "A||",
-// "A||*", ...); the error wraps the *tagexpr.Error.
-func (t *Trigger) checkTag() error {
-	if _, err := tagexpr.Parse(t.Tag); err != nil {
-		return fmt.Errorf("eventbridge: trigger %s: %w", t.Name, err)
 	}
 	return nil
 }

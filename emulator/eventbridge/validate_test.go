@@ -52,10 +52,10 @@ func TestAddFillsDefaults(t *testing.T) {
 	got, ok := h.bridge.Trigger("t")
 	want := Trigger{Name: "t", Function: "fn", Topic: "T", Group: "GID_fn_t", Pattern: []byte(" {} "),
 		Mode: ModeEventStreaming, Schema: SchemaCloudEvents, BatchCount: 1, RetryPolicy: RetryBackoff,
-		ErrorsTolerance: ToleranceNone, Region: DefaultRegion, AccountID: DefaultAccountID}
+		ErrorsTolerance: ToleranceNone, RegionID: DefaultRegion, AccountID: DefaultAccountID}
 	if !ok || got.Group != want.Group || got.Mode != want.Mode || got.Schema != want.Schema ||
 		got.BatchCount != 1 || got.RetryPolicy != want.RetryPolicy || got.ErrorsTolerance != want.ErrorsTolerance ||
-		got.Region != want.Region || got.AccountID != want.AccountID {
+		got.RegionID != want.RegionID || got.AccountID != want.AccountID {
 		t.Errorf("trigger %+v\nwant %+v", got, want)
 	}
 	if err := h.bridge.Add(Trigger{Name: "t", Function: "fn", Topic: "T"}, h.rec); err == nil ||

@@ -12,6 +12,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -24,6 +25,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 			fns = append(fns, f)
 		}
 	}
+	warned := map[noEffect]bool{}
 	for i, f := range fns {
 		start := time.Now()
 		done := s.buildProgress(f.Name, i+1, len(fns))
@@ -46,7 +48,8 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
 				continue
 			}
-			if err := s.Bridge.Add(trigger(f, t, cfg), sink{inv}); err != nil {
+			s.warnNoLocalEffect(cfg.Project, f, t, warned)
+			if err := s.Bridge.Add(trigger(t, cfg), sink{inv}); err != nil {
 				if s.Cluster != nil && errors.Is(err, broker.ErrTopicNotExist) {
 					err = fmt.Errorf("%w (the cluster at %s has no topic %s: create it there; rocketfn dev declares none on a cluster)",
 						err, strings.Join(s.RocketMQNameServers, ","), clusterName(t.Instance, t.Topic))
@@ -56,6 +59,32 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		}
 	}
 	return nil
+}
+
+// noEffect is a setting at a line of s.yaml without a local effect.
+type noEffect struct {
+	line  int
+	field ebtrigger.Field
+}
+
+// warnNoLocalEffect logs, once per line and setting (triggers that share
+// a block through a YAML anchor share its lines), each setting of t that
+// the local EventBridge keeps without an effect, as
+// "s.yaml:42: InstanceNetwork has no local effect".
+func (s *Stack) warnNoLocalEffect(p *syaml.Project, f *syaml.Function, t *syaml.Trigger, warned map[noEffect]bool) {
+	file := "s.yaml"
+	if p.Path != "" {
+		file = filepath.Base(p.Path)
+	}
+	for _, ig := range eventbridge.NoLocalEffect(t.Trigger) {
+		k := noEffect{t.LineOf(ig.Field), ig.Field}
+		if warned[k] {
+			continue
+		}
+		warned[k] = true
+		s.log.Warn(fmt.Sprintf("%s:%d: %s has no local effect", file, k.line, ig.Field),
+			"why", ig.Why, "function", f.Name, "trigger", t.Name)
+	}
 }
 
 // progressEvery is how often a build still running is reported.
@@ -156,25 +185,18 @@ func sourceDir(code string) string {
 	return code
 }
 
-// trigger is the local EventBridge trigger of an s.yaml trigger. Its Tag
-// is passed as written: the bridge and the broker read it with package
-// tagexpr, as syaml did.
-func trigger(f *syaml.Function, t *syaml.Trigger, cfg Config) eventbridge.Trigger {
-	return eventbridge.Trigger{
-		Name: t.Name, Function: f.Name, Instance: t.Instance, Topic: t.Topic, Group: t.Group, Tag: t.Tag,
-		Pattern: t.Pattern, Mode: t.Mode, Schema: t.Schema, BatchCount: t.BatchCount, BatchWindow: t.BatchWindow,
-		Async: t.Async, RetryPolicy: t.RetryPolicy, ErrorsTolerance: t.ErrorsTolerance,
-		DeadLetter: t.DeadLetterQueue != "", Region: cfg.Region, AccountID: cfg.AccountID,
-		Offset: t.Offset, Timestamp: millis(t.Timestamp),
+// trigger is the local EventBridge trigger of an s.yaml trigger: the
+// model syaml read, as it is, with the account the stack runs as and
+// the stack's region when s.yaml names none. Its Tag is passed as
+// written: the bridge and the broker read it with package tagexpr, as
+// syaml did.
+func trigger(t *syaml.Trigger, cfg Config) eventbridge.Trigger {
+	tr := t.Trigger
+	tr.AccountID = cfg.AccountID
+	if tr.RegionID == "" {
+		tr.RegionID = cfg.Region
 	}
-}
-
-// millis is the time of ms milliseconds since the epoch; zero for 0.
-func millis(ms int64) time.Time {
-	if ms == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(ms)
+	return tr
 }
 
 // sink delivers to a function process.

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 )
 
 func TestFunctionDefaults(t *testing.T) {
@@ -45,13 +47,16 @@ func TestTriggerDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := *p.Functions[0].Triggers[0]
-	got.Raw = nil
+	got.Raw, got.Lines = nil, nil
 	want := Trigger{
-		Name: "t", Key: "resources.f.props.triggers[0]", Type: "eventbridge", Qualifier: DefaultQualifier,
-		Enabled: true, SourceType: "RocketMQ", Instance: "i", Topic: "t", Group: "g",
-		Offset: OffsetTimestamp, Timestamp: 1636597951984, Pattern: []byte(DefaultPattern),
-		Mode: ModeEventStreaming, Schema: SchemaCloudEvents, BatchCount: 1,
-		RetryPolicy: RetryBackoff, ErrorsTolerance: TolerateNone, Line: 11,
+		Trigger: ebtrigger.Trigger{
+			Name: "t", Function: "f", Instance: "i", Topic: "t", Group: "g",
+			Offset: ebtrigger.OffsetTimestamp, Timestamp: time.UnixMilli(1636597951984), Pattern: []byte(ebtrigger.DefaultPattern),
+			Mode: ebtrigger.ModeEventStreaming, Schema: ebtrigger.SchemaCloudEvents, BatchCount: 1,
+			RetryPolicy: ebtrigger.RetryBackoff, ErrorsTolerance: ebtrigger.ToleranceNone,
+		},
+		Key: "resources.f.props.triggers[0]", Type: "eventbridge", Qualifier: DefaultQualifier,
+		Enabled: true, SourceType: "RocketMQ", Line: 11,
 	}
 	compareFields(t, "trigger", got, want)
 }
@@ -71,45 +76,5 @@ func TestOtherTriggerTypes(t *testing.T) {
 	want := map[string]any{"cronExpression": "@every 1m", "enable": true}
 	if !reflect.DeepEqual(tr.Raw, want) {
 		t.Errorf("Raw = %#v", tr.Raw)
-	}
-}
-
-func TestRetrySchedule(t *testing.T) {
-	backoff := &Trigger{RetryPolicy: RetryBackoff}
-	exp := &Trigger{RetryPolicy: RetryExponential}
-	if backoff.Retries() != 3 || exp.Retries() != 176 {
-		t.Fatalf("Retries = %d, %d", backoff.Retries(), exp.Retries())
-	}
-	tests := []struct {
-		t    *Trigger
-		n    int
-		r    float64
-		want time.Duration
-		ok   bool
-	}{
-		{backoff, 1, 0, 10 * time.Second, true},
-		{backoff, 3, 0.5, 15 * time.Second, true},
-		{backoff, 2, 7, 20 * time.Second, true},
-		{backoff, 4, 0, 0, false},
-		{backoff, 0, 0, 0, false},
-		{exp, 1, 0, time.Second, true},
-		{exp, 9, 0, 256 * time.Second, true},
-		{exp, 10, 0, 512 * time.Second, true},
-		{exp, 176, 0, 512 * time.Second, true},
-		{exp, 177, 0, 0, false},
-	}
-	for _, tt := range tests {
-		got, ok := tt.t.RetryDelay(tt.n, tt.r)
-		if got != tt.want || ok != tt.ok {
-			t.Errorf("%s RetryDelay(%d, %v) = %v %v, want %v %v", tt.t.RetryPolicy, tt.n, tt.r, got, ok, tt.want, tt.ok)
-		}
-	}
-	var total time.Duration
-	for n := 1; n <= exp.Retries(); n++ {
-		d, _ := exp.RetryDelay(n, 0)
-		total += d
-	}
-	if total < 23*time.Hour || total > 25*time.Hour {
-		t.Errorf("exponential schedule spans %v, want about one day", total)
 	}
 }

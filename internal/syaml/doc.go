@@ -6,12 +6,14 @@
 //
 //	s.yaml:14: resources.players.props.triggers[0].triggerConfig.eventSourceConfig: missing sourceRocketMQParameters.Topic
 //
-// Section numbers below refer to the project's research notes on Alibaba
-// Cloud formats (aliyun-formats.md).
+// The key names come from the Serverless Devs components and the Function
+// Compute API models: github.com/devsapp/fc3 (__tests__/complete-props.yaml,
+// src/interface/trigger.ts), github.com/devsapp/fc (docs/zh/yaml/*.md) and
+// github.com/alibabacloud-go/fc-20230330 (client/*_model.go).
 //
 // # Two layouts
 //
-// The fc3 component (edition: 3.0.0, §3.1) lists resources; each has
+// The fc3 component (edition: 3.0.0) lists resources; each has
 // component: fc3 and props with functionName, runtime, code, handler,
 // timeout, memorySize, instanceConcurrency, environmentVariables, role,
 // vpcConfig (vpcId, vSwitchIds, securityGroupId), customRuntimeConfig
@@ -19,23 +21,29 @@
 // {handler, timeout}) and triggers (triggerName, triggerType, qualifier,
 // invocationRole, sourceArn, triggerConfig).
 //
-// The older fc component (edition: 1.0.0, §3.2) lists services; each has
+// The older fc component (edition: 1.0.0) lists services; each has
 // component: devsapp/fc and props with service {name, role, vpcConfig
 // (vswitchIds)}, function {name, runtime, codeUri, handler, caPort,
 // customRuntimeConfig, initializer, initializationTimeout,
 // instanceLifecycleConfig.preStop, ...} and triggers (name, type, role,
 // qualifier, sourceArn, config). Both read into the same Function.
 //
-// An eventbridge trigger's config (§3.1) has triggerEnable,
+// An eventbridge trigger's config has triggerEnable,
 // asyncInvocationType, eventRuleFilterPattern (a JSON string or a YAML
 // mapping), eventSourceConfig {eventSourceType, eventSourceParameters:
 // {sourceRocketMQParameters: {Topic, Tag, GroupID, Offset, Timestamp,
-// InstanceId, InstanceType, RegionId, FilterType, ...}}},
-// eventSinkConfig.deliveryOption {mode, eventSchema, concurrency} and
-// runOptions {mode, maximumTasks, errorsTolerance, retryStrategy
-// {PushRetryStrategy, MaximumEventAgeInSeconds, MaximumRetryAttempts},
-// deadLetterQueue {Arn}, batchWindow {CountBasedWindow, TimeBasedWindow}}.
-// Other trigger types keep their name, type, line and raw config.
+// InstanceId, InstanceType, RegionId, FilterType, InstanceNetwork,
+// InstanceEndpoint, InstanceVpcId, InstanceVSwitchIds,
+// InstanceSecurityGroupId, AuthType, InstanceUsername, InstancePassword,
+// FilterSql}}}, eventSinkConfig.deliveryOption {mode, eventSchema,
+// concurrency} and runOptions {mode, maximumTasks, errorsTolerance,
+// retryStrategy {PushRetryStrategy, MaximumEventAgeInSeconds,
+// MaximumRetryAttempts}, deadLetterQueue {Arn}, batchWindow
+// {CountBasedWindow, TimeBasedWindow}}. Every one of them is read into
+// the trigger's ebtrigger.Trigger, the model the local EventBridge runs
+// as it is (package emulator/eventbridge says which settings have a local
+// effect), and Trigger.Lines keeps the line of each key. Other trigger
+// types keep their name, type, line and raw config.
 //
 // # References
 //
@@ -52,29 +60,42 @@
 // # Defaults
 //
 // Values the file leaves out get the defaults FC and EventBridge apply,
-// where the research states them:
+// where they are published:
 //
 //   - handler "handler" (fc3 only), timeout 3 s, memorySize 512,
-//     instanceConcurrency 1 (§2.1, fc3 config.ts);
-//   - port 9000 and command /code/bootstrap for custom runtimes (§2.1);
-//   - qualifier LATEST (§3.1 examples);
-//   - eventRuleFilterPattern "{}", matching every event (§4.1);
-//   - PushRetryStrategy BACKOFF_RETRY and errorsTolerance NONE (§4.2);
-//     no dead-letter queue (§4.2);
-//   - eventSchema CloudEvents (§1.2; every RocketMQ sample is CloudEvents);
-//   - mode event-streaming, with a warning: no API default is documented
-//     (§6 item 8), and the FC 3.0 console creates event streams (§0);
+//     instanceConcurrency 1 (github.com/devsapp/fc3 src/default/config.ts,
+//     src/resources/fc/impl/replace-function-config.ts);
+//   - port 9000 (https://www.alibabacloud.com/help/doc-detail/209242.htm)
+//     and command /code/bootstrap
+//     (https://help.aliyun.com/document_detail/425055.html) for custom
+//     runtimes;
+//   - qualifier LATEST, as in every fc3 example;
+//   - eventRuleFilterPattern "{}", fc3's default, matching every event
+//     (https://help.aliyun.com/en/eventbridge/user-guide/event-patterns);
+//   - PushRetryStrategy BACKOFF_RETRY, errorsTolerance NONE and no
+//     dead-letter queue
+//     (https://www.alibabacloud.com/help/en/eventbridge/retry-policies-and-dead-letter-queues,
+//     github.com/alibabacloud-go/fc-20230330 client/run_options_model.go);
+//   - eventSchema CloudEvents (every RocketMQ event sample in
+//     https://www.alibabacloud.com/help/en/functioncompute/fc/formats-of-event-for-different-triggers-1
+//     is a CloudEvent);
+//   - mode event-streaming, with a warning: no API default is
+//     documented, and the FC 3.0 console creates event streams
+//     (https://www.alibabacloud.com/help/en/functioncompute/fc/apsaramq-for-rocketmq-triggers);
 //   - batch of one event, pushed at once: CountBasedWindow 1,
-//     TimeBasedWindow 0 ("0 means real-time", §1.2); event-driven
-//     triggers always deliver one event (§3.1), so a batchWindow there is
-//     a warning and is dropped;
+//     TimeBasedWindow 0 ("0 means real-time",
+//     https://www.alibabacloud.com/help/en/functioncompute/fc/advanced-features-of-triggers);
+//     event-driven triggers always deliver one event, so a batchWindow
+//     there is a warning and is dropped;
 //   - Offset CONSUME_FROM_TIMESTAMP when Timestamp is set, else
-//     CONSUME_FROM_LAST_OFFSET, and RegionId the function's region (not
-//     stated by the research);
-//   - triggerEnable true and asyncInvocationType false (§3.1 examples).
+//     CONSUME_FROM_LAST_OFFSET, and RegionId the function's region (no
+//     published default);
+//   - triggerEnable true and asyncInvocationType false, as in every fc3
+//     example.
 //
-// Trigger.Retries and Trigger.RetryDelay give the push retry schedule of
-// §4.2.
+// The trigger defaults are ebtrigger.Trigger.SetDefaults, and
+// Trigger.Retries and Trigger.RetryDelay give the push retry schedule,
+// both from package ebtrigger.
 //
 // # Robustness
 //

@@ -3,7 +3,7 @@ package syaml
 import "math"
 
 // fcFunction reads the props of an fc (FC 2.0) resource (edition 1.0.0,
-// research §3.2): region, service {name, role, vpcConfig}, function {name,
+// github.com/devsapp/fc docs/zh/yaml/function.md): region, service {name, role, vpcConfig}, function {name,
 // runtime, codeUri, handler, memorySize, timeout, caPort,
 // instanceConcurrency, customRuntimeConfig, environmentVariables,
 // initializer, initializationTimeout, instanceLifecycleConfig} and
@@ -51,7 +51,8 @@ func (p *parser) fcFunctionBlock(fn *Function, f *fieldMap) {
 
 // fcLifecycle reads initializer + initializationTimeout and
 // instanceLifecycleConfig.preStop. preFreeze has no FC 3.0 counterpart
-// (§3.2) and is a warning.
+// (fc3's s2tos3 drops it: github.com/devsapp/fc3
+// src/subCommands/2to3/index.ts) and is a warning.
 func (p *parser) fcLifecycle(fn *Function, f *fieldMap) {
 	if h, ok := p.optString(f, "initializer"); ok && h != "" {
 		tv, _ := f.get("initializationTimeout")

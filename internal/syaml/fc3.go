@@ -2,8 +2,8 @@ package syaml
 
 import "math"
 
-// fc3Function reads the props of an fc3 resource (edition 3.0.0, research
-// §3.1): functionName, runtime, handler, code, timeout, memorySize,
+// fc3Function reads the props of an fc3 resource (edition 3.0.0,
+// github.com/devsapp/fc3 __tests__/complete-props.yaml): functionName, runtime, handler, code, timeout, memorySize,
 // instanceConcurrency, environmentVariables, customRuntimeConfig,
 // instanceLifecycleConfig, role, vpcConfig and triggers.
 func (p *parser) fc3Function(fn *Function, props *fieldMap) {

@@ -23,7 +23,9 @@ func (p *parser) sizing(fn *Function, m *fieldMap) {
 
 // envVars reads environmentVariables. Values are taken as written, so
 // DEBUG: true is "true". Names starting with FC_ are reserved and the
-// total is limited to 4 KB (research §2.1); both are warnings.
+// total is limited to 4 KB
+// (https://www.alibabacloud.com/help/en/functioncompute/fc/environment-variables);
+// both are warnings.
 func (p *parser) envVars(v val) map[string]string {
 	m, ok := p.mapping(v)
 	if !ok || len(m.list) == 0 {
@@ -81,7 +83,9 @@ func (p *parser) localPath(path string) string {
 }
 
 // command reads customRuntimeConfig command and args. A custom runtime
-// with no command starts /code/bootstrap (§2.1); the args follow it.
+// with no command starts /code/bootstrap
+// (https://help.aliyun.com/document_detail/425055.html); the args follow
+// it.
 func (p *parser) command(fn *Function, crc *fieldMap) {
 	v, _ := crc.get("command")
 	cmd, _ := p.asStrings(v)

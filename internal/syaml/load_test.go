@@ -6,12 +6,13 @@ import (
 	"testing"
 )
 
-// stripRaw clears the Raw maps, which TestRaw checks on their own.
+// stripRaw clears the Raw maps and the trigger key lines, which TestRaw
+// and TestTriggerLines check on their own.
 func stripRaw(fns []*Function) {
 	for _, f := range fns {
 		f.Raw = nil
 		for _, t := range f.Triggers {
-			t.Raw = nil
+			t.Raw, t.Lines = nil, nil
 		}
 	}
 }
@@ -82,11 +83,22 @@ func compareFunction(t *testing.T, got, want *Function) {
 
 // compareFields reports each field of got that differs from want.
 func compareFields[T any](t *testing.T, label string, got, want T) {
-	gv, wv := reflect.ValueOf(got), reflect.ValueOf(want)
+	t.Helper()
+	compareValues(t, label, reflect.ValueOf(got), reflect.ValueOf(want))
+}
+
+// compareValues reports each field of the struct got that differs from
+// want, looking into embedded structs field by field.
+func compareValues(t *testing.T, label string, gv, wv reflect.Value) {
+	t.Helper()
 	for i := 0; i < gv.NumField(); i++ {
+		f := gv.Type().Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			compareValues(t, label, gv.Field(i), wv.Field(i))
+			continue
+		}
 		if !reflect.DeepEqual(gv.Field(i).Interface(), wv.Field(i).Interface()) {
-			name := gv.Type().Field(i).Name
-			t.Errorf("%s.%s = %#v, want %#v", label, name, gv.Field(i).Interface(), wv.Field(i).Interface())
+			t.Errorf("%s.%s = %#v, want %#v", label, f.Name, gv.Field(i).Interface(), wv.Field(i).Interface())
 		}
 	}
 }

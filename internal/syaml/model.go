@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 )
 
 // Project is one s.yaml file.
@@ -78,10 +80,26 @@ type VPC struct {
 	Auto            bool     // vpcConfig: auto
 }
 
-// Trigger is one entry of a function's triggers. Only eventbridge triggers
-// are decoded field by field; others keep Name, Type, Qualifier, Line and Raw.
+// Trigger is one entry of a function's triggers. Only eventbridge
+// triggers are decoded field by field, into the embedded
+// ebtrigger.Trigger, the model the local EventBridge runs; the others
+// keep Name, Type, Qualifier, Line and Raw.
+//
+// The embedded Trigger holds every key of triggerConfig: Name
+// (triggerName, or name in fc), Function (the function's name),
+// Instance (InstanceId), Topic, Tag, Group (GroupID), Offset, Timestamp,
+// RegionID (RegionId, by default the function's region), InstanceType,
+// FilterType, the instance's network and access keys, Pattern
+// (eventRuleFilterPattern as compact JSON), Async
+// (asyncInvocationType), Mode (runOptions.mode, else
+// eventSinkConfig.deliveryOption.mode), Schema (eventSchema),
+// Concurrency, MaxTasks (maximumTasks), BatchCount and BatchWindow
+// (batchWindow), RetryPolicy, MaxRetryAttempts and MaxEventAge
+// (retryStrategy), ErrorsTolerance and DeadLetterQueue
+// (deadLetterQueue.Arn).
 type Trigger struct {
-	Name        string // triggerName (fc3) or name (fc)
+	ebtrigger.Trigger
+
 	Key         string // key path, e.g. "resources.players.props.triggers[0]"
 	Type        string // triggerType (fc3) or type (fc)
 	Qualifier   string // qualifier
@@ -89,40 +107,28 @@ type Trigger struct {
 	Role        string // invocationRole (fc3) or role (fc)
 	SourceArn   string // sourceArn
 	Enabled     bool   // triggerConfig.triggerEnable
-	Async       bool   // triggerConfig.asyncInvocationType
 
 	SourceType string // eventSourceConfig.eventSourceType: RocketMQ, MNS, Kafka, ...
 
-	// RocketMQ source (eventSourceParameters.sourceRocketMQParameters).
-	Instance     string   // InstanceId
-	Topic        string   // Topic
-	Tag          string   // Tag, as written ("created||paid")
-	Tags         []string // Tag's tags, as package tagexpr parses it; nil means every tag (or an invalid Tag, an error)
-	Group        string   // GroupID
-	Offset       string   // Offset
-	Timestamp    int64    // Timestamp, in milliseconds
-	RegionID     string   // RegionId
-	InstanceType string   // InstanceType
-	FilterType   string   // FilterType
+	// Tags are Tag's tags, as package tagexpr parses it; nil means every
+	// tag (or an invalid Tag, an error).
+	Tags []string
 
-	Pattern []byte // eventRuleFilterPattern as compact JSON
+	Line int // line of the trigger entry
+	// Lines holds the line of each key read from sourceRocketMQParameters,
+	// deliveryOption and runOptions, by key name, for messages about a
+	// setting (LineOf).
+	Lines map[ebtrigger.Field]int
+	Raw   map[string]any // triggerConfig (fc3) or config (fc) as parsed
+}
 
-	Mode        string // runOptions.mode, else eventSinkConfig.deliveryOption.mode
-	Schema      string // eventSinkConfig.deliveryOption.eventSchema
-	Concurrency int    // eventSinkConfig.deliveryOption.concurrency; 0 when unset
-	MaxTasks    int    // runOptions.maximumTasks; 0 when unset
-
-	BatchCount  int           // runOptions.batchWindow.CountBasedWindow
-	BatchWindow time.Duration // runOptions.batchWindow.TimeBasedWindow
-
-	RetryPolicy      string        // runOptions.retryStrategy.PushRetryStrategy
-	MaxRetryAttempts int           // retryStrategy.MaximumRetryAttempts; 0 when unset
-	MaxEventAge      time.Duration // retryStrategy.MaximumEventAgeInSeconds; 0 when unset
-	ErrorsTolerance  string        // runOptions.errorsTolerance
-	DeadLetterQueue  string        // runOptions.deadLetterQueue.Arn
-
-	Line int            // line of the trigger entry
-	Raw  map[string]any // triggerConfig (fc3) or config (fc) as parsed
+// LineOf returns the line of the key f, or the trigger's line when the
+// file does not set f.
+func (t *Trigger) LineOf(f ebtrigger.Field) int {
+	if l, ok := t.Lines[f]; ok {
+		return l
+	}
+	return t.Line
 }
 
 // Warning is a problem that does not stop the file from being used: an

@@ -9,9 +9,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// pattern reads eventRuleFilterPattern, a JSON string in the examples
-// (§3.1) or a YAML mapping, and returns it as compact JSON. An absent or
-// empty pattern is "{}", which matches every event (§4.1).
+// pattern reads eventRuleFilterPattern, a JSON string in the fc3
+// examples (github.com/devsapp/fc3 __tests__/complete-props.yaml) or a
+// YAML mapping, and returns it as compact JSON. An absent or empty
+// pattern is "{}", fc3's default, which matches every event.
 func (p *parser) pattern(cfg *fieldMap) []byte {
 	v, ok := cfg.get("eventRuleFilterPattern")
 	if !ok || v.isNull() {
@@ -60,7 +61,8 @@ func jsonProblem(err error) string {
 }
 
 // checkPattern warns about pattern values that are neither objects nor
-// arrays: EventBridge conditions are arrays, and objects nest (§4.1).
+// arrays: EventBridge conditions are arrays, and objects nest
+// (https://help.aliyun.com/en/eventbridge/user-guide/event-patterns).
 func (p *parser) checkPattern(v val, obj map[string]any, prefix string, depth int) {
 	if depth > maxDepth {
 		return

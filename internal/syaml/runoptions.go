@@ -2,12 +2,14 @@ package syaml
 
 import (
 	"math"
-	"time"
+
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 )
 
 // eventSink reads eventSinkConfig.deliveryOption: eventSchema, concurrency
 // and the older mode key. It returns the mode value, which runOptions.mode
-// overrides (§3.2: deliveryOption.mode has lower priority).
+// overrides (deliveryOption.mode has lower priority:
+// github.com/devsapp/fc docs/zh/yaml/triggers.md).
 func (p *parser) eventSink(t *Trigger, cfg *fieldMap) val {
 	v, _ := cfg.get("eventSinkConfig")
 	sink, ok := p.mapping(v)
@@ -21,8 +23,9 @@ func (p *parser) eventSink(t *Trigger, cfg *fieldMap) val {
 		return val{}
 	}
 	p.checkKeys(d, "mode", "eventSchema", "concurrency")
+	noteLines(t, d)
 	sv, _ := d.get("eventSchema")
-	t.Schema, _ = p.oneOf(sv, SchemaCloudEvents, SchemaRawData)
+	t.Schema, _ = p.oneOf(sv, ebtrigger.SchemaCloudEvents, ebtrigger.SchemaRawData)
 	cv, _ := d.get("concurrency")
 	t.Concurrency, _ = p.asRange(cv, 1, math.MaxInt32)
 	mv, _ := d.get("mode")
@@ -30,7 +33,9 @@ func (p *parser) eventSink(t *Trigger, cfg *fieldMap) val {
 }
 
 // runOptions reads mode, maximumTasks, errorsTolerance, retryStrategy,
-// deadLetterQueue and batchWindow (§3.1, §4.2).
+// deadLetterQueue and batchWindow (github.com/alibabacloud-go/fc-20230330
+// client/run_options_model.go; maximumTasks from the FC 2.0 model,
+// github.com/alibabacloud-go/fc-open-20210406 client/client.go).
 func (p *parser) runOptions(t *Trigger, cfg *fieldMap, delivered val) {
 	v, _ := cfg.get("runOptions")
 	ro, ok := p.mapping(v)
@@ -38,19 +43,21 @@ func (p *parser) runOptions(t *Trigger, cfg *fieldMap, delivered val) {
 		return
 	}
 	p.checkKeys(ro, "mode", "maximumTasks", "errorsTolerance", "retryStrategy", "deadLetterQueue", "batchWindow")
+	noteLines(t, ro)
 	mv, _ := ro.get("mode")
 	p.mode(t, cfg, mv, delivered)
 	tv, _ := ro.get("maximumTasks")
 	t.MaxTasks, _ = p.asRange(tv, 1, math.MaxInt32)
 	ev, _ := ro.get("errorsTolerance")
-	t.ErrorsTolerance, _ = p.oneOf(ev, TolerateNone, TolerateAll)
+	t.ErrorsTolerance, _ = p.oneOf(ev, ebtrigger.ToleranceNone, ebtrigger.ToleranceAll)
 	p.retryStrategy(t, ro)
 	p.deadLetterQueue(t, ro)
 	p.batchWindow(t, ro)
 }
 
 // mode settles the delivery mode: runOptions.mode, else
-// deliveryOption.mode, else event-streaming with a warning (§6 item 8).
+// deliveryOption.mode, else event-streaming with a warning: no default
+// for an FC 3.0 trigger created without runOptions is documented.
 func (p *parser) mode(t *Trigger, cfg *fieldMap, run, delivered val) {
 	modes := []string{ModeEventDriven, ModeEventStreaming}
 	fromRun, _ := p.oneOf(run, modes...)
@@ -72,7 +79,10 @@ func (p *parser) mode(t *Trigger, cfg *fieldMap, run, delivered val) {
 }
 
 // retryStrategy reads PushRetryStrategy and the two FC 2.0 limits, which
-// FC 3.0 may ignore (§3.1 model discrepancy).
+// FC 3.0 may ignore: its model has only PushRetryStrategy
+// (github.com/alibabacloud-go/fc-20230330 client/retry_strategy_model.go),
+// the FC 2.0 one has the limits too
+// (github.com/alibabacloud-go/fc-open-20210406 client/client.go).
 func (p *parser) retryStrategy(t *Trigger, ro *fieldMap) {
 	v, _ := ro.get("retryStrategy")
 	rs, ok := p.mapping(v)
@@ -80,8 +90,9 @@ func (p *parser) retryStrategy(t *Trigger, ro *fieldMap) {
 		return
 	}
 	p.checkKeys(rs, "PushRetryStrategy", "MaximumEventAgeInSeconds", "MaximumRetryAttempts")
+	noteLines(t, rs)
 	pv, _ := rs.get("PushRetryStrategy")
-	t.RetryPolicy, _ = p.oneOf(pv, RetryBackoff, RetryExponential)
+	t.RetryPolicy, _ = p.oneOf(pv, ebtrigger.RetryBackoff, ebtrigger.RetryExponential)
 	av, _ := rs.get("MaximumRetryAttempts")
 	t.MaxRetryAttempts, _ = p.asRange(av, 0, math.MaxInt32)
 	ev, _ := rs.get("MaximumEventAgeInSeconds")
@@ -89,7 +100,9 @@ func (p *parser) retryStrategy(t *Trigger, ro *fieldMap) {
 }
 
 // deadLetterQueue reads deadLetterQueue.Arn. The queue only receives
-// events when errorsTolerance is ALL (§4.2), so other settings warn.
+// events when errorsTolerance is ALL
+// (https://www.alibabacloud.com/help/en/eventbridge/retry-policies-and-dead-letter-queues),
+// so other settings warn.
 func (p *parser) deadLetterQueue(t *Trigger, ro *fieldMap) {
 	v, ok := ro.get("deadLetterQueue")
 	if !ok || v.isNull() {
@@ -105,13 +118,15 @@ func (p *parser) deadLetterQueue(t *Trigger, ro *fieldMap) {
 		p.errorf(dlq.line, dlq.path, "missing Arn")
 		return
 	}
-	if t.ErrorsTolerance != TolerateAll {
-		p.warnf(dlq.line, dlq.path, "events reach the dead-letter queue only with errorsTolerance %s", TolerateAll)
+	if t.ErrorsTolerance != ebtrigger.ToleranceAll {
+		p.warnf(dlq.line, dlq.path, "events reach the dead-letter queue only with errorsTolerance %s", ebtrigger.ToleranceAll)
 	}
 }
 
 // batchWindow reads CountBasedWindow (1..10000) and TimeBasedWindow
-// (0..15 s). Event-driven triggers deliver one event at a time (§3.1),
+// (0..15 s). Event-driven triggers deliver one event at a time and take
+// no batch configuration (github.com/alibabacloud-go/fc-20230330
+// client/run_options_model.go),
 // so a batch window there is a warning and is not applied.
 func (p *parser) batchWindow(t *Trigger, ro *fieldMap) {
 	v, ok := ro.get("batchWindow")
@@ -124,52 +139,11 @@ func (p *parser) batchWindow(t *Trigger, ro *fieldMap) {
 	}
 	p.checkKeys(bw, "CountBasedWindow", "TimeBasedWindow")
 	cv, _ := bw.get("CountBasedWindow")
-	t.BatchCount, _ = p.asRange(cv, MinBatchCount, MaxBatchCount)
+	t.BatchCount, _ = p.asRange(cv, ebtrigger.MinBatchCount, ebtrigger.MaxBatchCount)
 	wv, _ := bw.get("TimeBasedWindow")
-	t.BatchWindow, _ = p.asSeconds(wv, 0, MaxBatchWindowSecs)
+	t.BatchWindow, _ = p.asSeconds(wv, 0, maxBatchWindowSecs)
 	if t.Mode == ModeEventDriven {
 		p.warnf(bw.line, bw.path, "batch configurations are not supported in %s mode; ignored", ModeEventDriven)
 		t.BatchCount, t.BatchWindow = 0, 0
 	}
-}
-
-// Retry schedule of EventBridge pushes to FC (research §4.2).
-const (
-	backoffRetries     = 3   // BACKOFF_RETRY: up to 3 retries
-	exponentialRetries = 176 // EXPONENTIAL_DECAY_RETRY: up to 176 retries
-	backoffMin         = 10 * time.Second
-	backoffSpread      = 10 * time.Second // intervals are random between 10 and 20 s
-	exponentialCap     = 512 * time.Second
-)
-
-// Retries returns how many times EventBridge retries a failed push under
-// t.RetryPolicy: 3 for BACKOFF_RETRY, 176 for EXPONENTIAL_DECAY_RETRY
-// (§4.2). A synchronous invocation fails on a function error, throttling,
-// timeout, 5xx or network error, and the whole batch is retried.
-func (t *Trigger) Retries() int {
-	if t.RetryPolicy == RetryExponential {
-		return exponentialRetries
-	}
-	return backoffRetries
-}
-
-// RetryDelay returns the wait before retry n (1 is the first retry), and
-// false when the policy allows no retry n.
-//
-// BACKOFF_RETRY waits a random interval between 10 and 20 s; r in [0, 1)
-// picks it (values outside are clamped). EXPONENTIAL_DECAY_RETRY waits 1,
-// 2, 4, ... 256 s for the first nine retries and 512 s for the remaining
-// 167, about one day in all (§4.2).
-func (t *Trigger) RetryDelay(n int, r float64) (time.Duration, bool) {
-	if n < 1 || n > t.Retries() {
-		return 0, false
-	}
-	if t.RetryPolicy == RetryExponential {
-		if n > 9 {
-			return exponentialCap, true
-		}
-		return time.Second << (n - 1), true
-	}
-	r = max(0, min(r, 1))
-	return backoffMin + time.Duration(r*float64(backoffSpread)), true
 }

@@ -2,16 +2,22 @@ package syaml
 
 import (
 	"math"
+	"strings"
+	"time"
 
+	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 	"github.com/rocketfn/rocketfn/internal/tagexpr"
+	"go.yaml.in/yaml/v3"
 )
 
 // eventSourceTypes are the values of eventSourceConfig.eventSourceType
-// (§3.1).
+// (github.com/alibabacloud-go/fc-20230330 client/event_source_config_model.go).
 var eventSourceTypes = []string{"Default", "MNS", "RocketMQ", "RabbitMQ", "Kafka", "MQTT", "DTS"}
 
 // rocketMQKeys are the keys of sourceRocketMQParameters: the FC 3.0 model
-// plus FilterSql from FC 2.0 (§3.1).
+// (https://help.aliyun.com/zh/functioncompute/api-fc-2023-03-30-struct-sourcerocketmqparameters)
+// plus FilterSql from FC 2.0
+// (https://help.aliyun.com/zh/functioncompute/fc-2-0/developer-reference/api-fc-open-2021-04-06-struct-sourcerocketmqparameters).
 var rocketMQKeys = []string{
 	"AuthType", "FilterType", "GroupID", "InstanceEndpoint", "InstanceId",
 	"InstanceNetwork", "InstancePassword", "InstanceSecurityGroupId",
@@ -77,10 +83,53 @@ func (p *parser) rocketMQ(t *Trigger, rm, src *fieldMap, fn *Function) {
 	if t.RegionID == "" {
 		t.RegionID = fn.Region
 	}
-	t.InstanceType, _ = p.optString(rm, "InstanceType")
-	t.FilterType, _ = p.optString(rm, "FilterType")
+	for _, k := range []struct {
+		key string
+		dst *string
+	}{
+		{"InstanceType", &t.InstanceType}, {"FilterType", &t.FilterType},
+		{"InstanceNetwork", &t.InstanceNetwork}, {"InstanceEndpoint", &t.InstanceEndpoint},
+		{"InstanceVpcId", &t.InstanceVpcID}, {"InstanceVSwitchIds", &t.InstanceVSwitchIDs},
+		{"InstanceSecurityGroupId", &t.InstanceSecurityGroupID}, {"AuthType", &t.AuthType},
+		{"InstanceUsername", &t.InstanceUsername}, {"InstancePassword", &t.InstancePassword},
+		{"FilterSql", &t.FilterSQL},
+	} {
+		v, _ := rm.get(k.key)
+		*k.dst = p.listString(v)
+	}
 	p.tag(t, rm)
 	p.offset(t, rm)
+	noteLines(t, rm)
+}
+
+// listString reads v as a string, or a sequence of strings as one
+// comma-separated string (InstanceVSwitchIds: [vsw-1, vsw-2]).
+func (p *parser) listString(v val) string {
+	if !v.isNull() && v.n.Kind == yaml.SequenceNode {
+		items, _ := p.items(v)
+		parts := make([]string, 0, len(items))
+		for _, it := range items {
+			if s, ok := p.asString(it); ok {
+				parts = append(parts, s)
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	s, _ := p.asString(v)
+	return s
+}
+
+// noteLines records in t.Lines the line of each key of m that it does
+// not hold yet.
+func noteLines(t *Trigger, m *fieldMap) {
+	if t.Lines == nil {
+		t.Lines = map[ebtrigger.Field]int{}
+	}
+	for _, f := range m.list {
+		if _, ok := t.Lines[ebtrigger.Field(f.key)]; !ok {
+			t.Lines[ebtrigger.Field(f.key)] = f.keyLine
+		}
+	}
 }
 
 // tag reads Tag, a tag expression that package tagexpr parses: an
@@ -100,17 +149,18 @@ func (p *parser) tag(t *Trigger, rm *fieldMap) {
 // CONSUME_FROM_TIMESTAMP).
 func (p *parser) offset(t *Trigger, rm *fieldMap) {
 	tv, _ := rm.get("Timestamp")
-	ts, _ := p.asRange(tv, 0, math.MaxInt64)
-	t.Timestamp = int64(ts)
+	if ts, _ := p.asRange(tv, 0, math.MaxInt64); ts > 0 {
+		t.Timestamp = time.UnixMilli(int64(ts))
+	}
 	ov, ok := rm.get("Offset")
 	if !ok {
 		return
 	}
-	t.Offset, _ = p.oneOf(ov, OffsetLast, OffsetFirst, OffsetTimestamp)
+	t.Offset, _ = p.oneOf(ov, ebtrigger.OffsetLast, ebtrigger.OffsetFirst, ebtrigger.OffsetTimestamp)
 	switch {
-	case t.Offset == OffsetTimestamp && t.Timestamp == 0:
-		p.errorf(ov.line(), ov.path, "%s needs Timestamp", OffsetTimestamp)
-	case t.Offset != "" && t.Offset != OffsetTimestamp && t.Timestamp != 0:
-		p.warnf(rm.lineOf("Timestamp"), join(rm.path, "Timestamp"), "used only with Offset %s", OffsetTimestamp)
+	case t.Offset == ebtrigger.OffsetTimestamp && t.Timestamp.IsZero():
+		p.errorf(ov.line(), ov.path, "%s needs Timestamp", ebtrigger.OffsetTimestamp)
+	case t.Offset != "" && t.Offset != ebtrigger.OffsetTimestamp && !t.Timestamp.IsZero():
+		p.warnf(rm.lineOf("Timestamp"), join(rm.path, "Timestamp"), "used only with Offset %s", ebtrigger.OffsetTimestamp)
 	}
 }

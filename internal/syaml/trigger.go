@@ -1,7 +1,7 @@
 package syaml
 
 // triggerKeys are the key names of a trigger entry, which differ between
-// fc3 and fc (research §3.2, s2tos3 table).
+// fc3 and fc (github.com/devsapp/fc3 src/subCommands/2to3/index.ts).
 type triggerKeys struct {
 	name, typ, config, role string
 }
@@ -49,6 +49,7 @@ func (p *parser) trigger(fn *Function, it val, keys triggerKeys) *Trigger {
 	p.checkKeys(m, keys.name, keys.typ, keys.config, keys.role, "qualifier", "description", "sourceArn")
 	t := &Trigger{Key: it.path, Line: it.line()}
 	t.Name = p.required(m, keys.name)
+	t.Function = fn.Name
 	t.Type = p.required(m, keys.typ)
 	t.Qualifier, _ = p.optString(m, "qualifier")
 	t.Description, _ = p.optString(m, "description")
@@ -67,17 +68,19 @@ func (p *parser) trigger(fn *Function, it val, keys triggerKeys) *Trigger {
 	return t
 }
 
-// eventBridge reads an eventbridge triggerConfig (§3.1).
+// eventBridge reads an eventbridge triggerConfig
+// (github.com/alibabacloud-go/fc-20230330
+// client/event_bridge_trigger_config_model.go).
 func (p *parser) eventBridge(t *Trigger, cfg *fieldMap, fn *Function) {
 	p.checkKeys(cfg, "triggerEnable", "asyncInvocationType", "eventRuleFilterPattern",
 		"eventSourceConfig", "eventSinkConfig", "runOptions")
-	t.Enabled = true // not stated by the research; every example sets true
+	t.Enabled = true // no documented default; every fc3 example sets true
 	if v, ok := cfg.get("triggerEnable"); ok {
 		if b, ok := p.asBool(v); ok {
 			t.Enabled = b
 		}
 	}
-	// asyncInvocationType: false = synchronous invoke (§3.1, §4.2).
+	// asyncInvocationType: false = synchronous invoke.
 	v, _ := cfg.get("asyncInvocationType")
 	t.Async, _ = p.asBool(v)
 	t.Pattern = p.pattern(cfg)
