@@ -108,6 +108,18 @@
 // time, in the order they are acknowledged: every write answered OK is
 // visible afterwards (TestAcknowledgedWritesAreApplied checks it under
 // concurrency, TestCrashKeepsAcknowledgedRows across kill -9). An index
-// row is written in the same commit as its table row. Faults injects
-// errors and latency for tests of clients.
+// row is written in the same commit as its table row.
+//
+// # Fault injection
+//
+// Config.Faults and Server.SetFaults inject errors and latency for tests
+// of clients. Which requests a fault of a Rate below 1 fails is drawn from
+// a source seeded with Config.FaultSeed, random when 0 and then reported
+// by Server.FaultSeed; the same seed and the same sequence of requests fail
+// the same ones. A test that injects faults logs the seed when it fails;
+// to rerun it with that seed, set the environment variable
+// ROCKETFN_OTS_FAULT_SEED (FaultSeedEnv), which every server whose
+// Config.FaultSeed is 0 takes:
+//
+//	ROCKETFN_OTS_FAULT_SEED=12345 go test -run TestFaults ./emulator/ots
 package ots

@@ -2,11 +2,19 @@ package ots
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"sync"
 	"time"
 )
+
+// FaultSeedEnv names the environment variable that sets the fault seed
+// of servers whose Config.FaultSeed is 0, to rerun a test with the seed
+// it reported.
+const FaultSeedEnv = "ROCKETFN_OTS_FAULT_SEED"
 
 // Fault makes the server fail or slow down some requests, for tests of
 // clients' retries and timeouts. A fault applies before the action runs, so
@@ -14,7 +22,9 @@ import (
 type Fault struct {
 	// Action is the action it applies to ("PutRow"); empty applies to all.
 	Action string
-	// Rate is the share of matching requests that fail, from 0 to 1.
+	// Rate is the share of matching requests that fail, from 0 to 1;
+	// which ones is drawn from the server's fault seed
+	// (Config.FaultSeed).
 	Rate float64
 	// Code is the Tablestore error answered (OTSServerBusy, OTSTimeout,
 	// OTSInternalServerError, ...), with the service's status for it.
@@ -34,9 +44,49 @@ type Fault struct {
 type faultInjector struct {
 	mu     sync.RWMutex
 	faults []Fault
+
+	seed  uint64
+	rngMu sync.Mutex
+	rng   *rand.Rand // which requests fail; guarded by rngMu
 }
 
-func newFaultInjector(f []Fault) *faultInjector { return &faultInjector{faults: f} }
+func newFaultInjector(f []Fault, seed uint64) *faultInjector {
+	return &faultInjector{faults: f, seed: seed, rng: rand.New(rand.NewPCG(seed, 0))}
+}
+
+// faultSeed is seed, or else the one FaultSeedEnv gives, or else a random
+// one.
+func faultSeed(seed uint64) (uint64, error) {
+	if seed != 0 {
+		return seed, nil
+	}
+	if v := os.Getenv(FaultSeedEnv); v != "" {
+		s, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || s == 0 {
+			return 0, fmt.Errorf("tablestore: %s=%q is not a seed (a whole number from 1)", FaultSeedEnv, v)
+		}
+		return s, nil
+	}
+	for seed == 0 {
+		seed = rand.Uint64()
+	}
+	return seed, nil
+}
+
+// fires reports whether a fault of the given rate fails this request.
+// Only rates strictly between 0 and 1 draw from the seeded source, so that
+// the faults that always or never fire leave the others' draws as they are.
+func (fi *faultInjector) fires(rate float64) bool {
+	switch {
+	case rate <= 0:
+		return false
+	case rate >= 1:
+		return true
+	}
+	fi.rngMu.Lock()
+	defer fi.rngMu.Unlock()
+	return fi.rng.Float64() < rate
+}
 
 func (fi *faultInjector) set(f []Fault) {
 	fi.mu.Lock()
@@ -63,7 +113,7 @@ func (fi *faultInjector) inject(ctx context.Context, action string) (*Error, boo
 			case <-ctx.Done():
 			}
 		}
-		if fail == nil && f.Rate > 0 && rand.Float64() < f.Rate {
+		if fail == nil && fi.fires(f.Rate) {
 			fail, after = f.err(action), f.After
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 func TestFaults(t *testing.T) {
 	srv, c := start(t, ots.Config{})
+	logFaultSeed(t, srv)
 	createTable(t, c, "t", 1, -1, strPK("id"))
 
 	// Always busy: the SDK retries, gives up, and nothing is stored.
@@ -45,5 +46,23 @@ func TestFaults(t *testing.T) {
 	srv.SetFaults(nil)
 	if got := getRow(t, c, "t", pk("id", "7"))["v"]; got != int64(7) {
 		t.Fatalf("v = %v", got)
+	}
+}
+
+// TestFaultSeedFromEnv: a server without a seed of its own takes the one
+// FaultSeedEnv gives, and refuses one that is not a seed.
+func TestFaultSeedFromEnv(t *testing.T) {
+	t.Setenv(ots.FaultSeedEnv, "12345")
+	srv, _ := start(t, ots.Config{})
+	if got := srv.FaultSeed(); got != 12345 {
+		t.Errorf("FaultSeed() = %d with %s=12345", got, ots.FaultSeedEnv)
+	}
+	srv, _ = start(t, ots.Config{FaultSeed: 7})
+	if got := srv.FaultSeed(); got != 7 {
+		t.Errorf("FaultSeed() = %d with Config.FaultSeed 7", got)
+	}
+	t.Setenv(ots.FaultSeedEnv, "x")
+	if _, err := ots.New(ots.Config{}); err == nil {
+		t.Errorf("New with %s=x: no error", ots.FaultSeedEnv)
 	}
 }

@@ -25,6 +25,15 @@ func start(t testing.TB, cfg ots.Config) (*ots.Server, *tablestore.TableStoreCli
 	return srv, client(srv, endpoint, srv.Credentials())
 }
 
+// logFaultSeed logs srv's fault seed if t fails, and how to rerun t with it.
+func logFaultSeed(t testing.TB, srv *ots.Server) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("fault seed %d: rerun with %s=%d", srv.FaultSeed(), ots.FaultSeedEnv, srv.FaultSeed())
+		}
+	})
+}
+
 func client(srv *ots.Server, endpoint string, c ots.Credentials) *tablestore.TableStoreClient {
 	cfg := tablestore.NewDefaultTableStoreConfig()
 	cfg.MaxRetryTime = time.Second

@@ -58,6 +58,11 @@ type Config struct {
 	// Faults are errors and latency injected into answers, for tests of
 	// clients.
 	Faults []Fault
+	// FaultSeed seeds the choice of the requests that faults of a Rate
+	// below 1 fail: the same seed and the same sequence of requests fail
+	// the same ones. 0 takes the seed from the environment variable
+	// FaultSeedEnv if set, else a random one; Server.FaultSeed reports it.
+	FaultSeed uint64
 	// Logger receives one record per request at debug level and failures
 	// at warn, at most one a second per error code (the next one counting
 	// those left out as "suppressed"); strings from requests are cut to
@@ -109,6 +114,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	seed, err := faultSeed(cfg.FaultSeed)
+	if err != nil {
+		return nil, err
+	}
+	cfg.FaultSeed = seed
 	log := cfg.Logger
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -126,7 +136,7 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("tablestore: open data directory: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, store: store, log: log, failed: loglimit.New(log), faults: newFaultInjector(cfg.Faults), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
+	s := &Server{cfg: cfg, store: store, log: log, failed: loglimit.New(log), faults: newFaultInjector(cfg.Faults, seed), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	cat, err := loadCatalog(store)
 	if err != nil {
@@ -152,8 +162,14 @@ func (s *Server) IssueSTS(ttl time.Duration) Credentials {
 	return s.keys.IssueSTS(s.now().Add(ttl))
 }
 
-// SetFaults replaces the injected faults.
+// SetFaults replaces the injected faults. Their draws go on from the
+// server's seeded source; they do not start it again.
 func (s *Server) SetFaults(faults []Fault) { s.faults.set(faults) }
+
+// FaultSeed is the seed of the server's fault injection: a test that
+// injects faults reports it when it fails, to be rerun with it (set
+// Config.FaultSeed, or the environment variable FaultSeedEnv).
+func (s *Server) FaultSeed() uint64 { return s.faults.seed }
 
 // Start serves on addr (a loopback address; "" picks a free port on
 // 127.0.0.1) until Close, and returns the endpoint to give clients.
