@@ -44,7 +44,7 @@ type Invoker struct {
 
 	closeOnce sync.Once
 
-	invocations, failures, timeouts, crashes, restarts, started atomic.Int64
+	invocations, failures, timeouts, crashes, restarts, started, unclean atomic.Int64
 }
 
 // Start prepares f for invocation: it builds the binary when f.Build is
@@ -163,6 +163,7 @@ func (i *Invoker) Stats() Stats {
 		Crashes:     i.crashes.Load(),
 		Restarts:    i.restarts.Load(),
 		Started:     i.started.Load(),
+		Unclean:     i.unclean.Load(),
 		Instances:   g.pool.size() + draining,
 		Generation:  g.n,
 		Draining:    draining,
@@ -235,8 +236,13 @@ func (i *Invoker) stop(ctx context.Context, inst *instance) {
 	if i.f.PreStop {
 		i.preStop(ctx, inst)
 	}
-	if inst.terminate(ctx, i.o.StopGrace) {
+	switch killed := inst.terminate(ctx, i.o.StopGrace); {
+	case killed:
+		i.unclean.Add(1)
 		i.logger.Warn("instance killed: it did not exit after SIGTERM", slog.String("instance", inst.id), slog.Duration("grace", i.o.StopGrace))
+	case inst.exitErr != nil:
+		i.unclean.Add(1)
+		i.logger.Warn("instance stopped uncleanly", slog.String("instance", inst.id), slog.String("exit", exitText(inst.exitErr)))
 	}
 }
 

@@ -60,7 +60,11 @@ type Stats struct {
 	Crashes     int64 // instances that exited or dropped a connection unasked
 	Restarts    int64 // instances started to replace a lost one
 	Started     int64 // instances started in all
-	Instances   int   // instances running or starting now, Draining included
+	// Unclean counts the instances that Close or a drain stopped and that
+	// did not exit with status 0 after SIGTERM: killed after the grace, or
+	// exited with an error.
+	Unclean   int64
+	Instances int // instances running or starting now, Draining included
 	// Generation counts the builds that have served: 1 after Start, one
 	// more after each Reload that succeeded.
 	Generation int64
