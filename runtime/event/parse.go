@@ -205,7 +205,7 @@ func (s *scanner) body(m *Message) {
 	case '"':
 		m.Body, m.BodyKind = s.strBytes(), String
 	case 'n':
-		s.literal("null")
+		s.lit("null")
 		m.Body, m.BodyKind = nil, Null
 	default:
 		kind := kindOf(s.peek())
@@ -219,7 +219,7 @@ func (s *scanner) strField() string {
 	case '"':
 		return s.str()
 	case 'n':
-		s.literal("null")
+		s.lit("null")
 		return ""
 	case 0:
 		s.expected("string")

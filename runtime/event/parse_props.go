@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"strconv"
 	"strings"
-	"unsafe"
 )
 
 // propMap decodes a property map (systemProperties or userProperties) into
@@ -14,7 +13,7 @@ func (s *scanner) propMap(field string) Properties {
 	switch s.peek() {
 	case '{':
 	case 'n':
-		s.literal("null")
+		s.lit("null")
 		return nil
 	default:
 		s.reject("expected an object, found " + s.kindAt())
@@ -46,14 +45,14 @@ func (s *scanner) scalar() (string, Kind) {
 	case '"':
 		return s.str(), String
 	case 'n':
-		s.literal("null")
+		s.lit("null")
 		return "", Null
 	default:
 		raw := s.skip()
 		if len(raw) == 0 {
 			return "", Null
 		}
-		return unsafe.String(&raw[0], len(raw)), kindOf(c)
+		return view(raw), kindOf(c)
 	}
 }
 

@@ -1,11 +1,6 @@
 package event
 
-import (
-	"strconv"
-	"unsafe"
-
-	"github.com/rocketfn/rocketfn/runtime/internal/jsonstr"
-)
+import "github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 
 // scanner is a small JSON reader over a buffer it owns. Strings without
 // escapes are returned as views of the buffer; strings with escapes are
@@ -134,22 +129,13 @@ func (s *scanner) memberFast(n *int) (string, bool) {
 		return "", false
 	}
 	start := i + 1
-	j := jsonstr.SkipASCII(buf, start)
+	j := jsonlex.SkipASCII(buf, start)
 	if j+1 >= len(buf) || buf[j] != '"' || buf[j+1] != ':' || j == start {
 		return "", false
 	}
 	s.pos = j + 2
 	*n++
-	return unsafe.String(&buf[start], j-start), true
-}
-
-// memberSkip is member for skipped objects: the key is validated, not kept.
-func (s *scanner) memberSkip(n *int) bool {
-	if !s.nextKey(n) {
-		return false
-	}
-	s.skipString()
-	return s.colon()
+	return view(buf[start:j]), true
 }
 
 // nextKey consumes the separator before an object key and reports whether a
@@ -220,24 +206,4 @@ func (s *scanner) expected(what string) {
 }
 
 // kindAt describes the value starting at pos, for error messages.
-func (s *scanner) kindAt() string {
-	if s.pos >= len(s.buf) {
-		return "end of input"
-	}
-	switch c := s.buf[s.pos]; c {
-	case '{':
-		return "object"
-	case '[':
-		return "array"
-	case '"':
-		return "string"
-	case 't', 'f':
-		return "boolean"
-	case 'n':
-		return "null"
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		return "number"
-	default:
-		return "invalid character " + strconv.QuoteRune(rune(c))
-	}
-}
+func (s *scanner) kindAt() string { return jsonlex.Describe(s.buf, s.pos) }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 )
 
 // maxDepth is encoding/json's nesting limit for arrays and objects.
@@ -157,12 +159,4 @@ func syntaxError(data []byte, pos int) error {
 }
 
 // valid reports whether data is one JSON value with optional whitespace.
-func valid(data []byte) bool {
-	d := decoder{data: data, checked: true}
-	d.skipSpace()
-	if d.skip() != nil {
-		return false
-	}
-	d.skipSpace()
-	return d.pos == len(d.data)
-}
+func valid(data []byte) bool { return jsonlex.Valid(data, maxDepth) }

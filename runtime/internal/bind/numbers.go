@@ -2,50 +2,19 @@ package bind
 
 import (
 	"strconv"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 )
 
 // number validates the number literal at pos, moves past it and returns
 // its text. integer reports that it has no fraction or exponent.
 func (d *decoder) number() (lit []byte, integer bool, err error) {
-	data, start := d.data, d.pos
-	i := start
-	if i < len(data) && data[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(data) && data[i] == '0':
-		i++
-	case i < len(data) && '1' <= data[i] && data[i] <= '9':
-		i = digits(data, i+1)
-	default:
+	end, integer, serr := jsonlex.ScanNumber(d.data, d.pos)
+	if serr != nil {
 		return nil, false, errSyntax
 	}
-	integer = true
-	if i < len(data) && data[i] == '.' {
-		if i+1 >= len(data) || !isDigit(data[i+1]) {
-			return nil, false, errSyntax
-		}
-		i, integer = digits(data, i+2), false
-	}
-	if i < len(data) && (data[i] == 'e' || data[i] == 'E') {
-		i++
-		if i < len(data) && (data[i] == '+' || data[i] == '-') {
-			i++
-		}
-		if i >= len(data) || !isDigit(data[i]) {
-			return nil, false, errSyntax
-		}
-		i, integer = digits(data, i+1), false
-	}
-	d.pos = i
-	return data[start:i], integer, nil
-}
-
-func digits(data []byte, i int) int {
-	for i < len(data) && isDigit(data[i]) {
-		i++
-	}
-	return i
+	lit, d.pos = d.data[d.pos:end], end
+	return lit, integer, nil
 }
 
 // parseInt converts a number literal to a signed integer of the given bit

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 	"unsafe"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 )
 
 // Fields with the ",string" option hold their value inside a JSON string.
@@ -104,7 +106,7 @@ func (d *decoder) storeText(item []byte, v reflect.Value, ut encoding.TextUnmars
 		d.typeError(what, v.Type(), d.pos)
 		return nil
 	}
-	s, ok := unquoteBytes(item)
+	s, ok := jsonlex.UnquoteLenient(item)
 	if !ok {
 		return quotedError(item, v.Type())
 	}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+
+	"github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 )
 
 func (d *decoder) storeString(item []byte, v reflect.Value) error {
-	s, ok := unquoteBytes(item)
+	s, ok := jsonlex.UnquoteLenient(item)
 	if !ok {
 		return quotedError(item, v.Type())
 	}

@@ -1,4 +1,4 @@
-package jsonstr
+package jsonlex
 
 import (
 	"encoding/binary"
