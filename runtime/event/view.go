@@ -21,5 +21,4 @@ import "unsafe"
 //		./$t.test -test.run='^$' -test.bench=Decode -test.count=1 | sed "s/^BenchmarkDecode/BenchmarkDecode\/strings=$t/"
 //	done; done > views.txt
 //	benchstat -col /strings views.txt
-//
 func view(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
