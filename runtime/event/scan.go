@@ -10,13 +10,12 @@ import "github.com/rocketfn/rocketfn/runtime/internal/jsonlex"
 // Errors are sticky: after the first one every method is a no-op, so callers
 // read a whole object and check err once.
 type scanner struct {
-	buf   []byte
-	pos   int
-	base  int // offset of buf[0] in the original payload, for error offsets
-	depth int
-	err   *DecodeError // a syntax error: decoding stops
-	bad   *DecodeError // valid JSON that is not a valid event: the element fails
-	st    *state
+	buf  []byte
+	pos  int
+	base int          // offset of buf[0] in the original payload, for error offsets
+	err  *DecodeError // a syntax error: decoding stops
+	bad  *DecodeError // valid JSON that is not a valid event: the element fails
+	st   *state
 	// sawEvent records that an object with an event's members was met,
 	// so that a syntax error is that of a broken event, not of input
 	// that holds no event (ErrNotEvent).

@@ -103,7 +103,7 @@ func exactFloat(lit []byte, integer bool, bits uint8) (float64, bool) {
 			return 0, false
 		}
 		var ok bool
-		if i, n, digits, exp, ok = fraction(lit, i, n, digits); !ok {
+		if n, digits, exp, ok = fraction(lit, i, n, digits); !ok {
 			return 0, false
 		}
 	}
@@ -127,24 +127,24 @@ func exactFloat(lit []byte, integer bool, bits uint8) (float64, bool) {
 
 // fraction continues exactFloat past the integer digits at lit[i]: the
 // fraction digits join the mantissa and the exponent is applied.
-func fraction(lit []byte, i int, n int64, digits int) (int, int64, int, int, bool) {
+func fraction(lit []byte, i int, n int64, digits int) (int64, int, int, bool) {
 	exp := 0
 	if i < len(lit) && lit[i] == '.' {
 		for i++; i < len(lit) && isDigit(lit[i]); i++ {
 			n, digits, exp = n*10+int64(lit[i]-'0'), digits+1, exp-1
 			if digits > 15 {
-				return 0, 0, 0, 0, false
+				return 0, 0, 0, false
 			}
 		}
 	}
 	if i < len(lit) {
 		e, ok := exponent(lit[i+1:])
 		if !ok {
-			return 0, 0, 0, 0, false
+			return 0, 0, 0, false
 		}
 		exp += e
 	}
-	return i, n, digits, exp, true
+	return n, digits, exp, true
 }
 
 // exponent parses the digits (and sign) after 'e', giving up past 999.

@@ -33,7 +33,8 @@ func TestDoesNotModifyInput(t *testing.T) {
 }
 
 func TestPlanIsCached(t *testing.T) {
-	if For[User]() != For[User]() {
+	first, second := For[User](), For[User]()
+	if first != second {
 		t.Error("For returned different plans for the same type")
 	}
 }

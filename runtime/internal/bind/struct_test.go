@@ -5,14 +5,17 @@ import (
 )
 
 type Tagged struct {
-	A       string `json:"alpha"`
-	B       string `json:"-"`
-	C       string `json:"-,"`
-	D       string `json:",omitempty"`
-	E       string `json:"e,omitempty"`
-	F       int    `json:"bad\"name"`
-	G       int    `json:"héllo"`
-	H       int    `json:"a-b.c"`
+	A string `json:"alpha"`
+	B string `json:"-"`
+	//lint:ignore SA5008 a name of "-" spelled "-,", which encoding/json accepts; the test checks bind reads it the same way
+	C string `json:"-,"`
+	D string `json:",omitempty"`
+	E string `json:"e,omitempty"`
+	//lint:ignore SA5008 a malformed name, which encoding/json ignores for the field name; the test checks bind does too
+	F int `json:"bad\"name"`
+	G int `json:"héllo"`
+	H int `json:"a-b.c"`
+	//lint:ignore U1000 an unexported field, which decoding must leave alone
 	private string
 	Untag   int
 }
@@ -95,13 +98,15 @@ func TestNestedAndErrorPaths(t *testing.T) {
 }
 
 type Quoted struct {
-	I  int      `json:",string"`
-	U  uint8    `json:",string"`
-	F  float64  `json:",string"`
-	B  bool     `json:",string"`
-	S  string   `json:",string"`
-	P  *int     `json:",string"`
-	PP **int    `json:",string"`
+	I int     `json:",string"`
+	U uint8   `json:",string"`
+	F float64 `json:",string"`
+	B bool    `json:",string"`
+	S string  `json:",string"`
+	P *int    `json:",string"`
+	//lint:ignore SA5008 ",string" on a pointer to a pointer, which encoding/json ignores; the test checks bind does too
+	PP **int `json:",string"`
+	//lint:ignore SA5008 ",string" on a slice, which encoding/json ignores; the test checks bind does too
 	Sl []int    `json:",string"`
 	N  Status   `json:",string"`
 	JN jsonNum  `json:",string"`

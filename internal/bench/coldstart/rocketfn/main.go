@@ -5,6 +5,7 @@ package main
 
 import (
 	"context"
+	"errors"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
 )
@@ -17,10 +18,12 @@ type User struct {
 	Hero string `json:"hero"`
 }
 
-var sink int
-
+// handle uses the decoded body, so that the first invocation does all of
+// a real handler's work: it fails for a body without an id.
 func handle(_ context.Context, u User) error {
-	sink += len(u.ID) + len(u.Name) + len(u.Job) + len(u.Hero)
+	if u.ID == "" {
+		return errors.New("user without an id")
+	}
 	return nil
 }
 
