@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,23 +11,18 @@ import (
 	"testing"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-	emulator "github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/store"
 )
-
-// markerPrefix starts the idempotency marker columns package store
-// adds to the rows it writes.
-const markerPrefix = "_rfn_"
 
 // env is the function's App over an in-memory local Tablestore, with an
 // official SDK client to read the rows back.
 type env struct {
 	t        *testing.T
-	srv      *emulator.Server
-	endpoint string
+	ts       *otstest.Server
+	client   *tablestore.TableStoreClient // ts.Client
 	db       *store.DB
-	client   *tablestore.TableStoreClient
 	app      *fn.App
 	requests *requests // those of db
 }
@@ -36,10 +30,11 @@ type env struct {
 // newEnv starts a local Tablestore, creates the tables and the App.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	srv, endpoint := startTablestore(t, emulator.Config{})
+	ts := otstest.New(t)
 	reqs := &requests{n: map[string]int{}}
-	cred := staticCredentials(srv)
-	db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred, Transport: reqs})
+	cfg := ts.StoreConfig()
+	cfg.Transport = reqs
+	db, err := store.Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +45,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{t: t, srv: srv, endpoint: endpoint, db: db, client: sdkClient(srv, endpoint), app: app, requests: reqs}
+	return &env{t: t, ts: ts, client: ts.Client, db: db, app: app, requests: reqs}
 }
 
 // requests counts the requests of a DB by action.
@@ -96,8 +91,8 @@ func (e *env) deliver(names ...string) {
 // has its value, or is absent when the value is nil.
 func (e *env) wantOrder(id string, want map[string]any) {
 	e.t.Helper()
-	got, ok := readRow(e.t, e.client, DefaultOrdersTable, id)
-	if !ok {
+	got := e.ts.Row(e.t, DefaultOrdersTable, id)
+	if got == nil {
 		e.t.Errorf("no order %q", id)
 		return
 	}
@@ -120,7 +115,7 @@ func (e *env) wantState(want map[string]string) {
 func (e *env) wantCustomer(id string, want Customer) {
 	e.t.Helper()
 	want.ID = id
-	cols, _ := readRow(e.t, e.client, DefaultCustomersTable, id)
+	cols := e.ts.Row(e.t, DefaultCustomersTable, id)
 	got := Customer{ID: id}
 	for col, p := range map[string]*int64{"Orders": &got.Orders, "Cancelled": &got.Cancelled,
 		"TotalPaid": &got.TotalPaid, "Refunded": &got.Refunded} {
@@ -135,21 +130,7 @@ func (e *env) wantCustomer(id string, want Customer) {
 // included, for comparing.
 func (e *env) snapshot() []string {
 	e.t.Helper()
-	var out []string
-	for _, table := range []string{DefaultOrdersTable, DefaultCustomersTable} {
-		for _, r := range scanRows(e.t, e.client, table) {
-			var b strings.Builder
-			b.WriteString(table)
-			for _, k := range r.PrimaryKey.PrimaryKeys {
-				fmt.Fprintf(&b, " %s=%v", k.ColumnName, k.Value)
-			}
-			for _, c := range r.Columns {
-				fmt.Fprintf(&b, " %s=%v@%d", c.ColumnName, c.Value, c.Timestamp)
-			}
-			out = append(out, b.String())
-		}
-	}
-	return out
+	return append(e.ts.Dump(e.t, DefaultOrdersTable), e.ts.Dump(e.t, DefaultCustomersTable)...)
 }
 
 // failures returns the failures err, an *fn.InvokeError, lists.
@@ -162,44 +143,6 @@ func failures(t *testing.T, err error) []fn.Failure {
 	return ie.Failures
 }
 
-// startTablestore serves an in-memory local Tablestore on a free loopback
-// port until the test ends.
-func startTablestore(t testing.TB, cfg emulator.Config) (*emulator.Server, string) {
-	t.Helper()
-	srv, err := emulator.New(cfg)
-	if err != nil {
-		t.Fatalf("start the local Tablestore: %v", err)
-	}
-	endpoint, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("start the local Tablestore: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	return srv, endpoint
-}
-
-// staticCredentials are the server's long-lived access key.
-func staticCredentials(srv *emulator.Server) fn.Credentials {
-	c := srv.Credentials()
-	return fn.Credentials{AccessKeyID: c.AccessKeyID, AccessKeySecret: c.AccessKeySecret}
-}
-
-// openDB opens a DB on the server at endpoint, signing with cred.
-func openDB(t testing.TB, srv *emulator.Server, endpoint string, cred fn.Credentials) *store.DB {
-	t.Helper()
-	db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(), Credentials: cred})
-	if err != nil {
-		t.Fatalf("open the DB: %v", err)
-	}
-	return db
-}
-
-// sdkClient is an official SDK client of the server, for reading back.
-func sdkClient(srv *emulator.Server, endpoint string) *tablestore.TableStoreClient {
-	c := srv.Credentials()
-	return tablestore.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
-}
-
 // fixture reads testdata/name.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
@@ -208,49 +151,4 @@ func fixture(t testing.TB, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// readRow reads the row of id with the SDK GetRow: its columns by name,
-// markers left out; ok is false when there is no row.
-func readRow(t testing.TB, client *tablestore.TableStoreClient, table, id string) (cols map[string]any, ok bool) {
-	t.Helper()
-	pk := new(tablestore.PrimaryKey)
-	pk.AddPrimaryKeyColumn("id", id)
-	resp, err := client.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{
-		TableName: table, PrimaryKey: pk, MaxVersion: 1,
-	}})
-	if err != nil {
-		t.Fatalf("GetRow %s %q: %v", table, id, err)
-	}
-	if len(resp.PrimaryKey.PrimaryKeys) == 0 {
-		return nil, false
-	}
-	cols = map[string]any{}
-	for _, c := range resp.Columns {
-		if !strings.HasPrefix(c.ColumnName, markerPrefix) {
-			cols[c.ColumnName] = c.Value
-		}
-	}
-	return cols, true
-}
-
-// scanRows reads every row of table with the SDK, every column and its
-// timestamp included, in primary-key order.
-func scanRows(t testing.TB, client *tablestore.TableStoreClient, table string) []*tablestore.Row {
-	t.Helper()
-	start, end := new(tablestore.PrimaryKey), new(tablestore.PrimaryKey)
-	start.AddPrimaryKeyColumnWithMinValue("id")
-	end.AddPrimaryKeyColumnWithMaxValue("id")
-	var rows []*tablestore.Row
-	for start != nil {
-		resp, err := client.GetRange(&tablestore.GetRangeRequest{RangeRowQueryCriteria: &tablestore.RangeRowQueryCriteria{
-			TableName: table, StartPrimaryKey: start, EndPrimaryKey: end, MaxVersion: 1, Direction: tablestore.FORWARD,
-		}})
-		if err != nil {
-			t.Fatalf("GetRange %s: %v", table, err)
-		}
-		rows = append(rows, resp.Rows...)
-		start = resp.NextStartPrimaryKey
-	}
-	return rows
 }

@@ -160,7 +160,7 @@ func TestRedeliveryCompletesPartialCommit(t *testing.T) {
 // fixture again, expecting it to succeed without changing any order.
 func (e *env) redeliverAfterRepair(fixture, id, col string) {
 	e.t.Helper()
-	orders := scanRows(e.t, e.client, DefaultOrdersTable)
+	orders := e.ts.Rows(e.t, DefaultOrdersTable)
 	before := e.snapshot()[:len(orders)]
 	removeCustomerColumn(e.t, e.client, id, col)
 	e.deliver(fixture)
@@ -239,7 +239,7 @@ func TestBodyThatDoesNotFitFailsAlone(t *testing.T) {
 			}
 			t.Logf("reason: %s", f[0].Error)
 			e.wantState(map[string]string{"o-4001": StateCreated, "o-4003": StateCreated})
-			if _, ok := readRow(t, e.client, DefaultOrdersTable, "o-4002"); ok {
+			if e.ts.Row(t, DefaultOrdersTable, "o-4002") != nil {
 				t.Errorf("the failed message wrote order o-4002")
 			}
 			e.wantCustomer("c-1", Customer{Orders: 2})
