@@ -11,7 +11,9 @@
 //	transaction  half messages: one committed, one rolled back, one left unresolved and committed on the server's check
 //
 // Each is a package main of its own; its doc.go has its flags, its output
-// and how to run it. They share these flags:
+// and how to run it. What they share, the flags below, the client's log,
+// the clients' configuration and the receive loop, is in package
+// internal/example. They share these flags:
 //
 //	-endpoint    the 5.x gRPC endpoint, host:port (default $MQ_GRPC_ENDPOINT or 127.0.0.1:8081)
 //	-namespace   the namespace of the topic and group, Config.NameSpace (default $MQ_INSTANCE)

@@ -2,70 +2,28 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"os/signal"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	rmq "github.com/apache/rocketmq-clients/golang/v5"
-	"github.com/apache/rocketmq-clients/golang/v5/credentials"
-	"github.com/apache/rocketmq-clients/golang/v5/pkg/zaplog"
-	v2 "github.com/apache/rocketmq-clients/golang/v5/protocol/v2"
+
+	"github.com/rocketfn/rocketfn/examples/grpc/internal/example"
 )
 
 var (
-	endpoint  = flag.String("endpoint", envOr("MQ_GRPC_ENDPOINT", "127.0.0.1:8081"), "5.x gRPC `endpoint` (host:port) of the proxy or instance")
-	namespace = flag.String("namespace", os.Getenv("MQ_INSTANCE"), "`namespace` of the topic and group (Config.NameSpace); empty for none")
-	accessKey = flag.String("access-key", os.Getenv("ROCKETMQ_ACCESS_KEY"), "access `key` for servers with ACL (a cloud instance's username)")
-	secretKey = flag.String("secret-key", os.Getenv("ROCKETMQ_SECRET_KEY"), "secret `key` of -access-key (a cloud instance's password)")
-	topic     = flag.String("topic", "TopicTest", "`topic` to send to and consume")
-	group     = flag.String("group", "GID_normal", "consumer `group`")
-	tag       = flag.String("tag", "TagA", "`tag` of the messages, which the consumer subscribes to")
-	keys      = flag.String("keys", "order-{n}", "`keys` of each message, separated by spaces; {n} is its number")
-	body      = flag.String("body", "Hello RocketMQ {n}", "`body` of each message; {n} is its number")
-	n         = flag.Int("n", 3, "how many messages to send and receive")
-	consume   = flag.Bool("consume", true, "receive the messages while sending them; false only sends")
-	timeout   = flag.Duration("timeout", 30*time.Second, "give up after this long")
-	verbose   = flag.Bool("v", false, "show the client's warnings and errors on stderr")
+	group   = flag.String("group", "GID_normal", "consumer `group`")
+	tag     = flag.String("tag", "TagA", "`tag` of the messages, which the consumer subscribes to")
+	keys    = flag.String("keys", "order-{n}", "`keys` of each message, separated by spaces; {n} is its number")
+	body    = flag.String("body", "Hello RocketMQ {n}", "`body` of each message; {n} is its number")
+	n       = flag.Int("n", 3, "how many messages to send and receive")
+	consume = flag.Bool("consume", true, "receive the messages while sending them; false only sends")
+	timeout = flag.Duration("timeout", 30*time.Second, "give up after this long")
 )
 
-// The simple consumer's receives: up to maxMessageNum messages a call,
-// each hidden from the group's other receives for invisibleDuration
-// unless acknowledged first; the server holds a receive that finds
-// nothing up to about awaitDuration.
-const (
-	maxMessageNum     = 16
-	invisibleDuration = 20 * time.Second
-	awaitDuration     = 5 * time.Second
-	// retryPause is the wait before a receive that failed is repeated;
-	// settingsDelay is how soon after Start the client has given the
-	// server its settings (it sends them again a second after Start).
-	retryPause    = 200 * time.Millisecond
-	settingsDelay = 2 * time.Second
-)
-
-func main() {
-	flag.Parse()
-	logDir := clientLog()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	ctx, cancel := context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("timed out after %v", *timeout))
-	err := run(ctx)
-	cancel()
-	stop()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "normal:", err)
-		if !*verbose {
-			fmt.Fprintln(os.Stderr, "normal: the client's log is in", logDir)
-		}
-		os.Exit(1)
-	}
-}
+func main() { example.Main("normal", timeout, run) }
 
 func run(ctx context.Context) error {
 	if *n < 1 {
@@ -77,12 +35,9 @@ func run(ctx context.Context) error {
 
 	// WithTopics makes Start fetch the topic's route, so a topic the
 	// server lacks fails here.
-	p, err := rmq.NewProducer(config(""), rmq.WithTopics(*topic))
+	p, err := example.StartProducer(rmq.WithTopics(*example.Topic))
 	if err != nil {
-		return fmt.Errorf("new producer: %w", err)
-	}
-	if err := p.Start(); err != nil {
-		return fmt.Errorf("start producer for topic %s at %s: %w", *topic, *endpoint, err)
+		return err
 	}
 	defer p.GracefulStop()
 
@@ -91,27 +46,21 @@ func run(ctx context.Context) error {
 	received := map[string]bool{} // this run's message IDs; owned by the receiving goroutine until it ends
 	var consumed chan error
 	if *consume {
-		c, err := rmq.NewSimpleConsumer(config(*group),
-			rmq.WithAwaitDuration(awaitDuration),
-			rmq.WithSubscriptionExpressions(map[string]*rmq.FilterExpression{*topic: rmq.NewFilterExpression(*tag)}),
-		)
+		c, err := example.StartConsumer(*group, rmq.NewFilterExpression(*tag))
 		if err != nil {
-			return fmt.Errorf("new consumer: %w", err)
-		}
-		if err := c.Start(); err != nil {
-			return fmt.Errorf("start consumer of topic %s as group %s at %s: %w", *topic, *group, *endpoint, err)
+			return err
 		}
 		defer c.GracefulStop()
 		consumed = make(chan error, 1)
 		go func() {
-			consumed <- receive(ctx, c, func(m *rmq.MessageView) (bool, error) {
+			consumed <- example.Receive(ctx, c, func(m *rmq.MessageView) (bool, error) {
 				props := m.GetProperties()
 				if props["run"] != runID {
 					fmt.Printf("received a message of an earlier run: id=%s body=%q\n", m.GetMessageId(), m.GetBody())
 					return false, nil
 				}
 				fmt.Printf("received message %s: id=%s offset=%d tag=%s keys=%q attempt=%d body=%q\n",
-					props["n"], m.GetMessageId(), m.GetOffset(), deref(m.GetTag()), strings.Join(m.GetKeys(), " "),
+					props["n"], m.GetMessageId(), m.GetOffset(), example.Str(m.GetTag()), strings.Join(m.GetKeys(), " "),
 					m.GetDeliveryAttempt(), m.GetBody())
 				received[m.GetMessageId()] = true
 				return len(received) == *n, nil
@@ -121,14 +70,14 @@ func run(ctx context.Context) error {
 
 	for i := 1; i <= *n; i++ {
 		num := strconv.Itoa(i)
-		msg := &rmq.Message{Topic: *topic, Body: []byte(strings.ReplaceAll(*body, "{n}", num))}
+		msg := &rmq.Message{Topic: *example.Topic, Body: []byte(strings.ReplaceAll(*body, "{n}", num))}
 		msg.SetTag(*tag)
 		msg.SetKeys(strings.Fields(strings.ReplaceAll(*keys, "{n}", num))...)
 		msg.AddProperty("run", runID)
 		msg.AddProperty("n", num)
 		rs, err := p.Send(ctx, msg)
 		if err != nil {
-			return fmt.Errorf("send message %d to topic %s at %s: %w", i, *topic, *endpoint, cause(ctx, err))
+			return fmt.Errorf("send message %d to topic %s at %s: %w", i, *example.Topic, *example.Endpoint, example.Cause(ctx, err))
 		}
 		for _, r := range rs {
 			fmt.Printf("sent message %s: id=%s offset=%d tag=%s keys=%q\n", num, r.MessageID, r.Offset, *msg.GetTag(), strings.Join(msg.GetKeys(), " "))
@@ -138,158 +87,8 @@ func run(ctx context.Context) error {
 		return nil
 	}
 	if err := <-consumed; err != nil {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%w: received %d of %d messages", err, len(received), *n)
-		}
-		return fmt.Errorf("receive from topic %s as group %s at %s: %w", *topic, *group, *endpoint, err)
+		return example.ReceiveFailed(ctx, *group, err, fmt.Sprintf("received %d of %d messages", len(received), *n))
 	}
 	fmt.Printf("received %d of %d messages\n", *n, *n)
 	return nil
-}
-
-// receive receives in a loop and acknowledges each message once handle
-// took it, until handle says it has all it waits for (after the rest of
-// that batch) or returns an error, or ctx ends (then it returns ctx's
-// cause). A receive that found nothing is repeated, as are failures of
-// the connection and of the server, and UNRECOGNIZED_CLIENT_TYPE: Start
-// returns before the client's settings reach the server, which needs
-// them for a receive. An answer refusing the receive (an unknown group,
-// a bad request, no permission) ends the loop.
-func receive(ctx context.Context, c rmq.SimpleConsumer, handle func(*rmq.MessageView) (bool, error)) error {
-	type result struct {
-		ms  []*rmq.MessageView
-		err error
-	}
-	var last error // the last failure repeated
-	begun := time.Now()
-	for {
-		// The receive gets no deadline of ctx: the client gives each call
-		// awaitDuration plus its request timeout, and the server fits its
-		// long polling into the call's time. Only the wait is cut short.
-		res := make(chan result, 1)
-		go func() {
-			ms, err := c.Receive(context.WithoutCancel(ctx), maxMessageNum, invisibleDuration)
-			res <- result{ms, err}
-		}()
-		var r result
-		select {
-		case r = <-res:
-		case <-ctx.Done():
-			if last != nil {
-				return fmt.Errorf("%w (the last receive failed: %v)", context.Cause(ctx), last)
-			}
-			return context.Cause(ctx)
-		}
-		if r.err != nil {
-			st, ok := rmq.AsErrRpcStatus(r.err)
-			switch {
-			case ok && v2.Code(st.Code) == v2.Code_MESSAGE_NOT_FOUND:
-				last = nil
-				continue
-			case ok && v2.Code(st.Code) != v2.Code_UNRECOGNIZED_CLIENT_TYPE && v2.Code(st.Code) != v2.Code_TOO_MANY_REQUESTS &&
-				st.Code < int32(v2.Code_INTERNAL_ERROR):
-				return r.err
-			}
-			// Right after Start, that the server has no settings of the
-			// client yet is no failure worth telling.
-			if !ok || v2.Code(st.Code) != v2.Code_UNRECOGNIZED_CLIENT_TYPE || time.Since(begun) > settingsDelay {
-				last = r.err
-			}
-			select {
-			case <-time.After(retryPause):
-			case <-ctx.Done():
-			}
-			continue
-		}
-		last = nil
-		done := false
-		for _, m := range r.ms {
-			all, err := handle(m)
-			if err != nil {
-				return err
-			}
-			done = done || all
-			if err := c.Ack(ctx, m); err != nil {
-				return fmt.Errorf("ack message %s: %w", m.GetMessageId(), cause(ctx, err))
-			}
-		}
-		if done {
-			return nil
-		}
-	}
-}
-
-// config is the clients' configuration: the endpoint, the namespace, and
-// -access-key and -secret-key, which sign every call (empty ones sign
-// with an empty key, which servers without ACL accept).
-func config(group string) *rmq.Config {
-	return &rmq.Config{
-		Endpoint:      *endpoint,
-		NameSpace:     *namespace,
-		ConsumerGroup: group,
-		Credentials:   &credentials.SessionCredentials{AccessKey: *accessKey, AccessSecret: *secretKey},
-	}
-}
-
-// clientLog sets up the client's logs and returns their directory: the
-// environment's rocketmq.client.logRoot, or rocketmq-grpc-examples in the
-// temporary directory (the client's default is $user.home/logs/rocketmqlogs,
-// read from a variable named user.home). The client logs errors there,
-// or with -v warnings and errors on stderr; rocketmq.client.logLevel in
-// the environment sets the level.
-func clientLog() string {
-	dir := os.Getenv("rocketmq.client.logRoot")
-	if dir == "" {
-		dir = filepath.Join(os.TempDir(), "rocketmq-grpc-examples")
-		os.Setenv("rocketmq.client.logRoot", dir)
-	}
-	if os.Getenv("rocketmq.client.logLevel") == "" {
-		level := "error"
-		if *verbose {
-			level = "warn"
-		}
-		os.Setenv("rocketmq.client.logLevel", level)
-	}
-	if *verbose {
-		// The console log goes to os.Stdout as ResetLogger finds it:
-		// stderr, so that stdout has the program's lines only.
-		os.Setenv("mq.consoleAppender.enabled", "true")
-		stdout := os.Stdout
-		os.Stdout = os.Stderr
-		rmq.ResetLogger()
-		os.Stdout = stdout
-	} else {
-		rmq.ResetLogger()
-	}
-	// Each connection also logs every call, by default to
-	// /tmp/rocketmq-logger.log; the client makes its connections with
-	// NewRpcClient's options only.
-	calls := zaplog.New(zaplog.WithFileName(filepath.Join(dir, "rocketmq_client_calls.log")))
-	newRPCClient := rmq.NewRpcClient
-	rmq.NewRpcClient = func(target string, opts ...rmq.RpcClientOption) (rmq.RpcClient, error) {
-		return newRPCClient(target, append(opts, rmq.WithRpcClientConnOption(rmq.WithZapLogger(calls)))...)
-	}
-	return dir
-}
-
-// cause is ctx's cause when ctx ended, for errors of calls it ended.
-func cause(ctx context.Context, err error) error {
-	if ctx.Err() != nil && !errors.Is(err, context.Cause(ctx)) {
-		return fmt.Errorf("%w (%v)", context.Cause(ctx), err)
-	}
-	return err
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
