@@ -13,7 +13,8 @@ import (
 	"testing"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-	emulator "github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/store"
 )
@@ -37,26 +38,26 @@ const benchBatch = 100
 // (those of them that write: BatchWriteRow, PutRow, UpdateRow).
 func BenchmarkBatch100(b *testing.B) {
 	b.Run("rocketfn", func(b *testing.B) {
-		srv, endpoint := startTablestore(b, emulator.Config{Dir: b.TempDir()})
+		ts := otstest.NewWithConfig(b, ots.Config{Dir: b.TempDir()})
 		counter := newCountingTransport()
-		db, err := store.Open(store.Config{Endpoint: endpoint, Instance: srv.Instance(),
-			Credentials: staticCredentials(srv), Transport: counter})
+		cfg := ts.StoreConfig()
+		cfg.Transport = counter
+		db, err := store.Open(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
-		runBatches(b, srv, endpoint, counter, newPlayersApp(b, db))
+		runBatches(b, ts, counter, newPlayersApp(b, db))
 	})
 	b.Run("naive", func(b *testing.B) {
-		srv, endpoint := startTablestore(b, emulator.Config{Dir: b.TempDir()})
-		if err := createTable(context.Background(), openDB(b, srv, endpoint, staticCredentials(srv)), DefaultTable); err != nil {
+		ts := otstest.NewWithConfig(b, ots.Config{Dir: b.TempDir()})
+		if err := createTable(context.Background(), ts.DB(b), DefaultTable); err != nil {
 			b.Fatal(err)
 		}
 		counter := newCountingTransport()
 		conf := tablestore.NewDefaultTableStoreConfig()
 		conf.Transport = counter
-		cred := srv.Credentials()
-		client := tablestore.NewClientWithConfig(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret, "", conf)
-		runBatches(b, srv, endpoint, counter, naiveApp(client, DefaultTable))
+		client := tablestore.NewClientWithConfig(ts.Endpoint, ts.Instance, ts.Credentials.AccessKeyID, ts.Credentials.AccessKeySecret, "", conf)
+		runBatches(b, ts, counter, naiveApp(client, DefaultTable))
 	})
 }
 
@@ -83,7 +84,7 @@ func naiveApp(client *tablestore.TableStoreClient, table string) *fn.App {
 // runBatches times app.Invoke on a new 100-message batch per iteration,
 // the payload built with the timer stopped, then checks that the last
 // batch's rows are there.
-func runBatches(b *testing.B, srv *emulator.Server, endpoint string, counter *countingTransport, app *fn.App) {
+func runBatches(b *testing.B, ts *otstest.Server, counter *countingTransport, app *fn.App) {
 	ctx := context.Background()
 	counter.reset()
 	iters := 0
@@ -100,7 +101,7 @@ func runBatches(b *testing.B, srv *emulator.Server, endpoint string, counter *co
 	b.ReportMetric(float64(counter.requests.Load())/float64(iters), "requests/op")
 	b.ReportMetric(float64(counter.writes.Load())/float64(iters), "writes/op")
 	last := benchPlayer(iters-1, benchBatch-1)
-	if got, ok := getPlayer(b, sdkClient(srv, endpoint), DefaultTable, last.ID); !ok || got != last {
+	if got, ok := getPlayer(b, ts, DefaultTable, last.ID); !ok || got != last {
 		b.Fatalf("row %q after the last batch: %+v (found %v), want %+v", last.ID, got, ok, last)
 	}
 }

@@ -3,12 +3,11 @@ package main
 import (
 	"context"
 	"errors"
-	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
-	emulator "github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/store"
 )
@@ -16,50 +15,32 @@ import (
 // TestInvokeWritesPlayers invokes the function with the sample batch and
 // reads the rows back with the official SDK.
 func TestInvokeWritesPlayers(t *testing.T) {
-	srv, endpoint := startTablestore(t, emulator.Config{})
-	app := newPlayersApp(t, openDB(t, srv, endpoint, staticCredentials(srv)))
+	ts := otstest.New(t)
+	app := newPlayersApp(t, ts.DB(t))
 	if _, err := app.Invoke(context.Background(), fixture(t, "players-batch.json")); err != nil {
 		t.Fatalf("Invoke: %v", err)
 	}
-	checkPlayers(t, sdkClient(srv, endpoint), DefaultTable, batchPlayers)
+	checkPlayers(t, ts, DefaultTable, batchPlayers)
 }
 
 // TestReplayChangesNothing delivers the batch twice, as EventBridge does
 // when it retries an invocation: the second delivery succeeds and leaves
 // every row, cell timestamps included, as the first left it.
 func TestReplayChangesNothing(t *testing.T) {
-	srv, endpoint := startTablestore(t, emulator.Config{})
-	app := newPlayersApp(t, openDB(t, srv, endpoint, staticCredentials(srv)))
-	client := sdkClient(srv, endpoint)
+	ts := otstest.New(t)
+	app := newPlayersApp(t, ts.DB(t))
 	payload := fixture(t, "players-batch.json")
 	if _, err := app.Invoke(context.Background(), payload); err != nil {
 		t.Fatalf("first Invoke: %v", err)
 	}
-	first := scanRows(t, client, DefaultTable)
+	first := ts.Dump(t, DefaultTable)
 	if _, err := app.Invoke(context.Background(), payload); err != nil {
 		t.Fatalf("replayed Invoke: %v", err)
 	}
-	second := scanRows(t, client, DefaultTable)
-	if !reflect.DeepEqual(rowStrings(first), rowStrings(second)) {
-		t.Errorf("the replay changed the table:\nbefore %q\nafter  %q", rowStrings(first), rowStrings(second))
+	if second := ts.Dump(t, DefaultTable); !slices.Equal(first, second) {
+		t.Errorf("the replay changed the table:\nbefore %q\nafter  %q", first, second)
 	}
-	checkPlayers(t, client, DefaultTable, batchPlayers)
-}
-
-// rowStrings prints rows with every column and timestamp, for comparing.
-func rowStrings(rows []*tablestore.Row) []string {
-	out := make([]string, len(rows))
-	for i, r := range rows {
-		var b strings.Builder
-		for _, k := range r.PrimaryKey.PrimaryKeys {
-			b.WriteString(k.ColumnName + "=" + anyString(k.Value))
-		}
-		for _, c := range r.Columns {
-			b.WriteString(" " + c.ColumnName + "=" + anyString(c.Value) + "@" + anyString(c.Timestamp))
-		}
-		out[i] = b.String()
-	}
-	return out
+	checkPlayers(t, ts, DefaultTable, batchPlayers)
 }
 
 // TestBodyThatDoesNotFitFailsAlone invokes batches whose second body does
@@ -74,8 +55,8 @@ func TestBodyThatDoesNotFitFailsAlone(t *testing.T) {
 		{"players-no-id.json", "AC14C305069E1B28CDFA3181CDA2D002", "", `field "id" is missing`},
 	} {
 		t.Run(tc.fixture, func(t *testing.T) {
-			srv, endpoint := startTablestore(t, emulator.Config{})
-			app := newPlayersApp(t, openDB(t, srv, endpoint, staticCredentials(srv)))
+			ts := otstest.New(t)
+			app := newPlayersApp(t, ts.DB(t))
 			_, err := app.Invoke(context.Background(), fixture(t, tc.fixture))
 			f := onlyFailure(t, err)
 			if f.MessageID != tc.badID || f.Index != 1 || f.Topic != Topic {
@@ -85,9 +66,8 @@ func TestBodyThatDoesNotFitFailsAlone(t *testing.T) {
 				t.Errorf("reason %q does not name %q", f.Error, tc.reason)
 			}
 			t.Logf("reason: %s", f.Error)
-			client := sdkClient(srv, endpoint)
-			checkPlayers(t, client, DefaultTable, []Player{batchPlayers[0], batchPlayers[2]})
-			if _, ok := getPlayer(t, client, DefaultTable, tc.badRow); ok {
+			checkPlayers(t, ts, DefaultTable, []Player{batchPlayers[0], batchPlayers[2]})
+			if _, ok := getPlayer(t, ts, DefaultTable, tc.badRow); ok {
 				t.Errorf("the failed message wrote row %q", tc.badRow)
 			}
 		})
@@ -112,10 +92,14 @@ func onlyFailure(t *testing.T, err error) fn.Failure {
 // succeeds when it carries valid STS credentials, and fails when it
 // carries none.
 func TestInvocationCredentials(t *testing.T) {
-	srv, endpoint := startTablestore(t, emulator.Config{})
-	wrong := fn.Credentials{AccessKeyID: "not-a-key", AccessKeySecret: "not-a-secret"}
-	db := openDB(t, srv, endpoint, wrong)
-	if err := createTable(stsContext(context.Background(), srv), db, DefaultTable); err != nil {
+	ts := otstest.New(t)
+	cfg := ts.StoreConfig()
+	cfg.Credentials = fn.Credentials{AccessKeyID: "not-a-key", AccessKeySecret: "not-a-secret"}
+	db, err := store.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := createTable(stsContext(context.Background(), ts), db, DefaultTable); err != nil {
 		t.Fatal(err)
 	}
 	app, err := newApp(db, DefaultTable)
@@ -129,23 +113,21 @@ func TestInvocationCredentials(t *testing.T) {
 	if !errors.As(err, &te) || te.Code != "OTSAuthFailed" {
 		t.Fatalf("Invoke with the wrong static key and no invocation credentials: %v, want OTSAuthFailed", err)
 	}
-	client := sdkClient(srv, endpoint)
-	if rows := scanRows(t, client, DefaultTable); len(rows) != 0 {
+	if rows := ts.Rows(t, DefaultTable); len(rows) != 0 {
 		t.Fatalf("a refused invocation wrote %d rows", len(rows))
 	}
 
-	if _, err := app.Invoke(stsContext(context.Background(), srv), payload); err != nil {
+	if _, err := app.Invoke(stsContext(context.Background(), ts), payload); err != nil {
 		t.Fatalf("Invoke with STS credentials: %v", err)
 	}
-	checkPlayers(t, client, DefaultTable, batchPlayers)
+	checkPlayers(t, ts, DefaultTable, batchPlayers)
 }
 
 // TestInvocationCredentialsOverrideStatic checks the other way round:
 // invocation credentials the service refuses fail the invocation although
 // the static key is valid.
 func TestInvocationCredentialsOverrideStatic(t *testing.T) {
-	srv, endpoint := startTablestore(t, emulator.Config{})
-	app := newPlayersApp(t, openDB(t, srv, endpoint, staticCredentials(srv)))
+	app := newPlayersApp(t, otstest.New(t).DB(t))
 	ctx := fn.NewContext(context.Background(), &fn.Invocation{RequestID: "req-bad", Credentials: fn.Credentials{
 		AccessKeyID: "STS.unknown", AccessKeySecret: "secret", SecurityToken: "token",
 	}})
