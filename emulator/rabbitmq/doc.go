@@ -1,0 +1,2 @@
+// Package rabbitmq runs RabbitMQ for the local stack.
+package rabbitmq
