@@ -10,7 +10,9 @@
 //	ordered      orders' steps sent with a sharding key, consumed in order by an orderly consumer
 //
 // Each is a package main of its own; its doc.go has the flags and how to
-// run it. They share these flags:
+// run it. What they share, the flags below, the client's log level, the
+// options of every producer and consumer and a checked synchronous send,
+// is in package internal/example. They share these flags:
 //
 //	-nameserver  the name server, host:port, several separated by ';' (default $NAMESRV_ADDR or 127.0.0.1:9876)
 //	-namespace   the instance the topic and groups are in, WithNamespace (default $MQ_INSTANCE)

@@ -2,48 +2,29 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
-	"github.com/apache/rocketmq-client-go/v2/rlog"
+
+	"github.com/rocketfn/rocketfn/examples/remoting/internal/example"
 )
 
 var (
-	nameServer = flag.String("nameserver", envOr("NAMESRV_ADDR", "127.0.0.1:9876"), "name server `addresses` (host:port, several separated by ';')")
-	namespace  = flag.String("namespace", os.Getenv("MQ_INSTANCE"), "`instance` ID the topic and group are in (WithNamespace); empty for none")
-	accessKey  = flag.String("access-key", os.Getenv("ROCKETMQ_ACCESS_KEY"), "access `key` for brokers with ACL")
-	secretKey  = flag.String("secret-key", os.Getenv("ROCKETMQ_SECRET_KEY"), "secret `key` of -access-key")
-	topic      = flag.String("topic", "TopicTest", "`topic` to send to and consume")
-	group      = flag.String("group", "GID_transaction", "`group` of the transaction producer (which the broker's check-back asks) and of the consumer")
-	n          = flag.Int("n", 3, "how many messages to send: message k is committed when k%3 is 1, rolled back when 2, checked back when 0")
-	timeout    = flag.Duration("timeout", time.Minute, "give up after this long")
-	verbose    = flag.Bool("v", false, "show the client's warnings and errors on stderr")
+	group   = flag.String("group", "GID_transaction", "`group` of the transaction producer (which the broker's check-back asks) and of the consumer")
+	n       = flag.Int("n", 3, "how many messages to send: message k is committed when k%3 is 1, rolled back when 2, checked back when 0")
+	timeout = flag.Duration("timeout", time.Minute, "give up after this long")
 )
 
-func main() {
-	flag.Parse()
-	quietClient()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, cancel := context.WithTimeoutCause(ctx, *timeout, fmt.Errorf("timed out after %v", *timeout))
-	defer cancel()
-	if err := run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "transaction:", err)
-		os.Exit(1)
-	}
-}
+func main() { example.Main("transaction", timeout, run) }
 
 // listener runs the local transactions of the run's messages and answers
 // the broker's checks of those left unknown.
@@ -110,18 +91,11 @@ func run(ctx context.Context) error {
 		received = map[int]bool{}
 		failure  error
 	)
-	c, err := rocketmq.NewPushConsumer(
-		consumer.WithNameServer(nameServers()),
-		consumer.WithNamespace(*namespace),
-		consumer.WithCredentials(credentials()),
-		consumer.WithGroupName(*group),
-		consumer.WithConsumeFromWhere(consumer.ConsumeFromTimestamp),
-		consumer.WithConsumeTimestamp(start.Add(-time.Minute).UTC().Format("20060102150405")),
-	)
+	c, err := rocketmq.NewPushConsumer(example.ConsumerOptions(*group, start)...)
 	if err != nil {
 		return fmt.Errorf("new consumer: %w", err)
 	}
-	err = c.Subscribe(*topic, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+	err = c.Subscribe(*example.Topic, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		for _, m := range msgs {
@@ -140,7 +114,7 @@ func run(ctx context.Context) error {
 		return consumer.ConsumeSuccess, nil
 	})
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", *topic, err)
+		return fmt.Errorf("subscribe to %s: %w", *example.Topic, err)
 	}
 	if err := c.Start(); err != nil {
 		return fmt.Errorf("start consumer: %w", err)
@@ -150,14 +124,11 @@ func run(ctx context.Context) error {
 	// A client instance answers the broker's checks only for the first
 	// producer or consumer made with it, so the transaction producer gets
 	// an instance of its own beside the consumer's.
-	p, err := rocketmq.NewTransactionProducer(l,
+	p, err := rocketmq.NewTransactionProducer(l, example.ProducerOptions(
 		producer.WithInstanceName(strconv.Itoa(os.Getpid())+"-transaction"),
-		producer.WithNameServer(nameServers()),
-		producer.WithNamespace(*namespace),
-		producer.WithCredentials(credentials()),
 		producer.WithGroupName(*group),
 		producer.WithRetry(2),
-	)
+	)...)
 	if err != nil {
 		return fmt.Errorf("new transaction producer: %w", err)
 	}
@@ -168,15 +139,15 @@ func run(ctx context.Context) error {
 
 	l.sent = time.Now()
 	for k := 1; k <= *n; k++ {
-		msg := primitive.NewMessage(*topic, []byte("transaction message "+strconv.Itoa(k)))
+		msg := primitive.NewMessage(*example.Topic, []byte("transaction message "+strconv.Itoa(k)))
 		msg.WithProperty("run", l.runID)
 		msg.WithProperty("n", strconv.Itoa(k))
 		res, err := p.SendMessageInTransaction(ctx, msg)
 		if err != nil {
-			return fmt.Errorf("send message %d to topic %s through name server %s: %w", k, *topic, *nameServer, cause(ctx, err))
+			return fmt.Errorf("send message %d to topic %s through name server %s: %w", k, *example.Topic, *example.NameServer, example.Cause(ctx, err))
 		}
 		if res.Status != primitive.SendOK {
-			return fmt.Errorf("send message %d to %s: status %d", k, *topic, res.Status)
+			return fmt.Errorf("send message %d to %s: status %d", k, *example.Topic, res.Status)
 		}
 		fmt.Printf("sent half message %d: id=%s transaction=%s\n", k, res.MsgID, res.TransactionID)
 	}
@@ -225,41 +196,4 @@ func run(ctx context.Context) error {
 				context.Cause(ctx), got, commits, checked, unknown)
 		}
 	}
-}
-
-// nameServers splits -nameserver as NAMESRV_ADDR is written.
-func nameServers() []string {
-	return strings.FieldsFunc(*nameServer, func(r rune) bool { return r == ';' || r == ',' })
-}
-
-// credentials are -access-key and -secret-key; empty ones leave requests
-// unsigned.
-func credentials() primitive.Credentials {
-	return primitive.Credentials{AccessKey: *accessKey, SecretKey: *secretKey}
-}
-
-// cause is ctx's cause when ctx ended, for errors of calls it ended.
-func cause(ctx context.Context, err error) error {
-	if ctx.Err() != nil && !errors.Is(err, context.Cause(ctx)) {
-		return fmt.Errorf("%w (%v)", context.Cause(ctx), err)
-	}
-	return err
-}
-
-// quietClient keeps the client's log to fatal errors, unless -v or
-// ROCKETMQ_GO_LOG_LEVEL asks for it: the program reports failures itself.
-func quietClient() {
-	switch {
-	case *verbose:
-		rlog.SetLogLevel("warn")
-	case os.Getenv("ROCKETMQ_GO_LOG_LEVEL") == "":
-		rlog.SetLogLevel("fatal")
-	}
-}
-
-func envOr(name, fallback string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return fallback
 }
