@@ -26,6 +26,16 @@
 // directory; afterwards it keeps its progress across restarts, whatever
 // the Offset (package eventbridge).
 //
+// Each trigger reaches the local EventBridge as syaml read it (the
+// ebtrigger.Trigger model), with Config.AccountID and, when s.yaml gives
+// neither RegionId nor a function region, Config.Region. Settings the
+// local EventBridge keeps without an effect (eventbridge.NoLocalEffect:
+// InstanceType, the instance's network and access keys, FilterSql, a
+// concurrency or maximumTasks above 1, ...) are logged as warnings at
+// Start, one per setting and s.yaml line, as "s.yaml:42: InstanceNetwork
+// has no local effect"; triggers that share a block through a YAML
+// anchor share its warnings.
+//
 // The local RocketMQ speaks MQ HTTP (Stack.MQEndpoint) and, on the same
 // messages, topics and groups, unless Config.NoRemoting, the RocketMQ
 // remoting protocol of github.com/apache/rocketmq-client-go (package

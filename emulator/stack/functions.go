@@ -12,7 +12,6 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
-	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
@@ -25,7 +24,7 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 			fns = append(fns, f)
 		}
 	}
-	warned := map[noEffect]bool{}
+	s.warnNoLocalEffect(cfg.Project, fns)
 	for i, f := range fns {
 		start := time.Now()
 		done := s.buildProgress(f.Name, i+1, len(fns))
@@ -44,11 +43,10 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 				s.log.Info("trigger disabled in s.yaml (triggerEnable: false)", "function", f.Name, "trigger", t.Name)
 				continue
 			}
-			if t.Type != "eventbridge" || t.Topic == "" {
+			if !runsLocally(t) {
 				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
 				continue
 			}
-			s.warnNoLocalEffect(cfg.Project, f, t, warned)
 			if err := s.Bridge.Add(trigger(t, cfg), sink{inv}); err != nil {
 				if s.Cluster != nil && errors.Is(err, broker.ErrTopicNotExist) {
 					err = fmt.Errorf("%w (the cluster at %s has no topic %s: create it there; rocketfn dev declares none on a cluster)",
@@ -59,32 +57,6 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 		}
 	}
 	return nil
-}
-
-// noEffect is a setting at a line of s.yaml without a local effect.
-type noEffect struct {
-	line  int
-	field ebtrigger.Field
-}
-
-// warnNoLocalEffect logs, once per line and setting (triggers that share
-// a block through a YAML anchor share its lines), each setting of t that
-// the local EventBridge keeps without an effect, as
-// "s.yaml:42: InstanceNetwork has no local effect".
-func (s *Stack) warnNoLocalEffect(p *syaml.Project, f *syaml.Function, t *syaml.Trigger, warned map[noEffect]bool) {
-	file := "s.yaml"
-	if p.Path != "" {
-		file = filepath.Base(p.Path)
-	}
-	for _, ig := range eventbridge.NoLocalEffect(t.Trigger) {
-		k := noEffect{t.LineOf(ig.Field), ig.Field}
-		if warned[k] {
-			continue
-		}
-		warned[k] = true
-		s.log.Warn(fmt.Sprintf("%s:%d: %s has no local effect", file, k.line, ig.Field),
-			"why", ig.Why, "function", f.Name, "trigger", t.Name)
-	}
 }
 
 // progressEvery is how often a build still running is reported.
@@ -183,20 +155,6 @@ func sourceDir(code string) string {
 		}
 	}
 	return code
-}
-
-// trigger is the local EventBridge trigger of an s.yaml trigger: the
-// model syaml read, as it is, with the account the stack runs as and
-// the stack's region when s.yaml names none. Its Tag is passed as
-// written: the bridge and the broker read it with package tagexpr, as
-// syaml did.
-func trigger(t *syaml.Trigger, cfg Config) eventbridge.Trigger {
-	tr := t.Trigger
-	tr.AccountID = cfg.AccountID
-	if tr.RegionID == "" {
-		tr.RegionID = cfg.Region
-	}
-	return tr
 }
 
 // sink delivers to a function process.
