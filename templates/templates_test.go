@@ -2,7 +2,9 @@ package templates
 
 import (
 	"io/fs"
+	"regexp"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -30,5 +32,37 @@ func TestTemplatesComplete(t *testing.T) {
 		if _, err := fs.Stat(FS, f); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// moduleImport matches an import of a package of this module.
+var moduleImport = regexp.MustCompile(`"github\.com/rocketfn/rocketfn/([^"]*)"`)
+
+// TestTemplatesImportPublicPackagesOnly checks that the Go files the
+// templates render import no internal package of this module: they go
+// into the user's module, where such an import does not compile.
+func TestTemplatesImportPublicPackagesOnly(t *testing.T) {
+	seen := 0
+	err := fs.WalkDir(FS, ".", func(path string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || !strings.HasSuffix(path, ".go.tmpl") {
+			return err
+		}
+		src, err := fs.ReadFile(FS, path)
+		if err != nil {
+			return err
+		}
+		for _, m := range moduleImport.FindAllStringSubmatch(string(src), -1) {
+			seen++
+			if pkg := "/" + m[1] + "/"; strings.Contains(pkg, "/internal/") {
+				t.Errorf("%s imports %s, which a user's module cannot import", path, m[0])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if seen == 0 {
+		t.Fatal("no template imports a package of this module: the pattern matches nothing")
 	}
 }
