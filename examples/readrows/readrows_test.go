@@ -6,26 +6,17 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
-	emulator "github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
+	"github.com/rocketfn/rocketfn/runtime/store"
 )
 
 func TestPrintsRowsWithoutMarkers(t *testing.T) {
-	srv, err := emulator.New(emulator.Config{})
-	if err != nil {
-		t.Fatalf("new tablestore: %v", err)
-	}
-	endpoint, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("start tablestore: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	cred := srv.Credentials()
-	client := tablestore.NewClient(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
-	createTable(t, client, "players")
+	ts := otstest.New(t)
+	createTable(t, ts.Client, "players")
 	for _, id := range []string{"1002", "1001", "1003"} {
-		putRow(t, client, "players", id, map[string]any{"Name": "n" + id, "Level": int64(7), "_rfn_abc_0": int64(1)})
+		putRow(t, ts.Client, "players", id, map[string]any{"Name": "n" + id, "Level": int64(7), store.BookkeepingPrefix + "abc_0": int64(1)})
 	}
-	cfg := config{endpoint: endpoint, instance: srv.Instance(), keyID: cred.AccessKeyID, secret: cred.AccessKeySecret}
+	cfg := config{endpoint: ts.Endpoint, instance: ts.Instance, keyID: ts.Credentials.AccessKeyID, secret: ts.Credentials.AccessKeySecret}
 	var out strings.Builder
 	if err := run(t.Context(), cfg, &out, "-table", "players", "-limit", "2"); err != nil {
 		t.Fatalf("readrows: %v\n%s", err, out.String())
