@@ -9,6 +9,7 @@ import (
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/examples/internal/mqtest"
 	"github.com/rocketfn/rocketfn/examples/mqclient"
 )
 
@@ -22,7 +23,7 @@ func consumeOut(t *testing.T, conn mqclient.Config, args ...string) (string, err
 }
 
 func TestPrintsAndAcks(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	publish(t, client, "orders",
 		mq.PublishMessageRequest{MessageBody: `{"id":"o1"}`, MessageTag: "created", MessageKey: "order-1 customer-7",
 			Properties: map[string]string{"region": "hz"}},
@@ -58,7 +59,7 @@ func TestPrintsAndAcks(t *testing.T) {
 }
 
 func TestNoMessage(t *testing.T) {
-	_, conn, _ := startMQ(t, rocketmq.Config{})
+	_, conn, _ := mqtest.Start(t, rocketmq.Config{})
 	start := time.Now()
 	out, err := consumeOut(t, conn, "-topic", "empty", "-wait", "1s")
 	if err != nil {
@@ -73,7 +74,7 @@ func TestNoMessage(t *testing.T) {
 }
 
 func TestTagFilter(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	for _, tag := range []string{"created", "paid", "cancelled", "paid"} {
 		publish(t, client, "orders", mq.PublishMessageRequest{MessageBody: tag, MessageTag: tag})
 	}
@@ -91,7 +92,7 @@ func TestTagFilter(t *testing.T) {
 }
 
 func TestOrderly(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	for i := range 12 {
 		key := fmt.Sprint("o", i%3)
 		publish(t, client, "orders", mq.PublishMessageRequest{MessageBody: fmt.Sprint(key, "/", i/3), ShardingKey: key})
@@ -116,8 +117,8 @@ func TestOrderly(t *testing.T) {
 }
 
 func TestRedeliveryCountsConsumedTimes(t *testing.T) {
-	cfg, clock := withClock()
-	_, conn, client := startMQ(t, cfg)
+	cfg, clock := mqtest.WithClock()
+	_, conn, client := mqtest.Start(t, cfg)
 	publish(t, client, "orders", mq.PublishMessageRequest{MessageBody: "again"})
 	// A consumer that takes the message and never acknowledges it.
 	lost := client.GetConsumer("", "orders", "GID_consume", "")

@@ -9,6 +9,7 @@ import (
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/examples/internal/mqtest"
 	"github.com/rocketfn/rocketfn/examples/mqclient"
 )
 
@@ -23,7 +24,7 @@ func produce(t *testing.T, conn mqclient.Config, args ...string) string {
 }
 
 func TestKinds(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	for _, tc := range []struct {
 		kind  string
 		args  []string
@@ -60,7 +61,7 @@ func TestKinds(t *testing.T) {
 }
 
 func TestOrderedPerShardingKey(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	produce(t, conn, "-kind", "ordered", "-topic", "orders", "-n", "9")
 	ms := receiveAll(t, client.GetConsumer("", "orders", "GID_orderly", ""), 9, true, 10*time.Second)
 	if len(ms) != 9 {
@@ -78,7 +79,7 @@ func TestOrderedPerShardingKey(t *testing.T) {
 }
 
 func TestDelayed(t *testing.T) {
-	_, conn, client := startMQ(t, rocketmq.Config{})
+	_, conn, client := mqtest.Start(t, rocketmq.Config{})
 	const delay = 2 * time.Second
 	start := time.Now()
 	produce(t, conn, "-kind", "delayed", "-topic", "later", "-n", "1", "-delay", delay.String())
@@ -102,8 +103,8 @@ func TestDelayed(t *testing.T) {
 }
 
 func TestTransactional(t *testing.T) {
-	cfg, clock := withClock()
-	srv, conn, client := startMQ(t, cfg)
+	cfg, clock := mqtest.WithClock()
+	srv, conn, client := mqtest.Start(t, cfg)
 	var out lockedBuffer
 	done := make(chan error, 1)
 	go func() {

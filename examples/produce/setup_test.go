@@ -9,56 +9,8 @@ import (
 
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
-	"github.com/rocketfn/rocketfn/emulator/rocketmq"
-	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/examples/mqclient"
 )
-
-// startMQ serves an in-memory local RocketMQ on loopback and returns it
-// with the Config the examples connect with and an SDK client for checks.
-func startMQ(t *testing.T, cfg rocketmq.Config) (*rocketmq.Server, mqclient.Config, mq.MQClient) {
-	t.Helper()
-	srv, err := rocketmq.New(cfg)
-	if err != nil {
-		t.Fatalf("new rocketmq: %v", err)
-	}
-	endpoint, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("start rocketmq: %v", err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	cred := srv.Credentials()
-	conn := mqclient.Config{Endpoint: endpoint, AccessKeyID: cred.AccessKeyID, AccessKeySecret: cred.AccessKeySecret}
-	client, err := conn.Client()
-	if err != nil {
-		t.Fatalf("client: %v", err)
-	}
-	return srv, conn, client
-}
-
-// fakeClock is a broker clock the test moves by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// withClock returns a server config on a fake clock starting now.
-func withClock() (rocketmq.Config, *fakeClock) {
-	clock := &fakeClock{now: time.Now()}
-	return rocketmq.Config{Broker: broker.Config{Clock: clock.Now}}, clock
-}
 
 // receiveAll consumes (orderly or not) until want messages came or wait
 // passed, acknowledging each batch, and returns them in arrival order.
@@ -89,13 +41,18 @@ func receiveAll(t *testing.T, c mq.MQConsumer, want int, orderly bool, wait time
 
 // lockedBuffer collects a running example's output.
 type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	written chan struct{} // closed, and replaced, by each Write; nil until waitFor needs it
 }
 
 func (b *lockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.written != nil {
+		close(b.written)
+		b.written = nil
+	}
 	return b.buf.Write(p)
 }
 
@@ -105,13 +62,34 @@ func (b *lockedBuffer) String() string {
 	return b.buf.String()
 }
 
-// waitFor waits until the output holds s.
+// next returns whether the output holds s and, when it does not, a
+// channel closed by the next write.
+func (b *lockedBuffer) next(s string) (bool, <-chan struct{}) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if strings.Contains(b.buf.String(), s) {
+		return true, nil
+	}
+	if b.written == nil {
+		b.written = make(chan struct{})
+	}
+	return false, b.written
+}
+
+// waitFor waits until the output holds s, checking after each write.
 func (b *lockedBuffer) waitFor(t *testing.T, s string, timeout time.Duration) {
 	t.Helper()
-	for deadline := time.Now().Add(timeout); !strings.Contains(b.String(), s); {
-		if time.Now().After(deadline) {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		found, written := b.next(s)
+		if found {
+			return
+		}
+		select {
+		case <-written:
+		case <-deadline.C:
 			t.Fatalf("no %q in the output within %v:\n%s", s, timeout, b)
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
