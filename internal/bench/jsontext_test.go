@@ -514,12 +514,14 @@ func BenchmarkJSONText(b *testing.B) {
 		} {
 			b.Run(c.name+"/path="+p.name, func(b *testing.B) {
 				b.ReportAllocs()
+				cpu := cpuTime()
 				for b.Loop() {
 					if err := p.run(c.payload); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*c.events), "ns/event")
+				b.ReportMetric(float64(cpuTime()-cpu)/float64(b.N*c.events), "cpu-ns/event")
 			})
 		}
 	}

@@ -43,6 +43,7 @@ func BenchmarkDecode(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			b.SetBytes(int64(len(bc.payload)))
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				p, err := event.Decode(bc.payload)
 				if err != nil || len(p.Messages) != bc.n {
@@ -50,6 +51,7 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*bc.n), "ns/msg")
+			reportCPU(b, cpu)
 		})
 	}
 }

@@ -86,12 +86,14 @@ func benchBind[T any](data []byte) func(*testing.B) {
 		plan := For[T]()
 		b.SetBytes(int64(len(data)))
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			var v T
 			if err := plan.Decode(data, &v); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu)
 	}
 }
 

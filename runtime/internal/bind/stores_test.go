@@ -21,12 +21,14 @@ func BenchmarkStores(b *testing.B) {
 		index := fieldIndexes(c)
 		b.SetBytes(int64(len(userBody)))
 		b.ReportAllocs()
+		cpu := cpuTime()
 		for b.Loop() {
 			var u User
 			if err := decodeReflect(c, index, userBody, reflect.ValueOf(&u).Elem()); err != nil {
 				b.Fatal(err)
 			}
 		}
+		reportCPU(b, cpu)
 	})
 }
 
