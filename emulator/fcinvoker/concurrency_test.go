@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 func TestInstanceConcurrency(t *testing.T) {
@@ -83,7 +85,9 @@ func TestInvokeWaitsWithinContext(t *testing.T) {
 			t.Errorf("hold: %+v, %v", res, err)
 		}
 	})
-	time.Sleep(50 * time.Millisecond)
+	// The hold call counts once it has the only slot; it keeps it for
+	// the 300 ms of its answer.
+	testwait.Until(t, 10*time.Second, "hold call on the instance", func() bool { return inv.Stats().Invocations == 2 })
 	ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
 	defer cancel()
 	_, err := inv.Invoke(ctx, payload(t, "ok"), "req-waits")

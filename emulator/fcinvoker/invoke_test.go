@@ -1,10 +1,13 @@
 package fcinvoker
 
 import (
+	"fmt"
 	"reflect"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 func TestInvokeSuccess(t *testing.T) {
@@ -131,12 +134,7 @@ func TestCrashRestarts(t *testing.T) {
 // waitGone waits until process pid has exited and been reaped.
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if !alive(pid) {
-			return
-		}
-	}
-	t.Errorf("process %d still runs", pid)
+	testwait.Until(t, 5*time.Second, fmt.Sprintf("exit of process %d", pid), func() bool { return !alive(pid) })
 }
 
 // TestInvokeRefusesBadRequestIDs: request IDs with control characters or

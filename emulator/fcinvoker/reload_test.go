@@ -61,7 +61,7 @@ func main() {
 				panic(err)
 			}
 		}
-		time.Sleep(2 * time.Millisecond)
+		time.Sleep(2 * time.Millisecond) // the function's own work, so calls overlap a reload; it synchronises nothing
 		json.NewEncoder(w).Encode(map[string]any{"version": version, "instance": os.Getenv("FC_INSTANCE_ID"), "pid": os.Getpid(), "requestId": id})
 	})
 	http.HandleFunc("GET /pre-stop", func(w http.ResponseWriter, r *http.Request) {

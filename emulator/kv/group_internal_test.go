@@ -3,10 +3,13 @@ package kv
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 var errFail = errors.New("fail")
@@ -31,13 +34,11 @@ func openTestBolt(t *testing.T, opts Options) *BoltStore {
 	return s.(*BoltStore)
 }
 
-// waitQueued waits until n requests sit in the queue.
+// waitQueued waits until n requests sit in the queue, which nothing
+// signals: the Updates block in their send to it.
 func waitQueued(t *testing.T, s *BoltStore, n int) {
-	for deadline := time.Now().Add(5 * time.Second); len(s.queue) < n; time.Sleep(time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d requests queued, want %d", len(s.queue), n)
-		}
-	}
+	t.Helper()
+	testwait.Until(t, 5*time.Second, fmt.Sprintf("%d requests queued", n), func() bool { return len(s.queue) >= n })
 }
 
 // TestGroupIsolation holds the committer inside one fn until more Updates

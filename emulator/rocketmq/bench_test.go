@@ -15,6 +15,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 func startBench(b *testing.B) (*rocketmq.Server, mq.MQClient) {
@@ -88,7 +89,7 @@ func BenchmarkConsume(b *testing.B) {
 // ("published"). Next to it, a no-op round trip to the same server.
 func BenchmarkDelivery(b *testing.B) {
 	b.Run("longpoll", func(b *testing.B) {
-		_, c := startBench(b)
+		srv, c := startBench(b)
 		p := c.GetProducer("", "bench")
 		cons := c.GetConsumer("", "bench", "GID_lat", "")
 		got := make(chan time.Time, 1)
@@ -101,7 +102,9 @@ func BenchmarkDelivery(b *testing.B) {
 					cons.AckMessage(handles(ms))
 				}
 			}()
-			time.Sleep(time.Millisecond) // let the poll reach the server
+			// Publish once the poll waits in the broker, so that the
+			// latency measured is that of a wake-up.
+			testwait.Until(b, 5*time.Second, "long poll waiting in the broker", func() bool { return srv.Broker().Waiting() == 1 })
 			sent := time.Now()
 			if _, err := p.PublishMessage(mq.PublishMessageRequest{MessageBody: "ping"}); err != nil {
 				b.Fatal(err)

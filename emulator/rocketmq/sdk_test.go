@@ -9,6 +9,7 @@ import (
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 func TestPublishConsumeAck(t *testing.T) {
@@ -194,7 +195,7 @@ func TestTransactions(t *testing.T) {
 }
 
 func TestLongPoll(t *testing.T) {
-	_, c := start(t, rocketmq.Config{})
+	srv, c := start(t, rocketmq.Config{})
 	cons := c.GetConsumer("", "t", "GID_a", "")
 	begin := time.Now()
 	if ms := consume(t, cons, 1, 1, false); len(ms) != 0 {
@@ -203,9 +204,12 @@ func TestLongPoll(t *testing.T) {
 	if d := time.Since(begin); d < 900*time.Millisecond {
 		t.Fatalf("an empty long poll of 1s answered after %v", d)
 	}
+	// The publish comes once the poll waits in the broker, so the message
+	// reaches it by the wake-up; without one the poll would answer empty
+	// after its 10 s, past the 5 s allowed here.
 	done := make(chan []mq.ConsumeMessageEntry)
 	go func() { done <- consume(t, cons, 1, 10, false) }()
-	time.Sleep(100 * time.Millisecond)
+	testwait.Until(t, 5*time.Second, "long poll waiting in the broker", func() bool { return srv.Broker().Waiting() == 1 })
 	publish(t, c.GetProducer("", "t"), mq.PublishMessageRequest{MessageBody: "wake"})
 	select {
 	case ms := <-done:

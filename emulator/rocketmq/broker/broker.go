@@ -121,6 +121,8 @@ type Broker struct {
 	loopDone chan struct{} // closed when the timer goroutine exits
 
 	published, delivered, acked, deadLettered, committed, rolledBack, expired atomic.Uint64
+
+	waiting atomic.Int64 // Consume and ConsumeHalf calls waiting for a message
 }
 
 // Stats counts the broker's work since Open.
@@ -191,6 +193,11 @@ func (b *Broker) Stats() Stats {
 		Expired:      b.expired.Load(),
 	}
 }
+
+// Waiting is how many Consume and ConsumeHalf calls wait for a message
+// now: those that found nothing deliverable and have not yet been woken,
+// timed out or ended.
+func (b *Broker) Waiting() int { return int(b.waiting.Load()) }
 
 // nowMs is the clock in ms since the epoch.
 func (b *Broker) nowMs() int64 { return b.clock().UnixMilli() }

@@ -119,15 +119,27 @@ func (b *Broker) poll(ctx context.Context, wait time.Duration, try func() ([]Del
 		if err != nil || len(ds) > 0 || deadline == nil {
 			return ds, err
 		}
-		select {
-		case <-wake:
-		case <-deadline:
-			return nil, nil
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-b.done:
-			return nil, ErrClosed
+		if woken, err := b.wait(ctx, wake, deadline); !woken {
+			return nil, err
 		}
+	}
+}
+
+// wait waits for wake, counted in Waiting. It reports false with no
+// error when deadline passes first, and false with ctx.Err() or
+// ErrClosed when ctx ends or the broker closes.
+func (b *Broker) wait(ctx context.Context, wake <-chan struct{}, deadline <-chan time.Time) (bool, error) {
+	b.waiting.Add(1)
+	defer b.waiting.Add(-1)
+	select {
+	case <-wake:
+		return true, nil
+	case <-deadline:
+		return false, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	case <-b.done:
+		return false, ErrClosed
 	}
 }
 

@@ -31,6 +31,9 @@ func TestLongPollWokenByPublish(t *testing.T) {
 		b, _ := newTestBroker(t, Config{})
 		done := consumeAsync(b, ctx, ConsumeRequest{Topic: "T", Group: "GID-a", Max: 1, Wait: 20 * time.Second})
 		synctest.Wait()
+		if n := b.Waiting(); n != 1 {
+			t.Fatalf("Waiting() = %d with one long poll parked", n)
+		}
 		start := time.Now()
 		publishBodies(t, b, "T", "hello")
 		if err := <-done; err != nil {
@@ -38,6 +41,9 @@ func TestLongPollWokenByPublish(t *testing.T) {
 		}
 		if el := time.Since(start); el != 0 {
 			t.Errorf("woken after %s of the bubble's clock, want at once", el)
+		}
+		if n := b.Waiting(); n != 0 {
+			t.Errorf("Waiting() = %d once the long poll returned", n)
 		}
 	})
 }

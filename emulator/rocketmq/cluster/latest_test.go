@@ -15,6 +15,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/cluster"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // minOffset asks the broker at addr for the min offset of a queue.
@@ -53,11 +54,7 @@ func TestSubscribeLatestFixesThePosition(t *testing.T) {
 	// The stand-in's broker is on the name server's host; its address is
 	// in the route, which the source reads. Wait for the retention to end.
 	broker0 := brokerAddr(t, ns, "late")
-	for deadline := time.Now().Add(10 * time.Second); minOffset(t, broker0, "late", old.QueueID) == 0; time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("the message did not expire")
-		}
-	}
+	testwait.Until(t, 10*time.Second, "expiry of the message", func() bool { return minOffset(t, broker0, "late", old.QueueID) != 0 })
 
 	latest := broker.Position{From: broker.FromLatest}
 	src, err := cluster.Open(context.Background(), cluster.Config{NameServers: []string{ns}, ClientID: "late-1"})

@@ -521,7 +521,7 @@ func (e *benchEnv) httpReceiver(b *testing.B) <-chan time.Duration {
 				default:
 				}
 				if !notFound(err) {
-					time.Sleep(10 * time.Millisecond) // reported by a missing delivery
+					time.Sleep(10 * time.Millisecond) // a pause before the next receive, synchronising nothing; the failure shows as a missing delivery
 				}
 			}
 		}
@@ -575,7 +575,7 @@ func (e *benchEnv) simpleReceiver(b *testing.B) <-chan time.Duration {
 			case ctx.Err() != nil:
 				return
 			case err != nil && !notFound(err):
-				time.Sleep(10 * time.Millisecond) // reported by a missing delivery
+				time.Sleep(10 * time.Millisecond) // a pause before the next receive, synchronising nothing; the failure shows as a missing delivery
 			}
 			for _, m := range mvs {
 				select {

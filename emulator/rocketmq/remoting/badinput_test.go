@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"runtime"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // ioTimeout bounds each read and write of these tests, so that a server
@@ -437,20 +439,15 @@ func TestStalledFramesWaitForBudget(t *testing.T) {
 	// releases the budget, so the count, once reached, stays.
 	await := func(want int, what string) {
 		t.Helper()
-		deadline := time.Now().Add(ioTimeout)
-		for {
-			n := budgetWaiters(&buf)
-			if n == want {
-				return
+		testwait.Until(t, ioTimeout, fmt.Sprintf("%d goroutines waiting for the in-flight budget (%s)", want, what), func() bool {
+			if budgetWaiters(&buf) == want {
+				return true
 			}
 			if bounded {
 				grown(what)
 			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%d goroutines wait for the in-flight budget, want %d (%s)", n, want, what)
-			}
-			time.Sleep(time.Millisecond)
-		}
+			return false
+		})
 	}
 
 	conns := make([]*rawConn, stalled)

@@ -236,7 +236,7 @@ func (e *benchEnv) httpReceiver(b *testing.B) <-chan time.Duration {
 				default:
 				}
 				if !strings.Contains(err.Error(), "MessageNotExist") {
-					time.Sleep(10 * time.Millisecond) // reported by a missing delivery
+					time.Sleep(10 * time.Millisecond) // a pause before the next receive, synchronising nothing; the failure shows as a missing delivery
 				}
 			}
 		}

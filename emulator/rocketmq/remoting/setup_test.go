@@ -16,6 +16,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient/wire"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 func TestMain(m *testing.M) {
@@ -131,13 +132,7 @@ func withClock(c *fakeClock) option {
 // answer to wait on.
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 20 s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	testwait.Until(t, 20*time.Second, "effect of the oneway request", cond)
 }
 
 // stored counts the messages a topic retains.
