@@ -71,8 +71,8 @@ var actions = map[string]action{
 	"DeleteSearchIndex":   unsupported("search indexes are not emulated"),
 	"DescribeSearchIndex": unsupported("search indexes are not emulated"),
 	"Search":              unsupported("search indexes are not emulated"),
-	"ListStream":          unsupported("streams are not emulated"),
-	"DescribeStream":      unsupported("streams are not emulated"),
-	"GetShardIterator":    unsupported("streams are not emulated"),
-	"GetStreamRecord":     unsupported("streams are not emulated"),
+	"ListStream":          op((*Server).listStream),
+	"DescribeStream":      op((*Server).describeStream),
+	"GetShardIterator":    op((*Server).getShardIterator),
+	"GetStreamRecord":     op((*Server).getStreamRecord),
 }

@@ -47,20 +47,30 @@ func apply(acc rowAccess, ch *change, nowMs int64) (*result, error) {
 	}
 	res := &result{cu: capacity{read: read, write: capacityUnits(ch.size)}}
 	var err error
+	var logged []plainbuf.Cell // the cells as the stream records them
 	switch ch.kind {
 	case pb.OperationType_DELETE:
 		err = acc.del(ch.t, key)
 	case pb.OperationType_PUT:
 		err = acc.put(ch.t, key, &row{pk: pk, cells: ch.putCells(nowMs)})
+		if ch.t.stream != nil {
+			logged = make([]plainbuf.Cell, len(ch.cells))
+			for i, c := range ch.cells {
+				logged[i] = stamp(c, nowMs)
+			}
+		}
 	case pb.OperationType_UPDATE:
 		var cells []plainbuf.Cell
-		if cells, err = ch.updateCells(oldCells, nowMs); err != nil {
+		if cells, logged, err = ch.updateCells(oldCells, nowMs); err != nil {
 			return nil, err
 		}
 		if exists || len(cells) > 0 {
 			err = acc.put(ch.t, key, &row{pk: pk, cells: cells})
 		}
 		res.row = ch.afterModify(pk, cells)
+	}
+	if err == nil && ch.t.stream != nil {
+		err = acc.logChange(ch.t, ch.streamChange(pk, logged))
 	}
 	if err != nil {
 		return nil, err
@@ -108,30 +118,53 @@ func stamp(c plainbuf.Cell, nowMs int64) plainbuf.Cell {
 }
 
 // updateCells applies an update's operations to the row's current cells.
-func (ch *change) updateCells(old []plainbuf.Cell, nowMs int64) ([]plainbuf.Cell, error) {
-	cells := slices.Clone(old)
+// It also returns the operations as a stream records them, in request
+// order: a put with its timestamp, a delete of one version with its
+// timestamp, a delete of all versions bare, and an increment as the put of
+// its result.
+func (ch *change) updateCells(old []plainbuf.Cell, nowMs int64) (cells, logged []plainbuf.Cell, err error) {
+	cells = slices.Clone(old)
+	logged = make([]plainbuf.Cell, 0, len(ch.cells))
 	for _, c := range ch.cells {
 		switch c.Op {
 		case plainbuf.OpPut:
-			cells = append([]plainbuf.Cell{stamp(c, nowMs)}, cells...)
+			c = stamp(c, nowMs)
+			cells = append([]plainbuf.Cell{c}, cells...)
 		case plainbuf.OpDeleteAll:
 			cells = slices.DeleteFunc(cells, func(x plainbuf.Cell) bool { return x.Name == c.Name })
+			c = plainbuf.Cell{Name: c.Name, Op: plainbuf.OpDeleteAll}
 		case plainbuf.OpDeleteOne:
 			cells = slices.DeleteFunc(cells, func(x plainbuf.Cell) bool { return x.Name == c.Name && x.Timestamp == c.Timestamp })
+			c = plainbuf.Cell{Name: c.Name, Op: plainbuf.OpDeleteOne, Timestamp: c.Timestamp, HasTimestamp: true}
 		case plainbuf.OpIncrement:
 			base := int64(0)
 			if cur, ok := newest(cells, c.Name); ok {
 				if cur.Value.Type != plainbuf.Integer {
-					return nil, invalid("Column %q is %s; INCREMENT needs an INTEGER column.", c.Name, cur.Value.Type)
+					return nil, nil, invalid("Column %q is %s; INCREMENT needs an INTEGER column.", c.Name, cur.Value.Type)
 				}
 				base = cur.Value.Int
 			}
-			inc := plainbuf.Cell{Name: c.Name, Value: plainbuf.Int(base + c.Value.Int), HasValue: true}
-			cells = append([]plainbuf.Cell{stamp(inc, nowMs)}, cells...)
+			c = stamp(plainbuf.Cell{Name: c.Name, Value: plainbuf.Int(base + c.Value.Int), HasValue: true}, nowMs)
+			cells = append([]plainbuf.Cell{c}, cells...)
 		}
+		logged = append(logged, c)
 		sortCells(cells)
 	}
-	return trimVersions(cells, ch.t.maxVersions), nil
+	return trimVersions(cells, ch.t.maxVersions), logged, nil
+}
+
+// streamChange is the record of the change applied to the row pk, whose
+// cells the stream records as logged.
+func (ch *change) streamChange(pk, logged []plainbuf.Cell) streamChange {
+	row := plainbuf.Row{PrimaryKey: pk, Cells: logged}
+	action := pb.ActionType_PUT_ROW
+	switch ch.kind {
+	case pb.OperationType_UPDATE:
+		action = pb.ActionType_UPDATE_ROW
+	case pb.OperationType_DELETE:
+		action, row.Deleted = pb.ActionType_DELETE_ROW, true
+	}
+	return streamChange{action: action, row: row}
 }
 
 // afterModify is the RT_AFTER_MODIFY row: the newest version of each

@@ -45,7 +45,7 @@ func TestBadInput(t *testing.T) {
 		{"key size", "PutRow", put(extraKey), 400, ots.CodeParameterInvalid, "PK size"},
 		{"unknown action", "DropEverything", nil, 400, ots.CodeParameterInvalid, "DropEverything"},
 		{"search", "Search", nil, 400, ots.CodeUnsupportOperation, "not supported"},
-		{"stream", "ListStream", nil, 400, ots.CodeUnsupportOperation, "not supported"},
+		{"shard iterator", "GetStreamRecord", mustMarshal(t, &pb.GetStreamRecordRequest{ShardIterator: strp("x")}), 400, ots.CodeParameterInvalid, "shard iterator"},
 	}
 	for _, tc := range cases {
 		r := rawCall(t, srv, tc.action, tc.body, nil)

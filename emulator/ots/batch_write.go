@@ -119,7 +119,7 @@ func (s *Server) applyBatch(tables [][]*batchRow) error {
 					continue
 				}
 				br.ch.t = live
-				res, err := apply(storeAccess{w}, br.ch, nowMs)
+				res, err := apply(storeAccess{w: w, s: s}, br.ch, nowMs)
 				if err != nil {
 					if e := asError(err); e.Code == CodeInternalServerError {
 						return err // the store failed: fail the request

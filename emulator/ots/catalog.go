@@ -42,6 +42,7 @@ type table struct {
 	defined map[string]plainbuf.Type // defined (predefined) columns and their types
 	indexes []*table                 // the index tables of a data table
 	index   *index                   // for an index table: its definition
+	stream  *stream                  // a data table's stream, if enabled
 }
 
 func (t *table) rowsBucket() string { return rowsPrefix + t.name }
@@ -176,6 +177,7 @@ func newTable(desc *pb.DescribeTableResponse) (*table, error) {
 		maxVersions: desc.GetTableOptions().GetMaxVersions(),
 		deviation:   desc.GetTableOptions().GetDeviationCellVersionInSec(),
 		desc:        desc,
+		stream:      streamOf(desc),
 	}
 	for _, c := range meta.GetPrimaryKey() {
 		col := pkColumn{name: c.GetName(), autoInc: c.Option != nil && c.GetOption() == pb.PrimaryKeyOption_AUTO_INCREMENT}

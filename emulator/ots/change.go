@@ -88,6 +88,8 @@ type rowAccess interface {
 	put(t *table, key []byte, r *row) error
 	del(t *table, key []byte) error
 	nextAutoIncrement(t *table) (int64, error)
+	// logChange records an applied change in t's stream (t has one).
+	logChange(t *table, c streamChange) error
 }
 
 // result is what a change returns to its caller.

@@ -18,8 +18,11 @@
 // AbortTransaction. Secondary indexes: CreateTable with index_metas,
 // CreateIndex (with or without base data), DropIndex (the SDK's
 // DeleteIndex), DescribeTable listing them, and GetRow, BatchGetRow and
-// GetRange on index tables. Search indexes and streams answer
-// OTSUnsupportOperation. Each action is served at /<Action> on the
+// GetRange on index tables. Streams: CreateTable and UpdateTable with a
+// stream specification, DescribeTable's stream details, ListStream,
+// DescribeStream, GetShardIterator and GetStreamRecord (see Streams below).
+// Search indexes answer OTSUnsupportOperation. Each action is served at
+// /<Action> on the
 // endpoint's root only; any other path (a prefix, a trailing slash) is
 // refused with OTSParameterInvalid naming the path.
 //
@@ -71,6 +74,48 @@
 //   - an index name already used by a table or index answers
 //     OTSObjectAlreadyExist, a sixth index OTSQuotaExhausted, other bad
 //     definitions OTSParameterInvalid naming the column.
+//
+// # Streams
+//
+// A table's stream is enabled by CreateTable or UpdateTable with
+// enable_stream and an expiration_time of 1 to 168 hours, and disabled by
+// UpdateTable without it; DescribeTable and UpdateTable report its ID,
+// expiration and enable time. Every change applied to a row of a table
+// with a stream is recorded once, in the commit that applies it and in
+// that order: PutRow, UpdateRow (an increment recorded as the put of its
+// result), DeleteRow, each row of a BatchWriteRow that succeeds, and the
+// writes of a local transaction, at its commit and in the order they were
+// made (an aborted or expired transaction records nothing). A write that
+// fails, a condition check among them, records nothing, and a table
+// without a stream records nothing. Records are kept in the data
+// directory with their rows, so they survive restarts, until they are
+// older than the expiration time. GetStreamRecord answers each as the
+// service does: PUT_ROW, UPDATE_ROW or DELETE_ROW with a plain-buffer row
+// holding the primary key, the columns as written (put with value and
+// timestamp, one version deleted with its timestamp, all versions deleted
+// bare), the delete marker for DELETE_ROW, and the sequence info
+// extension (epoch 0, the commit time in microseconds, a row index among
+// records of the same time).
+//
+// Choices where the service's behaviour is not documented:
+//   - a local table has one partition, so its stream has one shard, which
+//     never splits or closes: DescribeStream lists it (from
+//     inclusive_start_shard_id on) and GetStreamRecord always answers a
+//     next iterator, the one it was sent when there is nothing new;
+//   - a shard iterator names a position and stays valid until the record
+//     there expires; a malformed one answers OTSParameterInvalid, one
+//     past retention or of a stream that was disabled or deleted
+//     OTSTrimmedDataAccess ("Requested stream data is already trimmed or
+//     does not exist."); an unknown stream or shard in DescribeStream or
+//     GetShardIterator OTSObjectNotExist;
+//   - GetShardIterator with a timestamp (microseconds) starts at the first
+//     record of that time or later, and never pages (no next_token);
+//   - GetStreamRecord returns at most 1000 records (also the default) and
+//     4 MB of them;
+//   - stream creation and enable times are in microseconds; enabling an
+//     enabled stream with another expiration time answers
+//     OTSParameterInvalid (the service does not change it); disabling a
+//     stream drops its records, and enabling again starts a new stream.
 //
 // # Auth
 //

@@ -23,6 +23,7 @@ const (
 	CodeInternalServerError  = "OTSInternalServerError"
 	CodeServerUnavailable    = "OTSServerUnavailable"
 	CodeOutOfColumnCount     = "OTSOutOfColumnCountLimit"
+	CodeTrimmedDataAccess    = "OTSTrimmedDataAccess"
 )
 
 // statusOf is the HTTP status the service pairs with each code.
@@ -42,6 +43,7 @@ var statusOf = map[string]int{
 	CodeInternalServerError:  http.StatusInternalServerError,
 	CodeServerUnavailable:    http.StatusServiceUnavailable,
 	CodeOutOfColumnCount:     http.StatusBadRequest,
+	CodeTrimmedDataAccess:    http.StatusBadRequest,
 }
 
 // Error is a Tablestore error: a code and a message, answered with the

@@ -307,6 +307,4 @@ func TestUnsupportedThroughSDK(t *testing.T) {
 	createTable(t, c, "t", 1, -1, strPK("id"))
 	_, err := c.ListSearchIndex(&tablestore.ListSearchIndexRequest{TableName: "t"})
 	wantCode(t, err, ots.CodeUnsupportOperation)
-	_, err = c.ListStream(&tablestore.ListStreamRequest{TableName: strp("t")})
-	wantCode(t, err, ots.CodeUnsupportOperation)
 }

@@ -1,6 +1,7 @@
 package ots
 
 import (
+	"cmp"
 	"slices"
 
 	pb "github.com/aliyun/aliyun-tablestore-go-sdk/tablestore/otsprotocol"
@@ -45,8 +46,8 @@ func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 	if err := checkSchema(meta); err != nil {
 		return nil, err
 	}
-	if req.GetStreamSpec().GetEnableStream() {
-		return nil, errorf(CodeUnsupportOperation, "Streams are not supported by the local emulator.")
+	if err := checkStreamSpec(req.GetStreamSpec()); err != nil {
+		return nil, err
 	}
 	if len(meta.GetIndexMeta()) > 0 {
 		return nil, invalid("table_meta.index_meta is not how indexes are created: give them in CreateTableRequest.index_metas.")
@@ -68,7 +69,10 @@ func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 		},
 		TableOptions:  opts,
 		TableStatus:   pb.TableStatus_ACTIVE.Enum(),
-		StreamDetails: &pb.StreamDetails{EnableStream: proto.Bool(false)},
+		StreamDetails: disabledDetails(),
+	}
+	if req.GetStreamSpec().GetEnableStream() {
+		desc.StreamDetails = s.enabledDetails(req.GetStreamSpec().GetExpirationTime())
 	}
 	t, err := newTable(desc)
 	if err != nil {
@@ -212,9 +216,6 @@ func (s *Server) describeTable(req *pb.DescribeTableRequest) (answer, error) {
 }
 
 func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
-	if req.GetStreamSpec().GetEnableStream() {
-		return nil, errorf(CodeUnsupportOperation, "Streams are not supported by the local emulator.")
-	}
 	if t, err := s.tables.get(req.GetTableName()); err == nil && t.index != nil {
 		return nil, invalid("Table %q is an index table: its options are those of table %q.", t.name, t.index.main)
 	}
@@ -245,6 +246,9 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 			}
 			d.LastIncreaseTime = proto.Int64(s.now().Unix())
 		}
+		if err := s.applyStreamSpec(w, desc, req.GetStreamSpec()); err != nil {
+			return err
+		}
 		var err error
 		nt, err = s.storeTable(w, desc)
 		return err
@@ -256,7 +260,7 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 	return &pb.UpdateTableResponse{
 		ReservedThroughputDetails: desc.ReservedThroughputDetails,
 		TableOptions:              desc.TableOptions,
-		StreamDetails:             &pb.StreamDetails{EnableStream: proto.Bool(false)},
+		StreamDetails:             cmp.Or(desc.StreamDetails, disabledDetails()),
 	}, nil
 }
 
@@ -276,6 +280,11 @@ func (s *Server) deleteTable(req *pb.DeleteTableRequest) (answer, error) {
 		}
 		for _, it := range t.indexes {
 			if err := w.DeleteBucket(it.rowsBucket()); err != nil {
+				return err
+			}
+		}
+		if t.stream != nil {
+			if err := dropStream(w, t.stream); err != nil {
 				return err
 			}
 		}

@@ -25,9 +25,11 @@ type txn struct {
 	partition string
 	deadline  time.Time
 
-	mu     sync.Mutex
-	writes map[string]*row // store key -> row; nil row: deleted
-	done   bool
+	mu      sync.Mutex
+	writes  map[string]*row // store key -> row; nil row: deleted
+	changes []streamChange  // for the table's stream, in the order applied
+	stream  *stream         // the stream changes is for
+	done    bool
 }
 
 type txnManager struct {
@@ -153,6 +155,12 @@ func (m *txnManager) commit(req *pb.CommitTransactionRequest) (answer, error) {
 			if err := writeRow(w, t, []byte(k), r); err != nil {
 				return err
 			}
+		}
+		// The stream records the transaction's changes at commit, in the
+		// order they were made, if the stream they were made for is the
+		// table's stream still.
+		if x.stream != nil && t.stream != nil && t.stream.id == x.stream.id {
+			return m.s.appendStream(w, t.stream, x.changes)
 		}
 		return nil
 	})
@@ -319,6 +327,15 @@ func (a txnAccess) put(_ *table, key []byte, r *row) error {
 
 func (a txnAccess) del(_ *table, key []byte) error {
 	a.x.writes[string(key)] = nil
+	return nil
+}
+
+// logChange keeps the change for the commit, which records it.
+func (a txnAccess) logChange(t *table, c streamChange) error {
+	if a.x.stream == nil || a.x.stream.id != t.stream.id {
+		a.x.stream, a.x.changes = t.stream, nil // the earlier changes' stream is gone
+	}
+	a.x.changes = append(a.x.changes, c)
 	return nil
 }
 

@@ -9,7 +9,15 @@ import (
 )
 
 // storeAccess is rowAccess on the store, within one Update.
-type storeAccess struct{ w kv.Writer }
+type storeAccess struct {
+	w kv.Writer
+	s *Server
+}
+
+// logChange records the change in the same Update as its row.
+func (a storeAccess) logChange(t *table, c streamChange) error {
+	return a.s.appendStream(a.w, t.stream, []streamChange{c})
+}
 
 func (a storeAccess) get(t *table, key []byte) (*row, error) {
 	b := a.w.Get(t.rowsBucket(), key)
@@ -49,7 +57,7 @@ func (s *Server) write(ch *change, txnID string) (*result, error) {
 		if err := s.txns.checkUnlocked(ch.t, ch.pk); err != nil {
 			return err
 		}
-		res, err = apply(storeAccess{w}, ch, s.writeTime())
+		res, err = apply(storeAccess{w: w, s: s}, ch, s.writeTime())
 		return err
 	})
 	return res, err

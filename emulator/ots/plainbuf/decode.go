@@ -12,8 +12,9 @@ import (
 //
 // The Bytes of String and Binary values in the result alias b; cell names
 // are copied. A row extension (TAG_EXTENSION, the sequence info of stream
-// records) is skipped by its length prefix; it is not covered by the row
-// checksum and is not part of Row. Malformed input gives an *Error.
+// records) goes to Row.Sequence, or is skipped by its length prefix when it
+// holds anything else; it is not covered by the row checksum. Malformed
+// input gives an *Error.
 func Decode(b []byte) ([]Row, error) {
 	d := decoder{b: b}
 	if err := d.header(); err != nil {

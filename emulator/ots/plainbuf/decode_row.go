@@ -28,9 +28,11 @@ func (d *decoder) readRow() (Row, error) {
 		r.Deleted = true
 	}
 	if d.at(tagExtension) {
-		if err := d.skipExtension(); err != nil {
+		seq, err := d.readExtension()
+		if err != nil {
 			return Row{}, err
 		}
+		r.Sequence = seq
 	}
 	if err := d.rowChecksum(crc, r.Deleted); err != nil {
 		return Row{}, err
@@ -58,16 +60,35 @@ func (d *decoder) readCells(section string, crc byte) ([]Cell, byte, error) {
 	return cells, crc, nil
 }
 
-// skipExtension skips TAG_EXTENSION and its body, whose length follows the
-// tag as a uint32.
-func (d *decoder) skipExtension() error {
+// readExtension reads TAG_EXTENSION and its body, whose length follows the
+// tag as a uint32. It returns the sequence info when the body is exactly
+// the one TAG_SEQ_INFO stream records carry, and nil for any other body,
+// which it skips by its length.
+func (d *decoder) readExtension() (*Sequence, error) {
 	d.off++
 	n, err := d.u32("extension length")
 	if err != nil {
-		return err
+		return nil, err
 	}
-	_, err = d.take(uint64(n), "extension")
-	return err
+	body, err := d.take(uint64(n), "extension")
+	if err != nil {
+		return nil, err
+	}
+	return parseSequence(body), nil
+}
+
+// parseSequence parses an extension body holding TAG_SEQ_INFO alone, or
+// returns nil.
+func parseSequence(b []byte) *Sequence {
+	if len(b) != extensionLen || b[0] != tagSeqInfo || binary.LittleEndian.Uint32(b[1:]) != seqInfoLen ||
+		b[5] != tagSeqEpoch || b[10] != tagSeqTime || b[19] != tagSeqIndex {
+		return nil
+	}
+	return &Sequence{
+		Epoch:     binary.LittleEndian.Uint32(b[6:]),
+		Timestamp: int64(binary.LittleEndian.Uint64(b[11:])),
+		RowIndex:  binary.LittleEndian.Uint32(b[20:]),
+	}
 }
 
 // rowChecksum reads the row checksum and compares it with crc folded with

@@ -80,8 +80,14 @@
 //
 // # Extension
 //
-// Stream records carry TAG_EXTENSION with a sequence-info body (TAG_SEQ_INFO
-// 0x0c, length, then epoch, timestamp and row index under tags 0x0d-0x0f).
-// Requests never do. The decoder skips the body by its length prefix and
-// Row does not keep it; the encoder never writes one.
+// Stream records carry TAG_EXTENSION with a sequence-info body, before the
+// row checksum and outside it:
+//
+//	0x0b extlen:u32 (24) 0x0c seqlen:u32 (19)
+//	     0x0d epoch:u32 0x0e timestamp:i64 (microseconds) 0x0f rowindex:u32
+//
+// as the Go, Java and C# SDKs read and write it. Requests never carry one.
+// Row.Sequence holds it: the encoder writes it when set, and the decoder
+// fills it from a body of exactly that shape; any other body is skipped by
+// its length prefix.
 package plainbuf

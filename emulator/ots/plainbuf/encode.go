@@ -42,7 +42,28 @@ func AppendRow(dst []byte, r Row) []byte {
 	} else {
 		crc = crc8Byte(crc, 0)
 	}
+	if r.Sequence != nil {
+		dst = appendExtension(dst, *r.Sequence)
+	}
 	return append(dst, tagRowCRC, crc)
+}
+
+// appendExtension appends the row extension holding a stream record's
+// sequence info, laid out as the SDKs read it: TAG_EXTENSION and the
+// length of what follows, TAG_SEQ_INFO and the length of what follows,
+// then the epoch, time and row index, each after its tag. It is outside
+// the row checksum.
+func appendExtension(dst []byte, s Sequence) []byte {
+	dst = append(dst, tagExtension)
+	dst = binary.LittleEndian.AppendUint32(dst, extensionLen)
+	dst = append(dst, tagSeqInfo)
+	dst = binary.LittleEndian.AppendUint32(dst, seqInfoLen)
+	dst = append(dst, tagSeqEpoch)
+	dst = binary.LittleEndian.AppendUint32(dst, s.Epoch)
+	dst = append(dst, tagSeqTime)
+	dst = binary.LittleEndian.AppendUint64(dst, uint64(s.Timestamp))
+	dst = append(dst, tagSeqIndex)
+	return binary.LittleEndian.AppendUint32(dst, s.RowIndex)
 }
 
 // appendCell appends one cell and returns the extended buffer and the

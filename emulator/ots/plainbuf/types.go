@@ -51,9 +51,20 @@ type Cell struct {
 }
 
 // Row is one row of a plain buffer: its primary key, its attribute cells in
-// wire order, and whether it carries the delete-row marker.
+// wire order, whether it carries the delete-row marker and, for a stream
+// record, its sequence info (the row extension).
 type Row struct {
 	PrimaryKey []Cell
 	Cells      []Cell
 	Deleted    bool
+	Sequence   *Sequence
+}
+
+// Sequence is the sequence info of a stream record, carried in the row
+// extension (TAG_EXTENSION, TAG_SEQ_INFO): the epoch, the record's time
+// in microseconds and its index among records of the same time.
+type Sequence struct {
+	Epoch     uint32
+	Timestamp int64
+	RowIndex  uint32
 }

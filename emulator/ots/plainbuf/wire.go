@@ -14,6 +14,17 @@ const (
 	tagRowCRC     = 0x09
 	tagCellCRC    = 0x0a
 	tagExtension  = 0x0b
+	tagSeqInfo    = 0x0c
+	tagSeqEpoch   = 0x0d
+	tagSeqTime    = 0x0e
+	tagSeqIndex   = 0x0f
+)
+
+// seqInfoLen is the length of TAG_SEQ_INFO's body (epoch, time, row index
+// with their tags); extensionLen that of TAG_EXTENSION's, which holds it.
+const (
+	seqInfoLen   = 1 + 4 + 1 + 8 + 1 + 4
+	extensionLen = 1 + 4 + seqInfoLen
 )
 
 // tagName names a tag byte for error messages.
