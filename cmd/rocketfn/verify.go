@@ -1,25 +1,29 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"time"
 )
 
 // verifyFlags are the flags of "rocketfn verify".
 type verifyFlags struct {
-	file        string
-	asJSON      bool
-	messageSize int
-	accountID   string
+	file          string
+	asJSON        bool
+	messageSize   int
+	accountID     string
+	routesTimeout time.Duration
 }
 
 var verifyExamples = map[string]string{
-	"file":         "--file deploy/s.yaml",
-	"json":         "--json (for editors and CI)",
-	"message-size": "--message-size 65536 (messages of 64 KB)",
+	"file":           "--file deploy/s.yaml",
+	"json":           "--json (for editors and CI)",
+	"message-size":   "--message-size 65536 (messages of 64 KB)",
+	"routes-timeout": "--routes-timeout 30s (a function whose main is slow to start its App)",
 }
 
 // runVerify is the "verify" command: it checks s.yaml against the code
@@ -31,7 +35,7 @@ func verify(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	findings, err := verifyProject(f.file, f.messageSize, f.accountID)
+	findings, err := verifyFile(context.Background(), f.file, f)
 	if err != nil {
 		return err
 	}
@@ -93,6 +97,7 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyFlags, error) {
 	fs.StringVar(&f.file, "file", "s.yaml", "the Serverless Devs `file` to check")
 	fs.BoolVar(&f.asJSON, "json", false, "print the findings as JSON")
 	fs.IntVar(&f.messageSize, "message-size", 4<<10, "expected message body `bytes`, for the payload limits")
+	fs.DurationVar(&f.routesTimeout, "routes-timeout", defaultRoutesTimeout, "how long each function has to report its routes once built")
 	accountFlag(fs, &f.accountID, os.Getenv)
 	fs.Usage = func() { verifyUsage(fs) }
 	if err := parseFlags(fs, args); err != nil {
@@ -100,6 +105,9 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyFlags, error) {
 	}
 	if err := checkAccountID(f.accountID); err != nil {
 		return f, err
+	}
+	if f.routesTimeout <= 0 {
+		return f, usagef("--routes-timeout %v: want a positive duration", f.routesTimeout)
 	}
 	if f.messageSize < 0 || f.messageSize > 4<<20 {
 		return f, usagef("--message-size %d: want 0 to 4194304 (RocketMQ's 4 MB message limit)", f.messageSize)
@@ -111,12 +119,18 @@ func parseVerifyFlags(args []string, stderr io.Writer) (verifyFlags, error) {
 func verifyUsage(fs *flag.FlagSet) {
 	printUsage(fs, `Usage: rocketfn verify [flags]
 
-Checks an s.yaml against the functions' Go code and the limits of Function
+Checks an s.yaml against the functions' routes and the limits of Function
 Compute and EventBridge, printing each finding at its line:
 
   s.yaml:42: error: resources.audit.props.triggers[0].triggerConfig.runOptions.mode: ...
 
-It exits 1 when there are errors; warnings alone exit 0. Checked:
+It exits 1 when there are errors; warnings alone exit 0. Each Go function
+is built for this machine and run with ROCKETFN_ROUTES=1, which makes the
+App print its routes (topic, tags, handler kind) and exit instead of
+serving; it gets its environmentVariables. A function that does not
+answer within --routes-timeout, or exits without the report (a runtime
+older than the report, a main that fails before it starts the App), is an
+error. Checked:
 
   - the file as rocketfn dev reads it: types, ranges (instanceConcurrency
     1-200, CountBasedWindow 1-10000, TimeBasedWindow 0-15 s), required
@@ -124,12 +138,15 @@ It exits 1 when there are errors; warnings alone exit 0. Checked:
   - fc3 function keys the component does not know;
   - the runtime runs a Go binary (custom.* or go1); customRuntimeConfig.port
     set and the command under /code;
-  - the code directory, or the Go source above it, exists;
-  - a batch handler (fn.TypedBatch, fn.TypedItems, HandleBatch) is behind an
-    event-streaming trigger, not an event-driven one, and the code does not
-    read CloudEvent attributes (m.Event.*) under the RawData schema; this
-    reads the syntax of the package's Go files (calls of fn.Typed,
-    fn.TypedBatch, Handle, HandleBatch, ...), without type checking;
+  - the code directory, or the Go source above it, exists, and builds;
+  - every topic and tag a RocketMQ trigger delivers has a route (else its
+    messages fail with fn.ErrNoRoute), and every route of a named topic
+    has a trigger;
+  - a batch handler (HandleBatch: fn.TypedBatch, fn.TypedItems) the
+    trigger's messages reach is behind an event-streaming trigger, not an
+    event-driven one;
+  - the code does not read CloudEvent attributes (m.Event.*) under the
+    RawData schema, from the syntax of the package's Go files;
   - the timeout exceeds the batch window (TimeBasedWindow);
   - an event, and a full batch, of --message-size messages against the
     payload limits: 32 MB synchronous, 128 KB asynchronous;

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	rocketfn "github.com/rocketfn/rocketfn/runtime/fn"
 )
 
 // A finding is one problem verify reports, at a line of s.yaml.
@@ -36,12 +38,17 @@ func (v *verifier) add(line int, severity, key, format string, args ...any) {
 // by line: syaml's errors and warnings, then the checks against the code
 // and the platform's limits.
 func verifyProject(file string, msgSize int, accountID string) ([]finding, error) {
+	return verifyFile(context.Background(), file, verifyFlags{messageSize: msgSize, accountID: accountID})
+}
+
+// verifyFile is verifyProject with every flag of "rocketfn verify".
+func verifyFile(ctx context.Context, file string, f verifyFlags) ([]finding, error) {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		return nil, err
 	}
-	v := &verifier{dir: filepath.Dir(file), doc: readYAMLDoc(src), msgSize: msgSize}
-	proj, err := syaml.Parse(src, v.dir, syaml.WithFile(file), syaml.WithEnv(os.LookupEnv), accountConfig(accountID))
+	v := &verifier{dir: filepath.Dir(file), doc: readYAMLDoc(src), msgSize: f.messageSize}
+	proj, err := syaml.Parse(src, v.dir, syaml.WithFile(file), syaml.WithEnv(os.LookupEnv), accountConfig(f.accountID))
 	var list syaml.ErrorList
 	if errors.As(err, &list) {
 		for _, e := range list {
@@ -61,16 +68,43 @@ func verifyProject(file string, msgSize int, accountID string) ([]finding, error
 			}
 			v.add(w.Line, "warning", w.Key, "%s", msg)
 		}
+		checks := make([]*functionCheck, 0, len(proj.Functions))
+		var asks []routesAsk
 		for _, fn := range proj.Functions {
-			v.function(fn)
+			c := v.function(fn)
+			checks = append(checks, c)
+			if c != nil && c.src != "" {
+				asks = append(asks, routesAsk{fn: fn, src: c.src})
+			}
+		}
+		timeout := f.routesTimeout
+		if timeout <= 0 {
+			timeout = defaultRoutesTimeout
+		}
+		answers := askRoutes(ctx, asks, timeout)
+		for _, c := range checks {
+			if c != nil {
+				v.handlers(c, answers[c.fn])
+			}
 		}
 	}
 	sort.SliceStable(v.findings, func(i, j int) bool { return v.findings[i].Line < v.findings[j].Line })
 	return v.findings, nil
 }
 
-// function checks one function and its EventBridge triggers.
-func (v *verifier) function(fn *syaml.Function) {
+// functionCheck is a function whose checks wait for its routes.
+type functionCheck struct {
+	fn      *syaml.Function
+	block   string   // where the function's keys are
+	codeKey string   // the key of its code directory
+	src     string   // the package it is built from; "" when there is none to build
+	events  []string // where the source reads CloudEvent attributes
+}
+
+// function checks one function's keys and code directory, and returns
+// what its triggers are checked with once its routes are known; nil when
+// its code is not a Go binary's.
+func (v *verifier) function(fn *syaml.Function) *functionCheck {
 	block := fn.Key + ".props" // where the function's keys are
 	if fn.Component == "fc" {
 		block += ".function"
@@ -78,15 +112,38 @@ func (v *verifier) function(fn *syaml.Function) {
 		v.propsKeys(fn)
 	}
 	if !v.runtime(fn, block) {
-		return
+		return nil
 	}
-	scan := v.source(fn)
+	c := &functionCheck{fn: fn, block: block}
+	v.source(c)
 	if len(fn.Triggers) > 0 && v.doc.line(0, block+".timeout") == 0 {
 		v.add(fn.Line, "warning", block+".timeout", "not set: Function Compute's default is %v; set it to what handling a delivery takes", syaml.DefaultTimeout)
 	}
+	return c
+}
+
+// handlers checks the function's triggers, against its routes when it
+// reported them.
+func (v *verifier) handlers(c *functionCheck, a routesAnswer) {
+	fn := c.fn
+	var rep *rocketfn.RoutesReport
+	if c.src != "" {
+		line := v.doc.line(fn.Line, c.codeKey)
+		switch {
+		case a.err != nil:
+			v.add(line, "error", c.codeKey, "function %s did not report its routes: %v; the handler checks are skipped", fn.Name, a.err)
+		case a.report == nil:
+		case len(a.report.Routes) == 0 && a.report.Raw == nil && len(fn.Triggers) > 0:
+			v.add(line, "error", c.codeKey, "function %s registers no routes (started with %s=1 it reported none): every message fails with fn.ErrNoRoute; register handlers with app.Handle or app.HandleBatch before starting the App",
+				fn.Name, rocketfn.RoutesEnv)
+		default:
+			rep = a.report
+			v.unreachedRoutes(fn, rep)
+		}
+	}
 	for _, t := range fn.Triggers {
 		if t.Type == "eventbridge" {
-			v.trigger(fn, t, block, scan)
+			v.trigger(fn, t, c, rep)
 		}
 	}
 }
@@ -152,39 +209,40 @@ func (v *verifier) customRuntime(fn *syaml.Function, block string) {
 	}
 }
 
-// source checks the code directory and scans the function's Go source;
-// the scan is empty when there is none to read.
-func (v *verifier) source(fn *syaml.Function) handlerScan {
-	key := fn.Key + ".props.code"
+// source checks the code directory and finds the package c's function is
+// built from, and where it reads CloudEvent attributes; c.src stays ""
+// when there is none.
+func (v *verifier) source(c *functionCheck) {
+	fn := c.fn
+	c.codeKey = fn.Key + ".props.code"
 	if fn.Component == "fc" {
-		key = fn.Key + ".props.function.codeUri"
+		c.codeKey = fn.Key + ".props.function.codeUri"
 	}
-	line := v.doc.line(fn.Line, key)
+	line := v.doc.line(fn.Line, c.codeKey)
 	switch {
 	case fn.CodeDir == "":
-		return handlerScan{} // in OSS, or missing, which syaml reports
+		return // in OSS, or missing, which syaml reports
 	case strings.HasSuffix(fn.CodeDir, ".zip"):
 		if _, err := os.Stat(fn.CodeDir); err != nil {
-			v.add(line, "error", key, "code %s: %v", fn.CodeDir, err)
+			v.add(line, "error", c.codeKey, "code %s: %v", fn.CodeDir, err)
 		}
-		return handlerScan{}
+		return
 	}
 	dir := v.doc.functionSource(fn, v.dir)
 	if dir == "" {
 		if _, err := os.Stat(fn.CodeDir); err != nil {
-			v.add(line, "error", key, "code directory %s does not exist, and neither it nor the two directories above it hold Go source to build it from", fn.CodeDir)
+			v.add(line, "error", c.codeKey, "code directory %s does not exist, and neither it nor the two directories above it hold Go source to build it from", fn.CodeDir)
 		} else {
-			v.add(line, "warning", key, "no Go source in %s or the two directories above it; the handler checks are skipped", fn.CodeDir)
+			v.add(line, "warning", c.codeKey, "no Go source in %s or the two directories above it; the handler checks are skipped", fn.CodeDir)
 		}
-		return handlerScan{}
+		return
 	}
-	scan, err := scanHandlers(dir)
+	c.src = dir
+	events, err := scanEventReads(dir)
 	if err != nil {
-		v.add(line, "warning", key, "the handler checks are skipped: %v", err)
-	} else if !scan.found() {
-		v.add(line, "warning", key, "no handler (fn.Typed, fn.TypedBatch, app.Handle, ...) found in %s; the handler checks are skipped", dir)
+		v.add(line, "warning", c.codeKey, "the check of CloudEvent attribute reads is skipped: %v", err)
 	}
-	return scan
+	c.events = events
 }
 
 // toSet makes a set of keys.

@@ -5,36 +5,54 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	rocketfn "github.com/rocketfn/rocketfn/runtime/fn"
 )
 
-// trigger checks an EventBridge trigger against its function's code and
-// the platform's limits.
-func (v *verifier) trigger(fn *syaml.Function, t *syaml.Trigger, block string, scan handlerScan) {
+// trigger checks an EventBridge trigger against its function's routes
+// (rep, nil when the function did not report them) and code, and the
+// platform's limits.
+func (v *verifier) trigger(fn *syaml.Function, t *syaml.Trigger, c *functionCheck, rep *rocketfn.RoutesReport) {
 	cfg := t.Key + ".triggerConfig"
 	if fn.Component == "fc" {
 		cfg = t.Key + ".config"
 	}
-	v.handlerForm(t, cfg, scan)
-	v.timeout(fn, t, block, cfg)
+	if rep != nil && isRocketMQ(t) {
+		reach := reaching(rep.Routes, t)
+		v.coverage(t, cfg, rep.Routes, reach)
+		v.handlerForm(t, cfg, reach)
+	}
+	v.schema(t, cfg, c.events)
+	v.timeout(fn, t, c.block, cfg)
 	v.payloadSize(t, cfg)
 	v.deadLetters(t, cfg)
 }
 
-// handlerForm checks the handler against the mode: a batch handler behind
-// an event-driven trigger gets batches of one. It also warns when the code
-// reads CloudEvent attributes that RawData does not deliver; the decoder
-// takes both schemas, so nothing else depends on the schema.
-func (v *verifier) handlerForm(t *syaml.Trigger, cfg string, scan handlerScan) {
-	mode := cfg + ".runOptions.mode"
-	if len(scan.batch) > 0 && t.Mode == syaml.ModeEventDriven {
-		v.add(v.doc.line(t.Line, mode, cfg+".eventSinkConfig.deliveryOption.mode"), "error", mode,
-			"trigger %s is event-driven, one event per invocation, but the function has a batch handler (%s): every batch would hold one message; use mode event-streaming with a batchWindow",
-			t.Name, scan.batch[0])
+// handlerForm checks the handlers the trigger's messages reach against
+// its mode: a batch handler behind an event-driven trigger gets batches
+// of one.
+func (v *verifier) handlerForm(t *syaml.Trigger, cfg string, reach []rocketfn.RouteInfo) {
+	if t.Mode != syaml.ModeEventDriven {
+		return
 	}
+	mode := cfg + ".runOptions.mode"
+	for _, r := range reach {
+		if r.Kind == rocketfn.KindBatch || r.Kind == rocketfn.KindItems {
+			v.add(v.doc.line(t.Line, mode, cfg+".eventSinkConfig.deliveryOption.mode"), "error", mode,
+				"trigger %s is event-driven, one event per invocation, but the function has a batch handler (%s): every batch would hold one message; use mode event-streaming with a batchWindow",
+				t.Name, routeName(r))
+			return
+		}
+	}
+}
+
+// schema warns when the code reads CloudEvent attributes that RawData
+// does not deliver; the decoder takes both schemas, so nothing else
+// depends on the schema.
+func (v *verifier) schema(t *syaml.Trigger, cfg string, events []string) {
 	schema := cfg + ".eventSinkConfig.deliveryOption.eventSchema"
-	if t.Schema == syaml.SchemaRawData && len(scan.event) > 0 {
+	if t.Schema == syaml.SchemaRawData && len(events) > 0 {
 		v.add(v.doc.line(t.Line, schema), "warning", schema,
-			"RawData delivers the data without the CloudEvent, but the function reads its attributes (%s): they are empty", scan.event[0])
+			"RawData delivers the data without the CloudEvent, but the function reads its attributes (%s): they are empty", events[0])
 	}
 }
 
