@@ -8,6 +8,8 @@
 //	...
 //	inv.Close(ctx)
 //
+// In a test, package fctest builds and runs a function's package with it.
+//
 // # Instances
 //
 // Start builds the binary when asked (go build, CGO_ENABLED=0; a failure

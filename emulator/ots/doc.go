@@ -8,6 +8,8 @@
 //	cred := srv.Credentials()
 //	client := sdk.NewClient(endpoint, srv.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
 //
+// In a test, package otstest starts one for the test and reads rows back.
+//
 // # What it serves
 //
 // Tables: CreateTable, ListTable, DescribeTable, UpdateTable, DeleteTable,
