@@ -16,14 +16,13 @@ import (
 
 // captureFlags are the flags of "rocketfn capture".
 type captureFlags struct {
-	from, logs, out, redact string
-	credentials             bool
-	patterns                valuePatterns
+	from, out, redact string
+	credentials       bool
+	patterns          valuePatterns
 }
 
 var captureExamples = map[string]string{
 	"from":               "--from testdata/captured (written by rocketfn dev --capture)",
-	"logs":               "--logs fc.log (lines holding rocketfn-capture: PAYLOAD)",
 	"out":                "--out testdata/fixtures",
 	"redact":             "--redact data.body.password,aliyunaccountid",
 	"redact-pattern":     `--redact-pattern 'card=(?P<card>[0-9]{16})' (card=4111111111111111 becomes card=<redacted:card>)`,
@@ -33,7 +32,7 @@ var captureExamples = map[string]string{
 // capturedPayload is one payload and where it came from.
 type capturedPayload struct {
 	source     string // the file, or file:line
-	label      string // part of the fixture's name: the trigger, or "log"
+	label      string // part of the fixture's name: the trigger
 	data       []byte
 	sidecar    *captureSidecar // the capture directory's metadata, when there is one
 	deliveries []delivery      // after mergeDeliveries: this payload's deliveries
@@ -49,13 +48,7 @@ func capture(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var payloads []capturedPayload
-	var problems []string
-	if f.from != "" {
-		payloads, problems, err = payloadsFromDir(f.from)
-	} else {
-		payloads, problems, err = payloadsFromLog(f.logs)
-	}
+	payloads, problems, err := payloadsFromDir(f.from)
 	if err != nil {
 		return err
 	}
@@ -63,7 +56,7 @@ func capture(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "rocketfn capture: skipped %s\n", p)
 	}
 	if len(payloads) == 0 && len(problems) == 0 {
-		return fmt.Errorf("no payloads found in %s", f.from+f.logs)
+		return fmt.Errorf("no payloads found in %s", f.from)
 	}
 	payloads = mergeDeliveries(payloads)
 	if err := writeFixtures(f.out, payloads, newCaptureRedactor(f.redact, f.credentials, f.patterns), stdout); err != nil {
@@ -80,7 +73,6 @@ func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
 	fs := flag.NewFlagSet("rocketfn capture", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.from, "from", "", "a capture `directory` (rocketfn dev --capture)")
-	fs.StringVar(&f.logs, "logs", "", "a log `file` of a deployed function, with "+captureMarker+" lines")
 	fs.StringVar(&f.out, "out", "", "`directory` to write the fixtures to (required)")
 	fs.StringVar(&f.redact, "redact", "", "comma-separated JSON `paths` whose values become \"REDACTED\"")
 	fs.Var(&f.patterns, "redact-pattern", "a regular `expression` (Go syntax) whose matches become <redacted:pattern> wherever they are; repeatable; a group (...) limits the replacement to its text, a named group (?P<name>...) names it <redacted:name>")
@@ -90,8 +82,8 @@ func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
 		return f, err
 	}
 	switch {
-	case (f.from == "") == (f.logs == ""):
-		return f, usagef("give one of --from and --logs")
+	case f.from == "":
+		return f, usagef("--from is required")
 	case f.out == "":
 		return f, usagef("--out is required")
 	case f.from != "" && within(f.out, f.from):
@@ -100,7 +92,7 @@ func parseCaptureFlags(args []string, stderr io.Writer) (captureFlags, error) {
 	return f, nil
 }
 
-const captureIntro = `Usage: rocketfn capture (--from DIR | --logs FILE) --out DIR [flags]
+const captureIntro = `Usage: rocketfn capture --from DIR --out DIR [flags]
 
 Turns captured invocation payloads into test fixtures: one JSON file per
 event in --out, named NNNN-<trigger>-<hash>.json in capture order (the
@@ -112,14 +104,8 @@ they are.
 delivered several times (EventBridge retrying a failed invocation with the
 same events, as the .meta.json sidecars' eventIds show) becomes one
 fixture, whose NNNN-<trigger>-<hash>.meta.json lists every delivery:
-request ID, attempt, time, and whether and why it failed. --logs merges
-identical payloads the same way. --logs reads the log of a deployed function: every
-line holding "` + captureMarker + ` " followed by the payload, as JSON on
-the rest of the line or, safer where log systems quote or escape lines,
-as standard base64. runtime/fn prints no payloads itself: the function
-prints them, for example
-
-	fmt.Println("` + captureMarker + ` " + base64.StdEncoding.EncodeToString(payload))
+request ID, attempt, time, and whether and why it failed. Payload files
+without a sidecar are merged when their bytes are the same.
 
 Members are redacted by name: their values become "REDACTED". --redact
 paths name members by their keys (data.body.password); a path matches
@@ -158,8 +144,7 @@ Examples:
 
   rocketfn capture --from testdata/captured --out testdata/fixtures
   rocketfn capture --from testdata/captured --out fixtures --redact data.body.email,aliyunaccountid
-  rocketfn capture --logs fc-orders.log --out testdata/orders --redact body.card
-  rocketfn capture --logs fc-orders.log --out testdata/orders --redact-pattern '(?i)bearer (?P<bearer>\S+)'
+  rocketfn capture --from testdata/captured --out testdata/orders --redact-pattern '(?i)bearer (?P<bearer>\S+)'
 `
 
 // within reports whether dir is base or inside it.

@@ -70,7 +70,7 @@ func redactedAs(got, want string, secrets []captureSecret) bool {
 // TestCaptureCorpus captures payloads that carry secrets in every place a
 // payload has (properties, extensions, CloudEvent data and data_base64,
 // RawData, batches, events in strings; bodies as text, JSON, JSON in a
-// JSON string and base64 of JSON or text; function logs): no secret is
+// JSON string and base64 of JSON or text): no secret is
 // left in the bytes of a fixture or in anything decoded from them, the
 // fixtures decode with runtime/event as the payloads do, and everything
 // else is as it was.
@@ -78,14 +78,8 @@ func TestCaptureCorpus(t *testing.T) {
 	secrets := readCaptureSecrets(t)
 	found := map[string]bool{}
 	var inputs [][]byte
-	for _, source := range [][]string{{"--from", "testdata/capture/corpus"}, {"--logs", "testdata/capture/corpus.log"}} {
-		var payloads []capturedPayload
-		var err error
-		if source[0] == "--from" {
-			payloads, _, err = payloadsFromDir(source[1])
-		} else {
-			payloads, _, err = payloadsFromLog(source[1])
-		}
+	for _, source := range [][]string{{"--from", "testdata/capture/corpus"}} {
+		payloads, _, err := payloadsFromDir(source[1])
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -127,32 +127,10 @@ func fixtureFiles(t *testing.T, dir string) []string {
 	return out
 }
 
-// TestCaptureFromLogs reads the payloads of a function's log: the readable
-// ones become fixtures, the truncated one is reported and fails the
-// command.
-func TestCaptureFromLogs(t *testing.T) {
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	err := capture([]string{"--logs", "testdata/function.log", "--out", out}, &stdout, &stderr)
-	if code := exitStatus("capture", err, &stderr); code != 1 {
-		t.Errorf("exit %d (err %v), want 1 for the unreadable line", code, err)
-	}
-	if !strings.Contains(stderr.String(), "skipped testdata/function.log:6: JSON payload") {
-		t.Errorf("stderr:\n%s", stderr.String())
-	}
-	files := fixtureFiles(t, out)
-	if len(files) != 2 || !strings.HasPrefix(files[0], "0001-log-") || !strings.HasPrefix(files[1], "0002-log-") {
-		t.Fatalf("fixtures %q", files)
-	}
-	if !strings.Contains(files[0], `\"password\":\"REDACTED\"`) || !strings.Contains(files[1], `"secretKey":"REDACTED"`) {
-		t.Errorf("credentials not redacted:\n%s", strings.Join(files, "\n"))
-	}
-}
-
 func TestCaptureFlagErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--out", "x"},
-		{"--from", "a", "--logs", "b", "--out", "x"},
+		{"--logs", "testdata/function.log", "--out", "x"}, // the flag is gone
 		{"--from", "testdata/captured"},
 		{"--from", "testdata/captured", "--out", "testdata/captured/fixtures"},
 		{"--from", "testdata/captured", "--out", "x", "extra"},
@@ -180,7 +158,7 @@ func TestCaptureHelp(t *testing.T) {
 	if code := exitStatus("capture", capture([]string{"-h"}, &stdout, &stderr), &stderr); code != 0 {
 		t.Fatalf("-h: exit %d", code)
 	}
-	for _, want := range []string{"example: --from", "example: --logs", "example: --out", "example: --redact", "example: --redact-pattern", "example: --redact-credentials", "rocketfn-capture: ", "Examples:"} {
+	for _, want := range []string{"example: --from", "example: --out", "example: --redact", "example: --redact-pattern", "example: --redact-credentials", "Examples:"} {
 		if !strings.Contains(stderr.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}

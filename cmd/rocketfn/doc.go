@@ -17,7 +17,7 @@
 //	send            publish one RocketMQ message, locally or to the cloud
 //	invoke          deliver one payload to a function; its answer, logs, duration
 //	replay          deliver captured payloads to a function and report outcomes
-//	capture         turn captured payloads or function logs into fixtures
+//	capture         turn captured payloads into fixtures
 //	generate-event  print a sample payload as FC receives it
 //	verify          check s.yaml against the code and the platform's limits
 //	build           cross-compile the functions for FC (linux/amd64)

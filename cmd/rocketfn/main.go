@@ -31,7 +31,7 @@ var commands = []command{
 	{name: "send", summary: "publish one RocketMQ message, locally or to the cloud", run: runSend},
 	{name: "invoke", summary: "build one function, run it as FC runs it and deliver one payload: prints the answer, its logs and the duration", run: runInvoke},
 	{name: "replay", summary: "deliver captured or fixture payloads to one function, built and run as FC runs it, and report each outcome", run: runReplay},
-	{name: "capture", summary: "turn captured payloads (rocketfn dev --capture, or function logs) into redacted JSON fixtures", run: runCapture},
+	{name: "capture", summary: "turn payloads captured by rocketfn dev --capture into redacted JSON fixtures", run: runCapture},
 	{name: "generate-event", summary: "print a sample payload as Function Compute receives it from a RocketMQ trigger", run: runGenerateEvent},
 	{name: "verify", summary: "check s.yaml against the functions' code and the platform's limits", run: runVerify},
 	{name: "build", summary: "cross-compile the functions for Function Compute (linux/amd64) into their code directories", run: runBuild},
