@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker"
 	"github.com/rocketfn/rocketfn/emulator/fcinvoker/fctest"
+	"github.com/rocketfn/rocketfn/emulator/internal/failtest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 )
 
@@ -99,69 +98,20 @@ func TestFailedInvocation(t *testing.T) {
 // not build, a payload file that is missing, a process that does not
 // exit cleanly after SIGTERM.
 func TestFailures(t *testing.T) {
-	r := run(t, func(r *recorder) { fctest.Start(r, fctest.Config{Dir: "testdata/broken"}) })
-	r.want(t, "start function broken", "undefined")
+	failed := failtest.Run(t, func(t testing.TB) { fctest.Start(t, fctest.Config{Dir: "testdata/broken"}) })
+	failtest.Want(t, failed, "start function broken", "undefined")
 
-	var f *fctest.Function
-	r = run(t, func(r *recorder) {
-		f = fctest.Start(r, fctest.Config{Dir: "testdata/fn"})
-		f.InvokeFile(r, "testdata/missing.json")
+	failed = failtest.Run(t, func(t testing.TB) {
+		fctest.Start(t, fctest.Config{Dir: "testdata/fn"}).InvokeFile(t, "testdata/missing.json")
 	})
-	r.want(t, "payload of function fn", "missing.json")
+	failtest.Want(t, failed, "payload of function fn", "missing.json")
 
-	r = run(t, func(r *recorder) {
-		f := fctest.Start(r, fctest.Config{Dir: "../testdata/badstop"})
-		if err := f.Invoke(r, []byte(`[]`)).Err(); err != nil {
-			r.Fatalf("%v", err)
+	failed = failtest.Run(t, func(t testing.TB) {
+		f := fctest.Start(t, fctest.Config{Dir: "../testdata/badstop"})
+		if err := f.Invoke(t, []byte(`[]`)).Err(); err != nil {
+			t.Fatal(err)
 		}
-		f.Stop(r)
+		f.Stop(t)
 	})
-	r.want(t, "function badstop: 1 process(es) did not exit with status 0 after SIGTERM", "exit status 7")
-}
-
-// recorder is a testing.TB that keeps the failures of the code under
-// test instead of failing the test.
-type recorder struct {
-	testing.TB
-	mu     sync.Mutex
-	failed []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.failed = append(r.failed, fmt.Sprintf(format, args...))
-}
-
-func (r *recorder) Fatalf(format string, args ...any) {
-	r.Errorf(format, args...)
-	runtime.Goexit()
-}
-
-// run calls body with a recorder on a goroutine of its own, as a test
-// runs, so that Fatalf ends body alone.
-func run(t *testing.T, body func(*recorder)) *recorder {
-	r := &recorder{TB: t}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		body(r)
-	}()
-	<-done
-	return r
-}
-
-// want checks that the recorded failures name every string of want.
-func (r *recorder) want(t *testing.T, want ...string) {
-	t.Helper()
-	r.mu.Lock()
-	got := strings.Join(r.failed, "\n")
-	r.mu.Unlock()
-	for _, w := range want {
-		if !strings.Contains(got, w) {
-			t.Errorf("the failures %q do not name %q", got, w)
-		}
-	}
+	failtest.Want(t, failed, "function badstop: 1 process(es) did not exit with status 0 after SIGTERM", "exit status 7")
 }

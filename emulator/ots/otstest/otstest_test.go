@@ -10,6 +10,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 
+	"github.com/rocketfn/rocketfn/emulator/internal/failtest"
 	"github.com/rocketfn/rocketfn/emulator/ots"
 	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
@@ -151,5 +152,23 @@ func put(t *testing.T, client *tablestore.TableStoreClient, table, id, name stri
 	change.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
 	if _, err := client.PutRow(&tablestore.PutRowRequest{PutRowChange: change}); err != nil {
 		t.Fatalf("put row %s: %v", id, err)
+	}
+}
+
+// TestFailures checks that the readers fail the test naming what went
+// wrong: a missing table, a primary key of the wrong length or type.
+func TestFailures(t *testing.T) {
+	ts := otstest.New(t)
+	createTable(t, ts.Client, "players")
+	for _, tc := range []struct {
+		read func(testing.TB)
+		want []string
+	}{
+		{func(t testing.TB) { ts.Rows(t, "missing") }, []string{"DescribeTable missing", "OTSObjectNotExist"}},
+		{func(t testing.TB) { ts.Dump(t, "missing") }, []string{"DescribeTable missing"}},
+		{func(t testing.TB) { ts.Row(t, "players", "1001", 2) }, []string{"row of players: 2 primary-key values", "[id]"}},
+		{func(t testing.TB) { ts.Row(t, "players", 1.5) }, []string{"primary-key column id", "a float64 (1.5)"}},
+	} {
+		failtest.Want(t, failtest.Run(t, tc.read), tc.want...)
 	}
 }
