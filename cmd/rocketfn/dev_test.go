@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // TestDev runs "rocketfn dev" on the repository's s.yaml in memory, sends
@@ -182,17 +184,10 @@ func waitPlayer(t *testing.T, c *tablestore.TableStoreClient, id, name string) {
 	t.Helper()
 	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	testwait.Until(t, 90*time.Second, fmt.Sprintf("row for player %s with Name %s", id, name), func() bool {
 		resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
-		if err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no row for player %s after 90s (last error %v)", id, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name
+	})
 }
 
 // stopDev cancels a running "rocketfn dev" and waits for it to stop
