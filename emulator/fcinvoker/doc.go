@@ -103,5 +103,7 @@
 // Close refuses new invocations, waits for those in flight, then stops
 // each instance: GET /pre-stop when PreStop is set, SIGTERM, and SIGKILL
 // after Options.StopGrace. It waits for the generations that Reload
-// retired to drain likewise, and cuts a Reload under way short.
+// retired to drain likewise, and cuts a Reload under way short. An
+// instance that did not exit with status 0 after SIGTERM, there or in a
+// drain, is logged and counted in Stats.Unclean.
 package fcinvoker
