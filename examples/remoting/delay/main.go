@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
@@ -47,11 +46,7 @@ func run(ctx context.Context) error {
 		received = map[string]bool{}
 		done     = make(chan struct{})
 	)
-	c, err := rocketmq.NewPushConsumer(example.ConsumerOptions(*group, start)...)
-	if err != nil {
-		return fmt.Errorf("new consumer: %w", err)
-	}
-	err = c.Subscribe(*example.Topic, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+	c, err := example.StartConsumer(*group, start, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 		now := time.Now()
 		mu.Lock()
 		defer mu.Unlock()
@@ -74,21 +69,13 @@ func run(ctx context.Context) error {
 		return consumer.ConsumeSuccess, nil
 	})
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", *example.Topic, err)
-	}
-	if err := c.Start(); err != nil {
-		return fmt.Errorf("start consumer: %w", err)
+		return err
 	}
 	defer c.Shutdown()
 
-	p, err := rocketmq.NewProducer(example.ProducerOptions(
-		producer.WithRetry(2),
-	)...)
+	p, err := example.StartProducer(producer.WithRetry(2))
 	if err != nil {
-		return fmt.Errorf("new producer: %w", err)
-	}
-	if err := p.Start(); err != nil {
-		return fmt.Errorf("start producer: %w", err)
+		return err
 	}
 	defer p.Shutdown()
 

@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
@@ -38,14 +37,9 @@ func run(ctx context.Context) error {
 	// run's messages from those earlier runs left in the topic.
 	runID := strconv.FormatInt(start.UnixNano(), 36)
 
-	p, err := rocketmq.NewProducer(example.ProducerOptions(
-		producer.WithRetry(2),
-	)...)
+	p, err := example.StartProducer(producer.WithRetry(2))
 	if err != nil {
-		return fmt.Errorf("new producer: %w", err)
-	}
-	if err := p.Start(); err != nil {
-		return fmt.Errorf("start producer: %w", err)
+		return err
 	}
 	defer p.Shutdown()
 
@@ -75,12 +69,8 @@ func run(ctx context.Context) error {
 	)
 	// A group seen for the first time starts at the messages stored
 	// since a minute before the run, so it gets those just sent.
-	c, err := rocketmq.NewPushConsumer(example.ConsumerOptions(*group, start)...)
-	if err != nil {
-		return fmt.Errorf("new consumer: %w", err)
-	}
 	selector := consumer.MessageSelector{Type: consumer.TAG, Expression: *tag}
-	err = c.Subscribe(*example.Topic, selector, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+	c, err := example.StartConsumer(*group, start, selector, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, m := range msgs {
@@ -100,10 +90,7 @@ func run(ctx context.Context) error {
 		return consumer.ConsumeSuccess, nil
 	})
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", *example.Topic, err)
-	}
-	if err := c.Start(); err != nil {
-		return fmt.Errorf("start consumer: %w", err)
+		return err
 	}
 	defer c.Shutdown()
 

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
@@ -40,15 +39,12 @@ func run(ctx context.Context) error {
 
 	// The hash selector sends the messages of one sharding key to one
 	// queue, which an orderly consumer reads in order.
-	p, err := rocketmq.NewProducer(example.ProducerOptions(
+	p, err := example.StartProducer(
 		producer.WithQueueSelector(producer.NewHashQueueSelector()),
 		producer.WithRetry(2),
-	)...)
+	)
 	if err != nil {
-		return fmt.Errorf("new producer: %w", err)
-	}
-	if err := p.Start(); err != nil {
-		return fmt.Errorf("start producer: %w", err)
+		return err
 	}
 	defer p.Shutdown()
 
@@ -76,13 +72,7 @@ func run(ctx context.Context) error {
 		failure  error
 		done     = make(chan struct{})
 	)
-	c, err := rocketmq.NewPushConsumer(example.ConsumerOptions(*group, start,
-		consumer.WithConsumerOrder(true),
-	)...)
-	if err != nil {
-		return fmt.Errorf("new consumer: %w", err)
-	}
-	err = c.Subscribe(*example.Topic, consumer.MessageSelector{}, func(ctx context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+	c, err := example.StartConsumer(*group, start, consumer.MessageSelector{}, func(ctx context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, m := range msgs {
@@ -111,12 +101,9 @@ func run(ctx context.Context) error {
 			}
 		}
 		return consumer.ConsumeSuccess, nil
-	})
+	}, consumer.WithConsumerOrder(true))
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", *example.Topic, err)
-	}
-	if err := c.Start(); err != nil {
-		return fmt.Errorf("start consumer: %w", err)
+		return err
 	}
 	defer c.Shutdown()
 

@@ -91,11 +91,7 @@ func run(ctx context.Context) error {
 		received = map[int]bool{}
 		failure  error
 	)
-	c, err := rocketmq.NewPushConsumer(example.ConsumerOptions(*group, start)...)
-	if err != nil {
-		return fmt.Errorf("new consumer: %w", err)
-	}
-	err = c.Subscribe(*example.Topic, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
+	c, err := example.StartConsumer(*group, start, consumer.MessageSelector{}, func(_ context.Context, msgs ...*primitive.MessageExt) (consumer.ConsumeResult, error) {
 		l.mu.Lock()
 		defer l.mu.Unlock()
 		for _, m := range msgs {
@@ -114,10 +110,7 @@ func run(ctx context.Context) error {
 		return consumer.ConsumeSuccess, nil
 	})
 	if err != nil {
-		return fmt.Errorf("subscribe to %s: %w", *example.Topic, err)
-	}
-	if err := c.Start(); err != nil {
-		return fmt.Errorf("start consumer: %w", err)
+		return err
 	}
 	defer c.Shutdown()
 

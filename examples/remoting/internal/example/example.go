@@ -2,8 +2,8 @@
 // program shows only what is its own: the flags that reach a broker
 // (-nameserver, -namespace, -access-key, -secret-key, -topic, -v), the
 // program's frame (the client's log level, its deadline, its exit
-// status), the options every producer and consumer takes, and a
-// synchronous send that checks its status.
+// status), the making of producers and consumers with the options every
+// one takes, and a synchronous send that checks its status.
 package example
 
 import (
@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/apache/rocketmq-client-go/v2"
 	"github.com/apache/rocketmq-client-go/v2/consumer"
 	"github.com/apache/rocketmq-client-go/v2/primitive"
 	"github.com/apache/rocketmq-client-go/v2/producer"
@@ -61,11 +62,40 @@ func ProducerOptions(opts ...producer.Option) []producer.Option {
 	}, opts...)
 }
 
-// ConsumerOptions are the name servers, the namespace, the credentials
-// and group, then opts. A group seen for the first time starts at the
-// messages stored since a minute before start, so it gets those the run
-// sent.
-func ConsumerOptions(group string, start time.Time, opts ...consumer.Option) []consumer.Option {
+// StartProducer makes a producer of ProducerOptions(opts...) and starts
+// it.
+func StartProducer(opts ...producer.Option) (rocketmq.Producer, error) {
+	p, err := rocketmq.NewProducer(ProducerOptions(opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("new producer: %w", err)
+	}
+	if err := p.Start(); err != nil {
+		return nil, fmt.Errorf("start producer: %w", err)
+	}
+	return p, nil
+}
+
+// StartConsumer makes a push consumer of group with the name servers,
+// the namespace and the credentials, then opts; subscribes it to -topic
+// with selector, for handle to consume; and starts it. A group seen for
+// the first time starts at the messages stored since a minute before
+// start, so it gets those the run sent.
+func StartConsumer(group string, start time.Time, selector consumer.MessageSelector,
+	handle func(context.Context, ...*primitive.MessageExt) (consumer.ConsumeResult, error), opts ...consumer.Option) (rocketmq.PushConsumer, error) {
+	c, err := rocketmq.NewPushConsumer(consumerOptions(group, start, opts...)...)
+	if err != nil {
+		return nil, fmt.Errorf("new consumer: %w", err)
+	}
+	if err := c.Subscribe(*Topic, selector, handle); err != nil {
+		return nil, fmt.Errorf("subscribe to %s: %w", *Topic, err)
+	}
+	if err := c.Start(); err != nil {
+		return nil, fmt.Errorf("start consumer: %w", err)
+	}
+	return c, nil
+}
+
+func consumerOptions(group string, start time.Time, opts ...consumer.Option) []consumer.Option {
 	return append([]consumer.Option{
 		consumer.WithNameServer(nameServers()),
 		consumer.WithNamespace(*Namespace),
