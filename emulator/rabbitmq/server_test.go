@@ -175,7 +175,7 @@ func underLoad(t *testing.T, srv *rabbitmq.Server, prefix string, disrupt func(c
 				acked[d.Properties.MessageID] = true
 			}
 			if len(acked) == n {
-				close(allAcked)
+				closeOnce(allAcked)
 			}
 		},
 		OnConnect: func() { mu.Lock(); connects++; mu.Unlock() },

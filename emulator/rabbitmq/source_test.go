@@ -36,13 +36,37 @@ func run(t *testing.T, src *rabbitmq.Source) (stop func()) {
 	stop = func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
+			if err := await(t, done, "Run to return"); err != nil {
 				t.Errorf("Run: %v", err)
 			}
 		})
 	}
 	t.Cleanup(stop)
 	return stop
+}
+
+// await receives from c, failing the test when nothing comes in
+// rabbitmqtest.Timeout.
+func await[T any](t *testing.T, c <-chan T, what string) T {
+	t.Helper()
+	timeout := time.NewTimer(rabbitmqtest.Timeout)
+	defer timeout.Stop()
+	select {
+	case v := <-c:
+		return v
+	case <-timeout.C:
+		t.Fatalf("no %s in %s", what, rabbitmqtest.Timeout)
+		panic("unreachable")
+	}
+}
+
+// closeOnce closes c unless it is closed; its callers hold a lock.
+func closeOnce(c chan struct{}) {
+	select {
+	case <-c:
+	default:
+		close(c)
+	}
 }
 
 func newSource(t *testing.T, cfg rabbitmq.SourceConfig) *rabbitmq.Source {
@@ -94,7 +118,7 @@ func TestSourceAcksOnlyAfterSuccess(t *testing.T) {
 		OnAck:  func([]rabbitmq.Delivery) { mu.Lock(); acked++; mu.Unlock() },
 		OnNack: func([]rabbitmq.Delivery, error) { mu.Lock(); nacked++; mu.Unlock() },
 	}))
-	first := <-entered
+	first := await(t, entered, "the first batch")
 	if len(first) != 5 {
 		t.Fatalf("first batch has %d deliveries, want the 5 of the batch window", len(first))
 	}
@@ -123,7 +147,7 @@ func TestSourceAcksOnlyAfterSuccess(t *testing.T) {
 			}
 		},
 	}))
-	<-allAcked
+	await(t, allAcked, "the acknowledgement of 5 messages")
 	close(got)
 	var ids []string
 	for batch := range got {
@@ -194,11 +218,11 @@ func TestSourceNackRequeues(t *testing.T) {
 				acked[d.Properties.MessageID] = true
 			}
 			if len(acked) == 10 {
-				close(done)
+				closeOnce(done)
 			}
 		},
 	}))
-	<-done
+	await(t, done, "the acknowledgement of 10 messages")
 	mu.Lock()
 	defer mu.Unlock()
 	if nacks == 0 {
@@ -243,7 +267,7 @@ func TestSourcePrefetchAndBatchSize(t *testing.T) {
 		return rabbitmqtest.Ready(t, srv.URL(), q) == 12
 	})
 	close(release)
-	<-done
+	await(t, done, "the acknowledgement of 20 messages")
 	for _, n := range sizes {
 		if n > 3 {
 			t.Errorf("batch sizes %v: one is over 3", sizes)
@@ -284,7 +308,7 @@ func TestSourceVHost(t *testing.T) {
 			return nil
 		}}))
 	for i, want := range []string{"v-00000", "v-00001", "v-00002"} {
-		if id := <-got; id != want {
+		if id := await(t, got, "a delivery"); id != want {
 			t.Errorf("delivery %d in %s: %s, want %s", i, vhost, id, want)
 		}
 	}
