@@ -50,12 +50,14 @@ func (b *Bridge) deliver(ctx context.Context, t *trigger, bt *batch) {
 		b.invoke(ctx, t, &a)
 		b.capture(t, &a)
 	}
-	b.publish(a.rec)
 	if a.rec.Outcome.Failed {
 		b.failed(t, bt, &a)
 	} else {
 		b.succeeded(t, bt, &a)
 	}
+	// The record follows the accounting: a reader of Events sees Stats,
+	// DeadLetters and Due as they are after this invocation.
+	b.publish(a.rec)
 }
 
 // invoke calls the sink, turning an error or a panic into a failure.

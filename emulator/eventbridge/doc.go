@@ -174,8 +174,9 @@
 // # Observing
 //
 // Stats counts each trigger's work; Events is a feed of invocation
-// Records for a console, dropped when nobody reads; logs go to
-// Config.Logger.
+// Records for a console, dropped when nobody reads, each sent once its
+// invocation is accounted for in Stats, Due and DeadLetters, so that a
+// reader can wait on the feed and then look; logs go to Config.Logger.
 //
 // Pause stops a trigger taking messages and making invocations, retries
 // included (its messages wait in the broker, its group's backlog grows);

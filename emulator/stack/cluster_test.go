@@ -26,6 +26,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // The cluster tests run a broker and its remoting server in a process of
@@ -355,17 +356,17 @@ func waitRow(t *testing.T, c *tablestore.TableStoreClient, id, name string) {
 	t.Helper()
 	key := new(tablestore.PrimaryKey)
 	key.AddPrimaryKeyColumn("id", id)
-	deadline := time.Now().Add(90 * time.Second)
-	for {
+	var lastErr error
+	defer func() {
+		if t.Failed() && lastErr != nil {
+			t.Logf("last GetRow error: %v", lastErr)
+		}
+	}()
+	testwait.Until(t, 90*time.Second, fmt.Sprintf("row for player %s with Name %s", id, name), func() bool {
 		resp, err := c.GetRow(&tablestore.GetRowRequest{SingleRowQueryCriteria: &tablestore.SingleRowQueryCriteria{TableName: "players", PrimaryKey: key, MaxVersion: 1, ColumnsToGet: []string{"Name"}}})
-		if err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no row for player %s after 90s (last error %v)", id, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+		lastErr = err
+		return err == nil && len(resp.Columns) == 1 && resp.Columns[0].Value == name
+	})
 }
 
 // TestExternalTablestore: with Config.TablestoreEndpoint the local

@@ -11,6 +11,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // fakeClock is a clock the test moves.
@@ -59,17 +60,19 @@ func TestFailuresRetriedThenDeadLettered(t *testing.T) {
 	send("ok", "run", "prod")   // the pattern leaves it out
 	send("ok", "retry", "test")
 
-	for i := 0; i < 200; i++ {
+	// The bridge's consumer takes the messages over in the background;
+	// nothing signals that, so the test polls while it moves the clock.
+	testwait.Until(t, time.Minute, "2 deliveries and 3 dead letters", func() bool {
 		s.Tick()
 		st := s.Bridge.Stats("flaky-rocketmq")
 		if st.DeadLettered == 3 && st.Delivered == 2 && st.Pending == 0 {
-			break
+			return true
 		}
 		if due := s.Bridge.Due(); !due.IsZero() {
 			clock.Set(due)
 		}
-		time.Sleep(10 * time.Millisecond)
-	}
+		return false
+	})
 	st := s.Bridge.Stats("flaky-rocketmq")
 	if st.Delivered != 2 || st.DeadLettered != 3 || st.Filtered != 1 || st.Retried != 9 {
 		t.Fatalf("stats = %+v, want 2 delivered, 3 dead-lettered after 3 retries each, 1 filtered", st)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // The pipeline tests publish with the official MQ HTTP SDK to the local
@@ -136,16 +138,18 @@ func (p *pipeline) records(function string) []pipeRecord {
 }
 
 // waitFor waits until done, ticking a fake clock without moving it.
+// The functions' record files signal nothing, so it polls them.
 func (p *pipeline) waitFor(what string, done func() bool) {
 	p.t.Helper()
-	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("no %s after %v", what, p.timeout)
+	testwait.Until(p.t, p.timeout, what, func() bool {
+		if done() {
+			return true
 		}
 		if p.clock != nil {
 			p.Tick()
 		}
-	}
+		return false
+	})
 }
 
 // settle runs a fake clock forward to whatever the bridge has due (retries,
@@ -162,26 +166,52 @@ func (p *pipeline) await(what string, done func() bool) { p.t.Helper(); p.wait(w
 // due time, until done or p.timeout.
 func (p *pipeline) wait(what string, done func() bool, move bool) {
 	p.t.Helper()
-	for deadline := time.Now().Add(p.timeout); !done(); time.Sleep(10 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			p.t.Fatalf("no %s after %v", what, p.timeout)
+	testwait.Until(p.t, p.timeout, what, func() bool {
+		if done() {
+			return true
 		}
 		p.Tick()
 		if due := p.Bridge.Due(); move && !due.IsZero() {
 			p.clock.Set(due)
 		}
-	}
+		return false
+	})
 }
 
-// idle lets the pipeline run a while (ticking a fake clock without moving
-// it), for checks that something does not happen.
+// quietPolls is how many polls in a row idle must see nothing change.
+const quietPolls = 20
+
+// idle lets the pipeline run (ticking a fake clock without moving it)
+// until it is quiet, for checks that something does not happen: the
+// broker's and every trigger's counters stay the same over quietPolls
+// polls in a row.
 func (p *pipeline) idle() {
-	for i := 0; i < 10; i++ {
+	p.t.Helper()
+	last, same := p.counters(), 0
+	testwait.Until(p.t, p.timeout, "the pipeline to go quiet", func() bool {
 		if p.clock != nil {
 			p.Tick()
 		}
-		time.Sleep(30 * time.Millisecond)
+		now := p.counters()
+		if now == last {
+			same++
+		} else {
+			last, same = now, 0
+		}
+		return same >= quietPolls
+	})
+}
+
+// counters is the broker's and the triggers' counters, as one string.
+func (p *pipeline) counters() string {
+	var b strings.Builder
+	if p.MQ != nil {
+		fmt.Fprintf(&b, "%+v", p.MQ.Broker().Stats())
 	}
+	for _, name := range p.Bridge.Triggers() {
+		fmt.Fprintf(&b, " %s:%+v", name, p.Bridge.Stats(name))
+	}
+	return b.String()
 }
 
 // has reports whether function has recorded a message with body.

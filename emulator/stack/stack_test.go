@@ -11,6 +11,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
+	"github.com/rocketfn/rocketfn/internal/testwait"
 )
 
 // TestPlayersEndToEnd publishes player messages with the official MQ HTTP
@@ -40,19 +41,14 @@ func TestPlayersEndToEnd(t *testing.T) {
 	}
 	tsCred := s.Tablestore.Credentials()
 	c := tablestore.NewClient(s.TablestoreEndpoint, s.Tablestore.Instance(), tsCred.AccessKeyID, tsCred.AccessKeySecret)
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		n, names := countPlayers(c)
-		if n == 5 {
-			if names["1003"] != "p3" {
-				t.Fatalf("row 1003 Name = %q", names["1003"])
-			}
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of 5 rows after 60s", n)
-		}
-		time.Sleep(200 * time.Millisecond)
+	var names map[string]string
+	testwait.Until(t, 60*time.Second, "5 player rows", func() bool {
+		var n int
+		n, names = countPlayers(c)
+		return n == 5
+	})
+	if names["1003"] != "p3" {
+		t.Fatalf("row 1003 Name = %q", names["1003"])
 	}
 }
 
