@@ -65,8 +65,10 @@ var (
 		}
 		return m
 	}()
+	// Tablestore integers are 64-bit signed: a larger CBOR integer is
+	// an error, not a big.Int.
 	decMode = func() cbor.DecMode {
-		m, err := cbor.DecOptions{IntDec: cbor.IntDecConvertSigned}.DecMode()
+		m, err := cbor.DecOptions{IntDec: cbor.IntDecConvertSignedOrFail}.DecMode()
 		if err != nil {
 			panic(err)
 		}

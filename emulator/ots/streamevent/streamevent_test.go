@@ -357,6 +357,31 @@ func TestReaderErrors(t *testing.T) {
 	}
 }
 
+// TestDecodeIntegerRange: a column value beyond int64, which no Tablestore
+// column holds, is a decode error naming the overflow.
+func TestDecodeIntegerRange(t *testing.T) {
+	// {"Version": "Sync-v1", "Records": [{"Columns": [{"Value": 2^64-1}]}]}
+	b := []byte{0xa2,
+		0x67, 'V', 'e', 'r', 's', 'i', 'o', 'n', 0x67, 'S', 'y', 'n', 'c', '-', 'v', '1',
+		0x67, 'R', 'e', 'c', 'o', 'r', 'd', 's', 0x81, 0xa1,
+		0x67, 'C', 'o', 'l', 'u', 'm', 'n', 's', 0x81, 0xa1,
+		0x65, 'V', 'a', 'l', 'u', 'e', 0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}
+	_, err := streamevent.Decode(b)
+	if err == nil || !strings.Contains(err.Error(), "overflows") {
+		t.Fatalf("Decode of 2^64-1: err = %v, want an overflow error", err)
+	}
+	// The same shape with a value in range decodes.
+	b[len(b)-9] = 0x1a
+	ok := append(b[:len(b)-8:len(b)-8], 0, 0, 0, 7)
+	p, err := streamevent.Decode(ok)
+	if err != nil {
+		t.Fatalf("Decode of 7: %v", err)
+	}
+	if v := p.Records[0].Columns[0].Value; v != int64(7) {
+		t.Fatalf("value = %#v, want int64(7)", v)
+	}
+}
+
 // FuzzDecode decodes arbitrary bytes: no panic, and what decodes encodes
 // to a payload that decodes the same.
 func FuzzDecode(f *testing.F) {
