@@ -1,5 +1,8 @@
 // Package bind decodes JSON message bodies into Go values with the
-// semantics of encoding/json's Unmarshal, several times faster.
+// semantics of encoding/json's Unmarshal, several times faster (3.4x to
+// 4.6x on the bodies of bench_test.go: go test -bench Decode; the numbers
+// and why the decoder keeps its unsafe writes are in internal/bench's
+// README).
 //
 // # Plans
 //
