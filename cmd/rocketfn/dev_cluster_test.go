@@ -17,6 +17,7 @@ import (
 	mq "github.com/aliyunmq/mq-http-go-sdk"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 )
 
@@ -98,15 +99,8 @@ func TestDevSharedInfrastructure(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ts, err := ots.New(ots.Config{Instance: "staging", AccessKeyID: "staging-key", AccessKeySecret: "staging-secret-value"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ts.Close()
-	endpoint, err := ts.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ts := otstest.NewWithConfig(t, ots.Config{Instance: "staging", AccessKeyID: "staging-key", AccessKeySecret: "staging-secret-value"})
+	endpoint := ts.Endpoint
 
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()

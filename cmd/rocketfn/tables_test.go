@@ -8,6 +8,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 )
 
 // tablesTestServer serves an in-memory local Tablestore with two tables:
@@ -16,17 +17,8 @@ import (
 // points "rocketfn tables" at it.
 func tablesTestServer(t *testing.T) func(string) string {
 	t.Helper()
-	srv, err := ots.New(ots.Config{Instance: "tables-test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	endpoint, err := srv.Start("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	c := srv.Credentials()
-	client := tablestore.NewClient(endpoint, srv.Instance(), c.AccessKeyID, c.AccessKeySecret)
+	srv := otstest.NewWithConfig(t, ots.Config{Instance: "tables-test"})
+	client := srv.Client
 	tablesTestCreate(t, client, "players", [][2]any{{"id", tablestore.PrimaryKeyType_STRING}})
 	tablesTestCreate(t, client, "scores", [][2]any{{"season", tablestore.PrimaryKeyType_INTEGER}, {"name", tablestore.PrimaryKeyType_STRING}})
 	for _, id := range []string{"1002", "1001", "1003"} {
@@ -40,8 +32,8 @@ func tablesTestServer(t *testing.T) func(string) string {
 			t.Fatalf("PutRow %s: %v", id, err)
 		}
 	}
-	env := map[string]string{envTablestoreEndpoint: endpoint, envTablestoreInstance: srv.Instance(),
-		envAccessKeyID: c.AccessKeyID, envAccessKeySecret: c.AccessKeySecret}
+	env := map[string]string{envTablestoreEndpoint: srv.Endpoint, envTablestoreInstance: srv.Instance,
+		envAccessKeyID: srv.Credentials.AccessKeyID, envAccessKeySecret: srv.Credentials.AccessKeySecret}
 	return func(k string) string { return env[k] }
 }
 

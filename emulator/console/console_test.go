@@ -15,7 +15,7 @@ import (
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/emulator/console"
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
-	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 )
 
@@ -55,14 +55,7 @@ func TestConsoleAPI(t *testing.T) {
 	if err := bridge.Add(trig, sink); err != nil {
 		t.Fatal(err)
 	}
-	ts, err := ots.New(ots.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ts.Close()
-	endpoint, _ := ts.Start("127.0.0.1:0")
-	cred := ts.Credentials()
-	client := tablestore.NewClient(endpoint, ts.Instance(), cred.AccessKeyID, cred.AccessKeySecret)
+	client := otstest.New(t).Client
 	makeTable(t, client)
 
 	c := console.New(console.Services{Broker: b, Bridge: bridge, Tables: console.SDKTables{Client: client},

@@ -22,6 +22,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/rmqclient/wire"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
 	"github.com/rocketfn/rocketfn/emulator/stack"
@@ -339,15 +340,8 @@ func (e externalTablestore) client() *tablestore.TableStoreClient {
 func startExternalTablestore(t *testing.T) externalTablestore {
 	t.Helper()
 	e := externalTablestore{instance: "staging", id: "staging-key", secret: "staging-secret"}
-	srv, err := ots.New(ots.Config{Instance: e.instance, AccessKeyID: e.id, AccessKeySecret: e.secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
-	if e.endpoint, err = srv.Start("127.0.0.1:0"); err != nil {
-		t.Fatal(err)
-	}
-	e.srv = srv
+	ts := otstest.NewWithConfig(t, ots.Config{Instance: e.instance, AccessKeyID: e.id, AccessKeySecret: e.secret})
+	e.endpoint, e.srv = ts.Endpoint, ts.OTS()
 	return e
 }
 
