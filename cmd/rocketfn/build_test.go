@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rocketfn/rocketfn/internal/syaml"
 )
 
 // buildYAML is an s.yaml whose players function builds from the
@@ -108,16 +110,16 @@ func TestCodeSourceDir(t *testing.T) {
 	if err := os.MkdirAll(target, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if got := codeSourceDir(target); got != "" {
+	if got := syaml.SourceDir(target); got != "" {
 		t.Errorf("codeSourceDir without Go files = %q", got)
 	}
 	if err := os.WriteFile(filepath.Join(pkg, "main.go"), []byte("package main\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if got := codeSourceDir(target); got != pkg {
-		t.Errorf("codeSourceDir(%s) = %q, want %q", target, got, pkg)
+	if got := syaml.SourceDir(target); got != pkg {
+		t.Errorf("syaml.SourceDir(%s) = %q, want %q", target, got, pkg)
 	}
-	if got := codeSourceDir(filepath.Join(target, "a", "b")); got != "" {
+	if got := syaml.SourceDir(filepath.Join(target, "a", "b")); got != "" {
 		t.Errorf("codeSourceDir three levels down = %q, want none", got)
 	}
 }

@@ -41,7 +41,7 @@ const delveListening = "API server listening at: "
 // startDebug builds fn without optimizations and starts it under Delve
 // with the local services, as startFunction starts it without.
 func startDebug(ctx context.Context, proj *syaml.Project, fn *syaml.Function, port int, log *slog.Logger, stderr io.Writer) (*fcinvoker.Invoker, func(), error) {
-	src := codeSourceDir(fn.CodeDir)
+	src := fn.SourceDir()
 	if src == "" {
 		return nil, nil, fmt.Errorf("function %s (s.yaml:%d): no Go files in its code directory %s or the two above it", fn.Name, fn.Line, fn.CodeDir)
 	}
@@ -71,9 +71,9 @@ func startDebug(ctx context.Context, proj *syaml.Project, fn *syaml.Function, po
 		cmd = append(append(cmd, "--"), fn.Command[1:]...)
 	}
 	announce := &delveAnnouncer{h: log.Handler(), w: stderr, function: fn.Name, once: new(sync.Once)}
-	inv, err := fcinvoker.Start(ctx, debugFunction(fn, src, cmd), fcinvoker.Options{
+	inv, err := fcinvoker.Start(ctx, debugFunction(s, fn, cmd), fcinvoker.Options{
 		Logger: slog.New(announce), Region: eventbridge.DefaultRegion, AccountID: eventbridge.DefaultAccountID,
-		Credentials: func() fcinvoker.Credentials { return creds }, ExtraEnv: servicesEnv(s), StartTimeout: debugTimeout,
+		Credentials: func() fcinvoker.Credentials { return creds }, ExtraEnv: s.FunctionEnv(), StartTimeout: debugTimeout,
 	})
 	if err != nil {
 		closeStack(s, log)
@@ -93,39 +93,18 @@ func startDebug(ctx context.Context, proj *syaml.Project, fn *syaml.Function, po
 }
 
 // debugFunction is the function the stack runs for fn, with cmd as its
-// command line and its timeouts lifted to debugTimeout.
-func debugFunction(fn *syaml.Function, src string, cmd []string) fcinvoker.Function {
-	handler := fn.Handler
-	if handler == "" {
-		handler = orDefault(strings.Join(fn.Command, " "), "bootstrap")
+// command line (a built binary under Delve) and its timeouts lifted to
+// debugTimeout.
+func debugFunction(s *stack.Stack, fn *syaml.Function, cmd []string) fcinvoker.Function {
+	f := s.Function(fn)
+	if f.Handler == "" {
+		f.Handler = orDefault(strings.Join(fn.Command, " "), "bootstrap")
 	}
-	f := fcinvoker.Function{
-		Name: fn.Name, Handler: handler, Command: cmd, Dir: src, Port: fn.Port, Env: fn.Env,
-		Timeout: debugTimeout, MemoryMB: fn.MemoryMB, InstanceConcurrency: fn.InstanceConcurrency,
-	}
-	if fn.Initializer != nil {
-		f.Initializer, f.InitializationTimeout = true, debugTimeout
-	}
-	if fn.PreStop != nil {
-		f.PreStop, f.PreStopTimeout = true, fn.PreStop.Timeout
+	f.Command, f.Build, f.Timeout = cmd, false, debugTimeout
+	if f.Initializer {
+		f.InitializationTimeout = debugTimeout
 	}
 	return f
-}
-
-// servicesEnv points a function at the stack's local services, as the
-// stack does for the functions it runs.
-func servicesEnv(s *stack.Stack) map[string]string {
-	env := map[string]string{
-		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
-		"TABLESTORE_INSTANCE": s.TablestoreInstance,
-		"ROCKETFN_LOCAL":      "true",
-	}
-	for k, v := range map[string]string{"MQ_ENDPOINT": s.MQEndpoint, "MQ_GRPC_ENDPOINT": s.GRPCEndpoint, "NAMESRV_ADDR": s.NameServer} {
-		if v != "" {
-			env[k] = v
-		}
-	}
-	return env
 }
 
 // buildDebug compiles the main package in src without optimizations or

@@ -7,7 +7,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -101,44 +100,16 @@ func (d yamlDoc) goBuildActionDir(topKey, resource, yamlDir string) string {
 	return ""
 }
 
-// hasGoFiles reports whether dir holds Go files other than tests.
-func hasGoFiles(dir string) bool {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".go") && !strings.HasSuffix(e.Name(), "_test.go") {
-			return true
-		}
-	}
-	return false
-}
-
-// codeSourceDir is the Go package a code directory is built from: the
-// directory itself or the nearest of its two parents with Go files (code
-// is often the build's output, such as target/). It is emulator/stack's
-// sourceDir, which that package does not export. "" when none has Go
-// files.
-func codeSourceDir(code string) string {
-	for dir, i := code, 0; i < 3; dir, i = filepath.Dir(dir), i+1 {
-		if hasGoFiles(dir) {
-			return dir
-		}
-	}
-	return ""
-}
-
 // functionSource is the directory fn is built from: the path of its
 // pre-deploy go build action when that holds Go files, else its code
-// directory's source (codeSourceDir). "" when there is none.
+// directory's source (syaml.SourceDir). "" when there is none.
 func (d yamlDoc) functionSource(fn *syaml.Function, yamlDir string) string {
 	top, _, _ := strings.Cut(fn.Key, ".")
-	if dir := d.goBuildActionDir(top, fn.Resource, yamlDir); dir != "" && hasGoFiles(dir) {
+	if dir := d.goBuildActionDir(top, fn.Resource, yamlDir); dir != "" && syaml.HasGoFiles(dir) {
 		return dir
 	}
 	if fn.CodeDir == "" {
 		return ""
 	}
-	return codeSourceDir(fn.CodeDir)
+	return fn.SourceDir()
 }

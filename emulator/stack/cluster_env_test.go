@@ -27,7 +27,7 @@ func TestClusterEnv(t *testing.T) {
 		"NAMESRV_ADDR":        "mq-1.staging:9876;mq-2.staging:9876",
 		"ROCKETFN_LOCAL":      "true",
 	}
-	if got := s.localEnv(); !maps.Equal(got, want) {
+	if got := s.FunctionEnv(); !maps.Equal(got, want) {
 		t.Errorf("environment %v, want %v", got, want)
 	}
 	if got, want := s.creds(), (fcinvoker.Credentials{AccessKeyID: "staging-id", AccessKeySecret: "staging-secret", SecurityToken: "token"}); got != want {
@@ -43,7 +43,7 @@ func TestClusterEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer l.Close(context.Background())
-	env := l.localEnv()
+	env := l.FunctionEnv()
 	if env["MQ_ENDPOINT"] != l.MQEndpoint || env["NAMESRV_ADDR"] != l.NameServer || env["MQ_GRPC_ENDPOINT"] != l.GRPCEndpoint ||
 		env["TABLESTORE_ENDPOINT"] != l.TablestoreEndpoint || env["TABLESTORE_INSTANCE"] != l.Tablestore.Instance() {
 		t.Errorf("local environment %v", env)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,9 +27,9 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 	for i, f := range fns {
 		start := time.Now()
 		done := s.buildProgress(f.Name, i+1, len(fns))
-		inv, err := fcinvoker.Start(ctx, s.function(f), fcinvoker.Options{
+		inv, err := fcinvoker.Start(ctx, s.Function(f), fcinvoker.Options{
 			Logger: s.log, Region: cfg.Region, AccountID: cfg.AccountID,
-			Credentials: s.creds, ExtraEnv: s.localEnv(),
+			Credentials: s.creds, ExtraEnv: s.FunctionEnv(),
 		})
 		done(err)
 		if err != nil {
@@ -93,10 +92,11 @@ func (s *Stack) buildProgress(name string, n, total int) func(error) {
 	}
 }
 
-// function is the FC function of an s.yaml function, built from its source.
-func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
+// Function is the FC function the stack runs for an s.yaml function,
+// built from its source.
+func (s *Stack) Function(f *syaml.Function) fcinvoker.Function {
 	fn := fcinvoker.Function{
-		Name: f.Name, Handler: f.Handler, Command: f.Command, Dir: sourceDir(f.CodeDir), Build: true, Port: f.Port, Env: f.Env,
+		Name: f.Name, Handler: f.Handler, Command: f.Command, Dir: sourceDir(f), Build: true, Port: f.Port, Env: f.Env,
 		Timeout: f.Timeout, MemoryMB: f.MemoryMB, InstanceConcurrency: f.InstanceConcurrency,
 	}
 	if f.Initializer != nil {
@@ -108,14 +108,14 @@ func (s *Stack) function(f *syaml.Function) fcinvoker.Function {
 	return fn
 }
 
-// localEnv points functions at the services they use: the local ones,
+// FunctionEnv points functions at the services they use: the local ones,
 // or those of Config.TablestoreEndpoint and Config.RocketMQNameServers.
 // NAMESRV_ADDR, the name servers Apache RocketMQ clients fall back on
 // (separated by ";"), is set when the local RocketMQ serves the remoting
 // protocol or the triggers consume from a cluster; MQ_ENDPOINT only when
 // the local RocketMQ runs, and MQ_GRPC_ENDPOINT (host:port, the endpoint
 // of the 5.x clients) when it serves the 5.x gRPC protocol.
-func (s *Stack) localEnv() map[string]string {
+func (s *Stack) FunctionEnv() map[string]string {
 	env := map[string]string{
 		"TABLESTORE_ENDPOINT": s.TablestoreEndpoint,
 		"TABLESTORE_INSTANCE": s.TablestoreInstance,
@@ -145,16 +145,14 @@ func clusterName(instance, name string) string {
 	return instance + "%" + name
 }
 
-// sourceDir is the Go package a function is built from: its code
-// directory, or the nearest directory above it with Go files (code is
-// often the build's output directory, such as target/).
-func sourceDir(code string) string {
-	for dir, i := code, 0; i < 3; dir, i = filepath.Dir(dir), i+1 {
-		if m, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(m) > 0 {
-			return dir
-		}
+// sourceDir is the Go package a function is built from (syaml.SourceDir),
+// or its code directory when none holds Go files, so that the build's
+// error names it.
+func sourceDir(f *syaml.Function) string {
+	if dir := f.SourceDir(); dir != "" {
+		return dir
 	}
-	return code
+	return f.CodeDir
 }
 
 // sink delivers to a function process.

@@ -99,7 +99,7 @@ func (s *Stack) startWatch(ctx context.Context, cfg Config) error {
 	s.watcher = w
 	for _, f := range cfg.Project.Functions {
 		if inv, ok := s.Invokers[f.Name]; ok {
-			w.funcs = append(w.funcs, &watchedFunction{name: f.Name, dir: s.function(f).Dir, inv: inv, kick: make(chan struct{}, 1)})
+			w.funcs = append(w.funcs, &watchedFunction{name: f.Name, dir: s.Function(f).Dir, inv: inv, kick: make(chan struct{}, 1)})
 		}
 	}
 	found := make([]sources, len(w.funcs))
