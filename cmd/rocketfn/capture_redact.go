@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -122,18 +121,7 @@ func (c *captureRedactor) values(doc []byte, path []string) ([]byte, int) {
 	if len(c.patterns) == 0 && len(c.names.paths) == 0 {
 		return doc, 0 // nothing to find, not even in base64
 	}
-	w := valueWalker{c: c, s: jsonScanner{b: doc}}
-	w.value(path)
-	if w.count == 0 {
-		return doc, 0
-	}
-	out := make([]byte, 0, len(doc))
-	last := 0
-	for _, e := range w.edits {
-		out = append(append(out, doc[last:e.start]...), e.text...)
-		last = e.end
-	}
-	return append(out, doc[last:]...), w.count
+	return jsonEditor{str: c.str, keys: true}.edit(doc, path)
 }
 
 // str redacts the text of a JSON string found at path: the document it
@@ -255,76 +243,4 @@ func (p valuePattern) replaceIn(b *strings.Builder, text string) int {
 	}
 	b.WriteString(text[last:])
 	return n
-}
-
-// valueWalker collects the edits of the strings of one document.
-type valueWalker struct {
-	c     *captureRedactor
-	s     jsonScanner
-	edits []edit
-	count int
-}
-
-// value walks the value at the scanner, found at path.
-func (w *valueWalker) value(path []string) {
-	w.s.space()
-	switch w.s.peek() {
-	case '{':
-		w.object(path)
-	case '[':
-		w.s.i++
-		for w.s.space(); !w.s.at(']'); w.s.space() {
-			if w.s.peek() == ',' {
-				w.s.i++
-				continue
-			}
-			w.value(path)
-		}
-		w.s.i++
-	case '"':
-		w.str(path)
-	default:
-		w.s.skipValue()
-	}
-}
-
-// object walks an object, its member names as well as its values.
-func (w *valueWalker) object(path []string) {
-	w.s.i++
-	for w.s.space(); !w.s.at('}'); w.s.space() {
-		if w.s.peek() == ',' {
-			w.s.i++
-			continue
-		}
-		key := w.str(path)
-		w.s.space()
-		w.s.i++ // ':'
-		w.value(append(path[:len(path):len(path)], key))
-	}
-	w.s.i++
-}
-
-// str redacts the string at the scanner, a member name or a value, and
-// returns its text as it was.
-func (w *valueWalker) str(path []string) string {
-	start := w.s.i
-	w.s.skipString()
-	var text string
-	if json.Unmarshal(w.s.b[start:w.s.i], &text) != nil {
-		return ""
-	}
-	if out, n := w.c.str(text, path); n > 0 {
-		w.edits = append(w.edits, edit{start, w.s.i, quoteJSON(out)})
-		w.count += n
-	}
-	return text
-}
-
-// quoteJSON returns s as a JSON string, without escaping HTML.
-func quoteJSON(s string) []byte {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(s)
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }

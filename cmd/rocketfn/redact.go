@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -47,26 +46,28 @@ func (r *redactor) redact(doc []byte) ([]byte, int) {
 	return r.redactAt(doc, nil)
 }
 
-// edit replaces doc[start:end] with text.
-type edit struct {
-	start, end int
-	text       []byte
-}
-
 // redactAt is redact for a document found at path.
 func (r *redactor) redactAt(doc []byte, path []string) ([]byte, int) {
-	w := walker{r: r, s: jsonScanner{b: doc}}
-	w.value(path)
-	if w.count == 0 {
-		return doc, 0
+	return jsonEditor{replace: r.replacement, str: r.nested}.edit(doc, path)
+}
+
+// replacement is what replaces the value of the member at path: nil
+// unless it is to be redacted.
+func (r *redactor) replacement(path []string) []byte {
+	if r.matches(path) {
+		return []byte(redactedValue)
 	}
-	out := make([]byte, 0, len(doc))
-	last := 0
-	for _, e := range w.edits {
-		out = append(append(out, doc[last:e.start]...), e.text...)
-		last = e.end
+	return nil
+}
+
+// nested redacts the JSON object or array a string value holds.
+func (r *redactor) nested(text string, path []string) (string, int) {
+	inner := strings.TrimSpace(text)
+	if inner == "" || (inner[0] != '{' && inner[0] != '[') || !json.Valid([]byte(inner)) {
+		return "", 0
 	}
-	return append(out, doc[last:]...), w.count
+	out, n := r.redactAt([]byte(text), path)
+	return string(out), n
 }
 
 // matches reports whether the member at path is to be redacted.
@@ -98,149 +99,4 @@ func isCredentialName(name string) bool {
 		}
 	}
 	return false
-}
-
-// walker collects the edits of one document.
-type walker struct {
-	r     *redactor
-	s     jsonScanner
-	edits []edit
-	count int
-}
-
-// value walks the value at the scanner, found at path.
-func (w *walker) value(path []string) {
-	w.s.space()
-	switch w.s.peek() {
-	case '{':
-		w.object(path)
-	case '[':
-		w.s.i++
-		for w.s.space(); !w.s.at(']'); w.s.space() {
-			if w.s.peek() == ',' {
-				w.s.i++
-				continue
-			}
-			w.value(path)
-		}
-		w.s.i++
-	case '"':
-		w.str(path)
-	default:
-		w.s.skipValue()
-	}
-}
-
-// object walks an object, redacting the members that match.
-func (w *walker) object(path []string) {
-	w.s.i++
-	for w.s.space(); !w.s.at('}'); w.s.space() {
-		if w.s.peek() == ',' {
-			w.s.i++
-			continue
-		}
-		start := w.s.i
-		w.s.skipString()
-		var key string
-		json.Unmarshal(w.s.b[start:w.s.i], &key)
-		w.s.space()
-		w.s.i++ // ':'
-		w.s.space()
-		member := append(path[:len(path):len(path)], key)
-		if !w.r.matches(member) {
-			w.value(member)
-			continue
-		}
-		vstart := w.s.i
-		w.s.skipValue()
-		w.edits = append(w.edits, edit{vstart, w.s.i, []byte(redactedValue)})
-		w.count++
-	}
-	w.s.i++
-}
-
-// str walks a string, searching it when it holds a JSON object or array.
-func (w *walker) str(path []string) {
-	start := w.s.i
-	w.s.skipString()
-	var text string
-	if json.Unmarshal(w.s.b[start:w.s.i], &text) != nil {
-		return
-	}
-	inner := strings.TrimSpace(text)
-	if inner == "" || (inner[0] != '{' && inner[0] != '[') || !json.Valid([]byte(inner)) {
-		return
-	}
-	out, n := w.r.redactAt([]byte(text), path)
-	if n == 0 {
-		return
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.Encode(string(out))
-	w.edits = append(w.edits, edit{start, w.s.i, bytes.TrimSuffix(buf.Bytes(), []byte("\n"))})
-	w.count += n
-}
-
-// jsonScanner steps through a valid JSON document.
-type jsonScanner struct {
-	b []byte
-	i int
-}
-
-func (s *jsonScanner) peek() byte {
-	if s.i < len(s.b) {
-		return s.b[s.i]
-	}
-	return 0
-}
-
-// at reports whether the scanner is at c or at the end of the document.
-func (s *jsonScanner) at(c byte) bool { return s.i >= len(s.b) || s.b[s.i] == c }
-
-func (s *jsonScanner) space() {
-	for s.i < len(s.b) && strings.IndexByte(" \t\r\n", s.b[s.i]) >= 0 {
-		s.i++
-	}
-}
-
-// skipString steps over the string starting at the scanner.
-func (s *jsonScanner) skipString() {
-	for s.i++; s.i < len(s.b) && s.b[s.i] != '"'; s.i++ {
-		if s.b[s.i] == '\\' {
-			s.i++
-		}
-	}
-	s.i++
-}
-
-// skipValue steps over the value starting at the scanner.
-func (s *jsonScanner) skipValue() {
-	depth := 0
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '"':
-			s.skipString()
-		case '{', '[':
-			depth++
-			s.i++
-		case '}', ']':
-			if depth == 0 {
-				return
-			}
-			depth--
-			s.i++
-		case ',', ' ', '\t', '\r', '\n':
-			if depth == 0 {
-				return
-			}
-			s.i++
-		default:
-			s.i++
-		}
-		if depth == 0 && s.i > 0 && strings.IndexByte("\"}]", s.b[s.i-1]) >= 0 {
-			return
-		}
-	}
 }
