@@ -14,6 +14,7 @@ import (
 
 	"github.com/rocketfn/rocketfn/emulator/eventbridge"
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/stack"
 	"github.com/rocketfn/rocketfn/internal/syaml"
@@ -99,6 +100,7 @@ func startChaos(t *testing.T) (*stack.Stack, *fakeClock, *lineCounter) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
+	otstest.LogFaultSeed(t, s.Tablestore)
 	s.Tablestore.SetFaults([]ots.Fault{
 		{Action: "BatchWriteRow", Rate: 0.05, Code: "OTSServerBusy"},
 		{Action: "BatchWriteRow", Rate: 0.05 / 0.95, Code: "OTSTimeout", After: true},

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	local "github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/ots/otstest"
 	"github.com/rocketfn/rocketfn/runtime/fn"
 	"github.com/rocketfn/rocketfn/runtime/store"
 )
@@ -77,6 +78,7 @@ func newEnv(t testing.TB) *env {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close() })
+	otstest.LogFaultSeed(t, srv)
 	// Before the server closes, which waits for the connections open.
 	t.Cleanup(http.DefaultTransport.(*http.Transport).CloseIdleConnections)
 	cred := srv.Credentials()

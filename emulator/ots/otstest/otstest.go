@@ -55,6 +55,7 @@ func NewWithConfig(t testing.TB, cfg ots.Config) *Server {
 			t.Errorf("otstest: close the local Tablestore: %v", err)
 		}
 	})
+	LogFaultSeed(t, srv)
 	c := srv.Credentials()
 	return &Server{
 		Endpoint:    endpoint,
@@ -230,4 +231,15 @@ func columns(pk *tablestore.PrimaryKey, cols []*tablestore.AttributeColumn) map[
 		}
 	}
 	return m
+}
+
+// LogFaultSeed logs srv's fault seed if the test fails, with the variable
+// that replays the same injected faults (ots.FaultSeedEnv). New and
+// NewWithConfig call it for the servers they start.
+func LogFaultSeed(t testing.TB, srv *ots.Server) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("the local Tablestore's fault seed was %d: rerun with %s=%d for the same faults", srv.FaultSeed(), ots.FaultSeedEnv, srv.FaultSeed())
+		}
+	})
 }

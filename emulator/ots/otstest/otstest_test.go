@@ -3,6 +3,7 @@ package otstest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strings"
@@ -170,5 +171,33 @@ func TestFailures(t *testing.T) {
 		{func(t testing.TB) { ts.Row(t, "players", 1.5) }, []string{"primary-key column id", "a float64 (1.5)"}},
 	} {
 		failtest.Want(t, failtest.Run(t, tc.read), tc.want...)
+	}
+}
+
+// failedTB is a failed test that keeps its cleanups and log lines.
+type failedTB struct {
+	testing.TB
+	cleanups []func()
+	logs     []string
+}
+
+func (f *failedTB) Failed() bool            { return true }
+func (f *failedTB) Cleanup(fn func())       { f.cleanups = append(f.cleanups, fn) }
+func (f *failedTB) Logf(s string, a ...any) { f.logs = append(f.logs, fmt.Sprintf(s, a...)) }
+
+// TestLogFaultSeed: a failed test logs the seed that replays its faults.
+func TestLogFaultSeed(t *testing.T) {
+	srv, err := ots.New(ots.Config{FaultSeed: 4242})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	tb := &failedTB{TB: t}
+	otstest.LogFaultSeed(tb, srv)
+	for _, c := range tb.cleanups {
+		c()
+	}
+	if len(tb.logs) != 1 || !strings.Contains(tb.logs[0], "4242") || !strings.Contains(tb.logs[0], ots.FaultSeedEnv+"=4242") {
+		t.Fatalf("logs = %q, want the seed 4242 and %s=4242", tb.logs, ots.FaultSeedEnv)
 	}
 }
