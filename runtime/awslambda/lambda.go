@@ -114,13 +114,15 @@ func lambdaError(err error) error {
 // Start runs app on AWS Lambda when AWS_LAMBDA_RUNTIME_API is set, else
 // falls back to fn.Start(app): Function Compute's go1 runtime API, its
 // custom runtime, or a CloudEvents HTTP server. One binary thus serves all
-// four platforms. Start does not return.
+// four platforms. Start does not return. With fn.RoutesEnv set it hands
+// over to fn.Start on Lambda too, which writes the App's routes report and
+// exits.
 //
 // On Lambda, Start runs the App's initializer before taking invocations and
 // exits the process if it fails, as Lambda expects of a failed init phase;
 // it runs the App's preStop hook when Lambda sends SIGTERM at shutdown.
 func Start(app *fn.App) {
-	if os.Getenv("AWS_LAMBDA_RUNTIME_API") == "" {
+	if os.Getenv("AWS_LAMBDA_RUNTIME_API") == "" || fn.RoutesRequested() {
 		fn.Start(app)
 		return
 	}

@@ -3,6 +3,7 @@ package awslambda_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http/httptest"
@@ -206,4 +207,25 @@ func withoutPlatformEnv(env []string) []string {
 		out = append(out, kv)
 	}
 	return out
+}
+
+// TestRoutesReportOnLambda: with ROCKETFN_ROUTES set, Start writes the
+// routes report and exits even where AWS_LAMBDA_RUNTIME_API is set,
+// rather than polling a runtime API that is not there.
+func TestRoutesReportOnLambda(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestHelperLambdaProcess$")
+	cmd.Env = append(withoutPlatformEnv(os.Environ()), helperEnv+"=1",
+		"AWS_LAMBDA_RUNTIME_API=127.0.0.1:1", fn.RoutesEnv+"=1")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("function process: %v\n%s", err, out)
+	}
+	var report fn.RoutesReport
+	line, _, _ := strings.Cut(string(out), "\n")
+	if err := json.Unmarshal([]byte(line), &report); err != nil {
+		t.Fatalf("first line %q is not a routes report: %v", line, err)
+	}
+	if len(report.Routes) != 3 || report.Routes[0].Topic != "players" {
+		t.Fatalf("routes = %+v, want the helper's three, players first", report.Routes)
+	}
 }

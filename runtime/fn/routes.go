@@ -149,8 +149,13 @@ func (a *App) WriteRoutes(w io.Writer) error {
 	return err
 }
 
-// routesRequested reports whether the environment asks for the routes
-// report (RoutesEnv).
+// RoutesRequested reports whether the process's environment asks for
+// the routes report (RoutesEnv set, and not to "0"), which Start, Run and
+// Serve then write instead of serving. Entry points of other platforms
+// (package awslambda) check it to hand over to Start.
+func RoutesRequested() bool { return routesRequested(os.Getenv) }
+
+// routesRequested is RoutesRequested with the environment read by getenv.
 func routesRequested(getenv func(string) string) bool {
 	v := getenv(RoutesEnv)
 	return v != "" && v != "0"
