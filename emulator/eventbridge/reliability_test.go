@@ -23,9 +23,8 @@ type flakySink struct {
 	t    *testing.T
 	mu   sync.Mutex
 	rng  *rand.Rand
-	ok   map[string]int    // UNIQ_KEY → successful deliveries
-	last map[string]int    // sharding key → last index delivered
-	errs map[string]string // outcome kind → example
+	ok   map[string]int // UNIQ_KEY → successful deliveries
+	last map[string]int // sharding key → last index delivered
 }
 
 func (s *flakySink) Deliver(_ context.Context, payload []byte, _ string) (Outcome, error) {

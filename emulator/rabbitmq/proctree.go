@@ -103,13 +103,3 @@ func killTree(tree []procRef) {
 		}
 	}
 }
-
-// anyAlive reports whether a process of tree still runs.
-func anyAlive(tree []procRef) bool {
-	for _, p := range tree {
-		if p.alive() {
-			return true
-		}
-	}
-	return false
-}
