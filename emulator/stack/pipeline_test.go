@@ -86,7 +86,7 @@ func startPipelineConfig(t *testing.T, file string, clock *fakeClock, edit func(
 }
 
 // writePipelineYAML writes testdata/<file> into dir as s.yaml, with the absolute
-// paths of recordfn and of dir written in, and returns its path.
+// paths of recordfn, otsfn and of dir written in, and returns its path.
 func writePipelineYAML(t *testing.T, file, dir string) string {
 	b, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
@@ -96,7 +96,11 @@ func writePipelineYAML(t *testing.T, file, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.NewReplacer("RECORDFN_DIR", code, "RECORDS_DIR", dir).Replace(string(b))
+	otsfn, err := filepath.Abs(filepath.Join("testdata", "otsfn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("RECORDFN_DIR", code, "OTSFN_DIR", otsfn, "RECORDS_DIR", dir).Replace(string(b))
 	path := filepath.Join(dir, "s.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
