@@ -380,3 +380,41 @@ func TestTablestoreTriggerCheckpointSurvivesRestart(t *testing.T) {
 		t.Fatalf("Start on a table without a stream: %v, want an error containing %q", err, want)
 	}
 }
+
+// TestTablestoreTriggerCountsTrimmedBatch: disabling the table's stream
+// while the function fails stops the retries, as in the cloud; the batch
+// that can no longer be read is counted (and logged), and the trigger
+// waits for a stream again.
+func TestTablestoreTriggerCountsTrimmedBatch(t *testing.T) {
+	t.Parallel()
+	clock := newFakeClock()
+	dir := t.TempDir()
+	o, err := startOtsStack(t, dir, "", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "fail"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	o.createOrders(true)
+	o.put("o1", "amount", int64(1))
+	var at time.Time
+	testwait.Until(t, 60*time.Second, "a retry scheduled", func() bool {
+		at = o.stats().RetryAt
+		return !at.IsZero()
+	})
+	_, err = o.client.UpdateTable(&tablestore.UpdateTableRequest{TableName: "orders",
+		StreamSpec: &tablestore.StreamSpecification{EnableStream: false}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Set(at)
+	testwait.Until(t, 60*time.Second, "the batch counted as trimmed", func() bool {
+		o.Tick()
+		st := o.stats()
+		return st.Trimmed == 1 && st.TrimmedRecords == 1 && st.Waiting == "stream"
+	})
+	if st := o.stats(); st.Invocations != 1 || st.Records != 0 {
+		t.Errorf("stats %+v, want the one failed invocation and no record delivered", st)
+	}
+}
