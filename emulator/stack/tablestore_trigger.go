@@ -30,9 +30,9 @@ const (
 	retryMaxDelay   = 32 * time.Second
 )
 
-// readRetryDelay is the pause after a read of the stream failed for
-// another reason than trimmed records or a missing table or stream (the
-// SDK has retried it already).
+// readRetryDelay is the pause, on the wall clock, after a read of the
+// stream failed for another reason than trimmed records or a missing
+// table or stream (the SDK has retried it already).
 const readRetryDelay = time.Second
 
 // checkpointBucket holds each Tablestore trigger's checkpoint, by
@@ -163,7 +163,7 @@ func (st *streamTrigger) run(ctx context.Context) {
 			waitFor(ctx, changed)
 		default:
 			st.log.Warn("tablestore trigger: reading the stream failed; trying again", "error", err, "in", readRetryDelay)
-			st.sleep(ctx, readRetryDelay)
+			pause(ctx, readRetryDelay)
 		}
 	}
 }
@@ -320,6 +320,16 @@ func (st *streamTrigger) save() {
 	}
 	if err != nil {
 		st.log.Error("tablestore trigger: saving the checkpoint failed; its records are delivered again after a restart", "error", err)
+	}
+}
+
+// pause waits d on the wall clock, or until ctx ends.
+func pause(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
 	}
 }
 
