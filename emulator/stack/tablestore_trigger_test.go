@@ -1,11 +1,8 @@
 package stack_test
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,6 +65,23 @@ func startOtsStack(t *testing.T, dir, dataDir string, clock *fakeClock) (*otsSta
 	return &otsStack{Stack: s, t: t, dir: dir, clock: clock, client: c}, nil
 }
 
+// startFailingOtsStack starts the stack in memory on a fake clock with
+// otsfn failing every invocation until the returned switch file is
+// removed.
+func startFailingOtsStack(t *testing.T) (*otsStack, *fakeClock, string) {
+	t.Helper()
+	clock, dir := newFakeClock(), t.TempDir()
+	o, err := startOtsStack(t, dir, "", clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	failSwitch := filepath.Join(dir, "fail")
+	if err := os.WriteFile(failSwitch, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return o, clock, failSwitch
+}
+
 // createOrders creates table orders (pk id STRING) with a stream, or
 // without one.
 func (o *otsStack) createOrders(stream bool) {
@@ -106,25 +120,7 @@ func (o *otsStack) put(id string, kv ...any) {
 // invocations returns what otsfn has recorded so far.
 func (o *otsStack) invocations() []otsInvocation {
 	o.t.Helper()
-	f, err := os.Open(filepath.Join(o.dir, "changes.jsonl"))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil
-	}
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	defer f.Close()
-	var out []otsInvocation
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 16<<20)
-	for sc.Scan() {
-		var inv otsInvocation
-		if err := json.Unmarshal(sc.Bytes(), &inv); err != nil {
-			o.t.Fatalf("record %q: %v", sc.Text(), err)
-		}
-		out = append(out, inv)
-	}
-	return out
+	return readJSONLines[otsInvocation](o.t, filepath.Join(o.dir, "changes.jsonl"))
 }
 
 // delivered decodes the payloads of the invocations that succeeded and
@@ -167,6 +163,18 @@ func (o *otsStack) stats() stack.TablestoreTriggerStats {
 		o.t.Fatalf("%d Tablestore triggers, want 1", len(all))
 	}
 	return all[0]
+}
+
+// retryAt waits until the trigger has a failed batch to retry and
+// returns when it is due.
+func (o *otsStack) retryAt() time.Time {
+	o.t.Helper()
+	var at time.Time
+	testwait.Until(o.t, 60*time.Second, "a retry scheduled", func() bool {
+		at = o.stats().RetryAt
+		return !at.IsZero()
+	})
+	return at
 }
 
 func pkOf(r streamevent.Record) string {
@@ -259,16 +267,7 @@ func TestTablestoreTriggerDeliversRowChanges(t *testing.T) {
 // since.
 func TestTablestoreTriggerRetriesFailedBatch(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	dir := t.TempDir()
-	o, err := startOtsStack(t, dir, "", clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	failSwitch := filepath.Join(dir, "fail")
-	if err := os.WriteFile(failSwitch, nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	o, clock, failSwitch := startFailingOtsStack(t)
 	o.createOrders(true)
 	// One BatchWriteRow: both records are in the stream when the trigger
 	// first reads it.
@@ -287,12 +286,7 @@ func TestTablestoreTriggerRetriesFailedBatch(t *testing.T) {
 	// waits for the invocation it makes.
 	retry := func(n int) {
 		t.Helper()
-		var at time.Time
-		testwait.Until(t, 60*time.Second, "a retry scheduled", func() bool {
-			at = o.stats().RetryAt
-			return !at.IsZero()
-		})
-		clock.Set(at)
+		clock.Set(o.retryAt())
 		testwait.Until(t, 60*time.Second, "the retried invocation", func() bool {
 			o.Tick()
 			return len(o.invocations()) >= n
@@ -387,23 +381,11 @@ func TestTablestoreTriggerCheckpointSurvivesRestart(t *testing.T) {
 // waits for a stream again.
 func TestTablestoreTriggerCountsTrimmedBatch(t *testing.T) {
 	t.Parallel()
-	clock := newFakeClock()
-	dir := t.TempDir()
-	o, err := startOtsStack(t, dir, "", clock)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "fail"), nil, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	o, clock, _ := startFailingOtsStack(t)
 	o.createOrders(true)
 	o.put("o1", "amount", int64(1))
-	var at time.Time
-	testwait.Until(t, 60*time.Second, "a retry scheduled", func() bool {
-		at = o.stats().RetryAt
-		return !at.IsZero()
-	})
-	_, err = o.client.UpdateTable(&tablestore.UpdateTableRequest{TableName: "orders",
+	at := o.retryAt()
+	_, err := o.client.UpdateTable(&tablestore.UpdateTableRequest{TableName: "orders",
 		StreamSpec: &tablestore.StreamSpecification{EnableStream: false}})
 	if err != nil {
 		t.Fatal(err)

@@ -97,15 +97,7 @@ func TestTablestoreTriggerErrors(t *testing.T) {
 			`s.yaml:14: ` + key + `.triggerConfig: must be a mapping, got string "orders"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.doc), "")
-			if err == nil {
-				t.Fatalf("no error, want %s", tt.want)
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error:\n%s\nwant:\n%s", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantParseError(t, tt.doc, tt.want) })
 	}
 }
 
