@@ -460,6 +460,9 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 	for _, name := range s.Bridge.Triggers() {
 		fmt.Fprintf(w, "  trigger:             %s\n", name)
 	}
+	for _, t := range s.TablestoreTriggers() {
+		fmt.Fprintf(w, "  trigger:             %s (Tablestore table %s)\n", t.Trigger, t.Table)
+	}
 	fmt.Fprintf(w, "\nShell:\n\n")
 	var exports [][2]string
 	switch {

@@ -97,7 +97,9 @@
 // timestamp, one version deleted with its timestamp, all versions deleted
 // bare), the delete marker for DELETE_ROW, and the sequence info
 // extension (epoch 0, the commit time in microseconds, a row index among
-// records of the same time).
+// records of the same time). A consumer in the same process (the local
+// stack's Tablestore triggers) waits on Server.StreamSignal for new
+// records instead of polling GetStreamRecord.
 //
 // Choices where the service's behaviour is not documented:
 //   - a local table has one partition, so its stream has one shard, which

@@ -95,6 +95,7 @@ type Server struct {
 	faults *faultInjector
 	srv    httpserve.Server
 	bodies *httpserve.Budget
+	signal *streamSignal // StreamSignal
 
 	lastStamp atomic.Int64 // the newest write time given out, in ms
 }
@@ -136,7 +137,9 @@ func New(cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("tablestore: open data directory: %w", err)
 		}
 	}
-	s := &Server{cfg: cfg, store: store, log: log, failed: loglimit.New(log), faults: newFaultInjector(cfg.Faults, seed), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
+	signal := new(streamSignal)
+	store = signalStore{Store: store, signal: signal}
+	s := &Server{cfg: cfg, store: store, signal: signal, log: log, failed: loglimit.New(log), faults: newFaultInjector(cfg.Faults, seed), bodies: httpserve.NewBudget(bodyBudget, bodyWait)}
 	s.keys.Add(Credentials{AccessKeyID: cfg.AccessKeyID, AccessKeySecret: cfg.AccessKeySecret})
 	cat, err := loadCatalog(store)
 	if err != nil {

@@ -81,6 +81,7 @@ func (s *Server) appendStream(w kv.Writer, st *stream, changes []streamChange) e
 	if st == nil || len(changes) == 0 {
 		return nil
 	}
+	s.signal.appended.Add(1)
 	ss := loadStreamState(w, st)
 	now := s.now().UnixMicro()
 	for _, c := range changes {

@@ -105,6 +105,7 @@ func (s *Server) createTable(req *pb.CreateTableRequest) (answer, error) {
 		return nil, err
 	}
 	s.tables.put(nt)
+	s.signal.fire()
 	return &pb.CreateTableResponse{}, nil
 }
 
@@ -257,6 +258,7 @@ func (s *Server) updateTable(req *pb.UpdateTableRequest) (answer, error) {
 		return nil, err
 	}
 	s.tables.put(nt)
+	s.signal.fire()
 	return &pb.UpdateTableResponse{
 		ReservedThroughputDetails: desc.ReservedThroughputDetails,
 		TableOptions:              desc.TableOptions,
@@ -301,6 +303,7 @@ func (s *Server) deleteTable(req *pb.DeleteTableRequest) (answer, error) {
 	}
 	s.tables.remove(name)
 	s.txns.dropTable(name)
+	s.signal.fire()
 	return nil, nil // the SDK requires an empty body
 }
 

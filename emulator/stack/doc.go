@@ -1,7 +1,7 @@
 // Package stack runs the local cloud an s.yaml describes: the local
 // RocketMQ and Tablestore, the local EventBridge with the file's RocketMQ
-// triggers, and each function as a process under the FC custom-runtime
-// contract, built from its source. `rocketfn dev` and the end-to-end tests
+// triggers, the file's Tablestore triggers, and each function as a
+// process under the FC custom-runtime contract, built from its source. `rocketfn dev` and the end-to-end tests
 // start it.
 //
 // Functions run with the environment s.yaml gives them, except that
@@ -53,6 +53,52 @@
 // console.Admin (GET /api/backlog, POST /api/reset-offset) to loopback
 // clients, for `rocketfn mq backlog` and `rocketfn mq reset-offset`; the
 // web console serves it too.
+//
+// # Tablestore triggers
+//
+// Each Tablestore trigger of s.yaml (triggerType: tablestore, its table
+// named by sourceArn or triggerConfig; package syaml) runs on the local
+// Tablestore, whatever instance it names: a consumer reads the table's
+// stream in batches of up to streamevent.DefaultBatchSize records
+// (streamevent.Reader) and invokes the function, through the same
+// fcinvoker.Invoker as its other triggers, with each batch's CBOR event
+// (Sync-v1, package streamevent), one invocation at a time, so records
+// arrive in commit order. It waits on the server's StreamSignal for new
+// records rather than polling.
+//
+// A batch is committed only once the function succeeded with it; a
+// failed invocation (an error answer, a timeout, a crash, an instance
+// that does not start) is retried with the same payload, 1 s later, then
+// doubling up to 32 s, for as long as the records are kept. That is the
+// cloud's documented behaviour, "the trigger retries until the log data
+// in Tablestore expires", whose interval is not published
+// (https://www.alibabacloud.com/help/en/functioncompute/fc/tablestore-triggers);
+// the schedule is this package's choice, on Config.Clock (Tick runs a
+// retry due on a fake clock). Before each retry the consumer checks that
+// the records are still there: once they expired, or the table's stream
+// was disabled (the documented way to stop the retries), the batch is
+// logged as an error and counted (TablestoreTriggerStats.Trimmed and
+// TrimmedRecords), and reading goes on from the oldest record kept.
+// Delivery is at least once: a batch delivered but not yet committed when
+// the stack stops is delivered again.
+//
+// The checkpoint (stream, shard, iterator) of each trigger is saved after
+// each committed batch in DataDir's eventbridge.db, so a stack started
+// again on the same data directory goes on after the records the function
+// already took; in memory without a DataDir. A trigger that runs for the
+// first time on a data directory starts at the oldest record the stream
+// keeps, so records written before the stack started (by a function that
+// creates and fills its table at start, say) are delivered too; the
+// cloud's starting point is not documented.
+//
+// A table that exists without a stream fails Start with an error naming
+// the table and the trigger's s.yaml line, as the cloud refuses such a
+// trigger. A table that does not exist yet is waited for (functions
+// often create their tables when they start), as is a stream disabled
+// later; the wait is logged, with the line, and shows in
+// TablestoreTriggerStats.Waiting. With Config.TablestoreEndpoint the
+// Tablestore triggers are not run locally: the cloud's own triggers read
+// that instance's streams.
 //
 // # Shared infrastructure
 //

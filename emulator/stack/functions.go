@@ -42,6 +42,17 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 				s.log.Info("trigger disabled in s.yaml (triggerEnable: false)", "function", f.Name, "trigger", t.Name)
 				continue
 			}
+			if t.Type == "tablestore" && t.Tablestore != nil {
+				if s.Tablestore == nil {
+					s.log.Warn("tablestore trigger not run locally: with an external Tablestore, the cloud's own trigger reads its streams",
+						"function", f.Name, "trigger", t.Name, "table", t.Tablestore.Table)
+					continue
+				}
+				if err := s.addTablestoreTrigger(cfg, f.Name, t, inv); err != nil {
+					return err
+				}
+				continue
+			}
 			if !runsLocally(t) {
 				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
 				continue

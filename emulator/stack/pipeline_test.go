@@ -86,7 +86,7 @@ func startPipelineConfig(t *testing.T, file string, clock *fakeClock, edit func(
 }
 
 // writePipelineYAML writes testdata/<file> into dir as s.yaml, with the absolute
-// paths of recordfn and of dir written in, and returns its path.
+// paths of recordfn, otsfn and of dir written in, and returns its path.
 func writePipelineYAML(t *testing.T, file, dir string) string {
 	b, err := os.ReadFile(filepath.Join("testdata", file))
 	if err != nil {
@@ -96,7 +96,11 @@ func writePipelineYAML(t *testing.T, file, dir string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.NewReplacer("RECORDFN_DIR", code, "RECORDS_DIR", dir).Replace(string(b))
+	otsfn, err := filepath.Abs(filepath.Join("testdata", "otsfn"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.NewReplacer("RECORDFN_DIR", code, "OTSFN_DIR", otsfn, "RECORDS_DIR", dir).Replace(string(b))
 	path := filepath.Join(dir, "s.yaml")
 	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
@@ -117,24 +121,35 @@ func (p *pipeline) publish(topic string, req mq.PublishMessageRequest) string {
 // records returns what function has recorded so far.
 func (p *pipeline) records(function string) []pipeRecord {
 	p.t.Helper()
-	f, err := os.Open(filepath.Join(p.dir, function+".jsonl"))
+	return readJSONLines[pipeRecord](p.t, filepath.Join(p.dir, function+".jsonl"))
+}
+
+// readJSONLines reads the JSON lines a test function appends to a record
+// file; none when the file does not exist yet.
+func readJSONLines[T any](t *testing.T, path string) []T {
+	t.Helper()
+	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		p.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer f.Close()
-	var rs []pipeRecord
+	var out []T
 	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
 	for sc.Scan() {
-		var r pipeRecord
+		var r T
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			p.t.Fatalf("%s: record %q: %v", function, sc.Text(), err)
+			t.Fatalf("%s: record %q: %v", path, sc.Text(), err)
 		}
-		rs = append(rs, r)
+		out = append(out, r)
 	}
-	return rs
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return out
 }
 
 // waitFor waits until done, ticking a fake clock without moving it.

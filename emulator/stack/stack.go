@@ -246,6 +246,11 @@ type Stack struct {
 	instances []string // of the declared topics and groups
 	builds    buildLog // the last build of each function
 	watcher   *watcher // nil without Config.Watch
+	// state is the store of the local EventBridge and of the Tablestore
+	// triggers' checkpoints: DataDir/eventbridge.db, or memory.
+	state          kv.Store
+	streamTriggers []*streamTrigger // s.yaml's Tablestore triggers on the local Tablestore
+	streamRuns     sync.WaitGroup   // their run loops
 }
 
 // Start starts the services, builds and starts the functions, and
@@ -290,6 +295,9 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 		}
 	}
 	go func() { s.done <- s.Bridge.Run(runCtx) }()
+	for _, st := range s.streamTriggers {
+		s.streamRuns.Go(func() { st.run(runCtx) })
+	}
 	return s, nil
 }
 
@@ -327,6 +335,7 @@ func (s *Stack) startServices(ctx context.Context, cfg Config) error {
 		}
 	}
 	s.closers = append(s.closers, func(context.Context) error { return store.Close() })
+	s.state = store
 	var err error
 	s.Bridge, err = eventbridge.New(eventbridge.Config{Broker: source, Store: store, Capture: cfg.Capture, Logger: s.log, Clock: cfg.Clock})
 	if err != nil {
@@ -454,12 +463,16 @@ func (s *Stack) ConsoleLink() string {
 }
 
 // Tick runs what is due now on a fake clock: messages whose delay or
-// invisibility ended, batch windows and retries.
+// invisibility ended, batch windows and retries, those of the Tablestore
+// triggers too.
 func (s *Stack) Tick() {
 	if s.MQ != nil {
 		s.MQ.Broker().Tick()
 	}
 	s.Bridge.Tick()
+	for _, st := range s.streamTriggers {
+		st.tick()
+	}
 }
 
 // Close stops delivering, stops the functions (pre-stop first), and
@@ -480,6 +493,7 @@ func (s *Stack) close(ctx context.Context) error {
 		if err := <-s.done; err != nil && !errors.Is(err, context.Canceled) {
 			errs = append(errs, err)
 		}
+		s.streamRuns.Wait()
 	}
 	for name, inv := range s.Invokers {
 		if err := inv.Close(ctx); err != nil {

@@ -41,10 +41,7 @@ type noEffect struct {
 // local effect": once per line and setting, so that triggers sharing a
 // block through a YAML anchor or merge key get one warning for it.
 func (s *Stack) warnNoLocalEffect(p *syaml.Project, fns []*syaml.Function) {
-	file := "s.yaml"
-	if p.Path != "" {
-		file = filepath.Base(p.Path)
-	}
+	file := projectFile(p)
 	warned := map[noEffect]bool{}
 	for _, f := range fns {
 		for _, t := range f.Triggers {
@@ -62,4 +59,13 @@ func (s *Stack) warnNoLocalEffect(p *syaml.Project, fns []*syaml.Function) {
 			}
 		}
 	}
+}
+
+// projectFile is the name of p's file in messages: its base name, or
+// s.yaml when p was not read from a file.
+func projectFile(p *syaml.Project) string {
+	if p.Path == "" {
+		return "s.yaml"
+	}
+	return filepath.Base(p.Path)
 }

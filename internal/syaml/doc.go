@@ -1,8 +1,9 @@
 // Package syaml reads a Serverless Devs s.yaml into the model the local
 // EventBridge and the rocketfn CLI use: the functions it deploys to
-// Alibaba Cloud Function Compute and their EventBridge (RocketMQ)
-// triggers. Every function and trigger keeps the line it came from, and
-// every error names the file, the line and the key path:
+// Alibaba Cloud Function Compute, their EventBridge (RocketMQ) triggers
+// and their Tablestore triggers. Every function and trigger keeps the
+// line it came from, and every error names the file, the line and the
+// key path:
 //
 //	s.yaml:14: resources.players.props.triggers[0].triggerConfig.eventSourceConfig: missing sourceRocketMQParameters.Topic
 //
@@ -42,8 +43,21 @@
 // {CountBasedWindow, TimeBasedWindow}}. Every one of them is read into
 // the trigger's ebtrigger.Trigger, the model the local EventBridge runs
 // as it is (package emulator/eventbridge says which settings have a local
-// effect), and Trigger.Lines keeps the line of each key. Other trigger
-// types keep their name, type, line and raw config.
+// effect), and Trigger.Lines keeps the line of each key.
+//
+// A tablestore trigger (triggerType: tablestore in fc3, type: tablestore
+// in fc) names its table by sourceArn,
+// acs:ots:<region>:<account>:instance/<instance>/table/<table>, and by
+// its config's instanceName and tableName (github.com/devsapp/fc
+// docs/zh/yaml/triggers.md; fc3's complete-props.yaml sets the sourceArn
+// with an empty triggerConfig). Either is enough; when both are set they
+// must agree, and the ARN's region must be the function's, as the cloud
+// requires ("The Tablestore table must reside in the same region as the
+// function",
+// https://www.alibabacloud.com/help/en/functioncompute/fc/tablestore-triggers).
+// They are read into Trigger.Tablestore; invocationRole (role in fc) is
+// Trigger.Role, and the trigger is always enabled (it has no switch).
+// Other trigger types keep their name, type, line and raw config.
 //
 // # References
 //
@@ -102,9 +116,10 @@
 // Parse never panics: YAML library calls are guarded, aliases, merges,
 // nesting and references are bounded, and everything else becomes an Error
 // or a Warning. Unknown top-level keys, unknown keys in the EventBridge
-// blocks (key names are case-sensitive) and unresolved references are
-// warnings; wrong types (timeout: "60"), values outside their documented
-// range or enumeration and missing required keys are errors. So is a Tag
+// blocks and in a tablestore triggerConfig (key names are case-sensitive)
+// and unresolved references are warnings; wrong types (timeout: "60"),
+// values outside their documented range or enumeration and missing
+// required keys are errors. So is a Tag
 // that package tagexpr refuses ("||", "A||", "A||*", a tag over 128
 // bytes): the error at its line quotes the expression and says what is
 // wrong with it.

@@ -110,14 +110,18 @@ func TestParseErrors(t *testing.T) {
 		{"big int", fc3Doc(base + "      memorySize: 99999999999999999999\n"), "s.yaml:10: resources.f.props.memorySize: number 99999999999999999999 out of range"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse([]byte(tt.doc), "")
-			if err == nil {
-				t.Fatalf("no error, want %s", tt.want)
-			}
-			if err.Error() != tt.want {
-				t.Errorf("error:\n%s\nwant:\n%s", err, tt.want)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantParseError(t, tt.doc, tt.want) })
+	}
+}
+
+// wantParseError checks that Parse refuses doc with the error want.
+func wantParseError(t *testing.T, doc, want string) {
+	t.Helper()
+	_, err := Parse([]byte(doc), "")
+	if err == nil {
+		t.Fatalf("no error, want %s", want)
+	}
+	if err.Error() != want {
+		t.Errorf("error:\n%s\nwant:\n%s", err, want)
 	}
 }

@@ -80,10 +80,10 @@ type VPC struct {
 	Auto            bool     // vpcConfig: auto
 }
 
-// Trigger is one entry of a function's triggers. Only eventbridge
-// triggers are decoded field by field, into the embedded
-// ebtrigger.Trigger, the model the local EventBridge runs; the others
-// keep Name, Type, Qualifier, Line and Raw.
+// Trigger is one entry of a function's triggers. Eventbridge triggers
+// are decoded field by field, into the embedded ebtrigger.Trigger, the
+// model the local EventBridge runs, and tablestore triggers into
+// Tablestore; the others keep Name, Type, Qualifier, Line and Raw.
 //
 // The embedded Trigger holds every key of triggerConfig: Name
 // (triggerName, or name in fc), Function (the function's name),
@@ -106,9 +106,13 @@ type Trigger struct {
 	Description string
 	Role        string // invocationRole (fc3) or role (fc)
 	SourceArn   string // sourceArn
-	Enabled     bool   // triggerConfig.triggerEnable
+	Enabled     bool   // triggerConfig.triggerEnable; true for a tablestore trigger
 
 	SourceType string // eventSourceConfig.eventSourceType: RocketMQ, MNS, Kafka, ...
+
+	// Tablestore is the table of a tablestore trigger; nil for other
+	// types.
+	Tablestore *TablestoreSource
 
 	// Tags are Tag's tags, as package tagexpr parses it; nil means every
 	// tag (or an invalid Tag, an error).

@@ -35,8 +35,8 @@ func (p *parser) triggers(fn *Function, props *fieldMap, keys triggerKeys) []*Tr
 	return out
 }
 
-// trigger reads one trigger entry. Only eventbridge triggers are decoded
-// further; the others keep their config in Raw.
+// trigger reads one trigger entry. Eventbridge and tablestore triggers
+// are decoded further; the others keep their config in Raw.
 func (p *parser) trigger(fn *Function, it val, keys triggerKeys) *Trigger {
 	if it.isNull() {
 		p.errorf(it.line(), it.path, "empty trigger")
@@ -57,12 +57,15 @@ func (p *parser) trigger(fn *Function, it val, keys triggerKeys) *Trigger {
 	t.SourceArn, _ = p.optString(m, "sourceArn")
 	cv, has := m.get(keys.config)
 	t.Raw = p.toMap(cv)
-	if t.Type == "eventbridge" {
+	switch t.Type {
+	case "eventbridge":
 		if cfg, ok := p.mapping(cv); !has || cv.isNull() {
 			p.errorf(t.Line, t.Key, "missing %s", keys.config)
 		} else if ok {
 			p.eventBridge(t, cfg, fn)
 		}
+	case "tablestore":
+		p.tablestore(t, m, cv, fn, keys)
 	}
 	triggerDefaults(t)
 	return t
