@@ -26,7 +26,8 @@ var rocketMQKeys = []string{
 }
 
 // eventSource reads eventSourceConfig and, for RocketMQ, its
-// eventSourceParameters.sourceRocketMQParameters.
+// eventSourceParameters.sourceRocketMQParameters (for RabbitMQ,
+// sourceRabbitMQParameters: rabbitMQSource).
 func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 	v, ok := cfg.get("eventSourceConfig")
 	if !ok || v.isNull() {
@@ -44,12 +45,16 @@ func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 		return
 	}
 	t.SourceType, _ = p.oneOf(tv, eventSourceTypes...)
-	if t.SourceType != "RocketMQ" {
+	if t.SourceType != "RocketMQ" && t.SourceType != "RabbitMQ" {
 		return
 	}
 	pv, _ := src.get("eventSourceParameters")
 	params, ok := p.mapping(pv)
 	if !ok {
+		return
+	}
+	if t.SourceType == "RabbitMQ" {
+		p.rabbitMQSource(t, params, src, fn)
 		return
 	}
 	rv, ok := params.get("sourceRocketMQParameters")
