@@ -79,6 +79,10 @@ type RetryError struct {
 	Reason  string        // why the invocation failed
 }
 
+// RetryAfter is After: the source's wait before the retry
+// (rabbitmq.RetryAfter).
+func (e *RetryError) RetryAfter() time.Duration { return e.After }
+
 func (e *RetryError) Error() string {
 	return fmt.Sprintf("eventbridge: attempt %d failed (%s); retrying in %s", e.Attempt, e.Reason, e.After)
 }
