@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/internal/ebtrigger"
 )
 
@@ -26,15 +25,7 @@ func directEvents(first, n int) []DirectEvent {
 
 func newDirect(t *testing.T, tr Trigger, sink SinkFunc) *Direct {
 	t.Helper()
-	mq, err := broker.Open(broker.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { mq.Close() })
-	b, err := New(Config{Broker: mq})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, b := wallBridge(t)
 	tr.Name, tr.Function, tr.Queue = "q-trigger", "f", "orders"
 	d, err := b.Direct(tr, sink)
 	if err != nil {

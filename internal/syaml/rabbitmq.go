@@ -5,20 +5,11 @@ package syaml
 // client/source_rabbit_mqparameters_model.go).
 var rabbitMQKeys = []string{"InstanceId", "QueueName", "RegionId", "VirtualHostName"}
 
-// rabbitMQSource reads eventSourceParameters.sourceRabbitMQParameters
+// rabbitMQSource reads sourceRabbitMQParameters (rm)
 // into the trigger's RabbitMQ source: QueueName and VirtualHostName are
 // required (the EventBridge API requires both), a missing InstanceId is
 // a warning, and RegionId defaults to the function's region.
-func (p *parser) rabbitMQSource(t *Trigger, params, src *fieldMap, fn *Function) {
-	rv, ok := params.get("sourceRabbitMQParameters")
-	if !ok || rv.isNull() {
-		p.errorf(src.line, src.path, "missing eventSourceParameters.sourceRabbitMQParameters")
-		return
-	}
-	rm, ok := p.mapping(rv)
-	if !ok {
-		return
-	}
+func (p *parser) rabbitMQSource(t *Trigger, rm *fieldMap, fn *Function) {
 	p.checkKeys(rm, rabbitMQKeys...)
 	t.Queue = p.required(rm, "QueueName")
 	t.VirtualHost = p.required(rm, "VirtualHostName")

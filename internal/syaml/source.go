@@ -53,16 +53,18 @@ func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 	if !ok {
 		return
 	}
-	if t.SourceType == "RabbitMQ" {
-		p.rabbitMQSource(t, params, src, fn)
-		return
-	}
-	rv, ok := params.get("sourceRocketMQParameters")
+	key := "source" + t.SourceType + "Parameters"
+	rv, ok := params.get(key)
 	if !ok || rv.isNull() {
-		p.errorf(src.line, src.path, "missing eventSourceParameters.sourceRocketMQParameters")
+		p.errorf(src.line, src.path, "missing eventSourceParameters.%s", key)
 		return
 	}
-	if rm, ok := p.mapping(rv); ok {
+	rm, ok := p.mapping(rv)
+	switch {
+	case !ok:
+	case t.SourceType == "RabbitMQ":
+		p.rabbitMQSource(t, rm, fn)
+	default:
 		p.rocketMQ(t, rm, src, fn)
 	}
 }
