@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/rabbitmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/broker"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/remoting"
@@ -44,6 +46,7 @@ type sharedFlags struct {
 	mqAccessKey, mqSecretKey         string
 	tsEndpoint, tsInstance           string
 	tsAccessKeyID, tsAccessKeySecret string
+	rabbitURL                        string // --rabbitmq: amqp://user:pass@host:port/
 }
 
 // The environment variables that give the shared-infrastructure flags
@@ -74,6 +77,7 @@ func (sh *sharedFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&sh.tsEndpoint, "tablestore-endpoint", "", "`url` of an existing Tablestore instance the functions use instead of the local Tablestore, which is then not started (or $"+envDevTSEndpoint+")")
 	fs.StringVar(&sh.tsInstance, "tablestore-instance", "", "`name` of the instance of --tablestore-endpoint (or $"+envDevTSInstance+")")
 	fs.StringVar(&sh.tsAccessKeyID, "tablestore-access-key-id", "", "access key `id` the functions sign with on --tablestore-endpoint (or $"+envDevTSAccessKeyID+")")
+	fs.StringVar(&sh.rabbitURL, "rabbitmq", "", "amqp://user:pass@host:port/ `url` of an existing RabbitMQ server whose queues the triggers with a RabbitMQ source consume (in their VirtualHostName; the queues must exist), instead of a local rabbitmq-server")
 	fs.StringVar(&sh.tsAccessKeySecret, "tablestore-access-key-secret", "", "`secret` of --tablestore-access-key-id (or $"+envDevTSAccessKeySecret+", which keeps it out of the shell's history)")
 }
 
@@ -218,6 +222,9 @@ func devEnv(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 	cfg.BuildOutput = stderr
 	log.Info("starting the local stack: building the functions", "s.yaml", f.file)
 	s, err := stack.Start(ctx, cfg)
+	if errors.Is(err, rabbitmq.ErrNotInstalled) {
+		return fmt.Errorf("%w\n(s.yaml has triggers with a RabbitMQ source: install the rabbitmq-server package, or give --rabbitmq amqp://user:pass@host:port/)", err)
+	}
 	if err != nil {
 		return dataLocked(err, f.data)
 	}
@@ -367,6 +374,7 @@ func devConfig(f devFlags, proj *syaml.Project, log *slog.Logger) stack.Config {
 		cfg.NameServerListen, cfg.RemotingListen, cfg.NoRemoting = p.nameListen, p.brokerListen, p.noRemoting
 		cfg.GRPCListen, cfg.NoGRPC, cfg.ACL = p.grpcListen, p.noGRPC, p.acl
 	}
+	cfg.RabbitMQURL = f.shared.rabbitURL
 	if sh := f.shared; sh.externalTablestore() {
 		cfg.TablestoreEndpoint, cfg.TablestoreInstance = sh.tsEndpoint, sh.tsInstance
 		cfg.TablestoreAccessKeyID, cfg.TablestoreAccessKeySecret = sh.tsAccessKeyID, sh.tsAccessKeySecret
@@ -442,6 +450,9 @@ func printDevBanner(w io.Writer, s *stack.Stack, proj *syaml.Project, f devFlags
 	} else {
 		fmt.Fprintf(w, "  Tablestore:          %s  instance %s  key %s\n", s.TablestoreEndpoint, s.TablestoreInstance, f.shared.tsAccessKeyID)
 		fmt.Fprintf(w, "                       (the local Tablestore is not started: the functions use this instance)\n")
+	}
+	if s.RabbitMQURL != "" {
+		fmt.Fprintf(w, "  RabbitMQ:            %s\n", stack.RedactURL(s.RabbitMQURL))
 	}
 	fmt.Fprintf(w, "  data:                %s\n", data)
 	if f.watch && !f.noWatch {

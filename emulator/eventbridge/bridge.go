@@ -109,11 +109,7 @@ func (b *Bridge) Add(t Trigger, sink Sink) error {
 	if err != nil {
 		return err
 	}
-	tr := &trigger{cfg: t, sink: sink, pat: pat, limit: SyncPayloadLimit,
-		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
-	if t.Async {
-		tr.limit = AsyncPayloadLimit
-	}
+	tr := newTrigger(t, sink, pat)
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.triggers[t.Name] != nil {

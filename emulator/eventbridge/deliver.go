@@ -33,10 +33,25 @@ type attempt struct {
 // deliver makes one attempt at a batch and settles the outcome. t.runMu
 // is held.
 func (b *Bridge) deliver(ctx context.Context, t *trigger, bt *batch) {
+	a := b.try(ctx, t, bt, b.clock())
+	if a.rec.Outcome.Failed {
+		b.failed(t, bt, &a)
+	} else {
+		b.succeeded(t, bt, &a)
+	}
+	// The record follows the accounting: a reader of Events sees Stats,
+	// DeadLetters and Due as they are after this invocation.
+	b.publish(a.rec)
+}
+
+// try makes one invocation of a batch at now, or fails it at once,
+// permanently, when its payload is over the trigger's limit, and
+// captures the payload.
+func (b *Bridge) try(ctx context.Context, t *trigger, bt *batch, now time.Time) attempt {
 	payload := t.payload(bt)
 	a := attempt{payload: payload, rec: Record{
 		Trigger: t.cfg.Name, Function: t.cfg.Function, RequestID: newUUID(),
-		Attempt: bt.attempts, Start: b.clock(), Bytes: len(payload),
+		Attempt: bt.attempts, Start: now, Bytes: len(payload),
 	}}
 	for _, e := range bt.entries {
 		a.rec.EventIDs = append(a.rec.EventIDs, e.id)
@@ -50,14 +65,7 @@ func (b *Bridge) deliver(ctx context.Context, t *trigger, bt *batch) {
 		b.invoke(ctx, t, &a)
 		b.capture(t, &a)
 	}
-	if a.rec.Outcome.Failed {
-		b.failed(t, bt, &a)
-	} else {
-		b.succeeded(t, bt, &a)
-	}
-	// The record follows the accounting: a reader of Events sees Stats,
-	// DeadLetters and Due as they are after this invocation.
-	b.publish(a.rec)
+	return a
 }
 
 // invoke calls the sink, turning an error or a panic into a failure.

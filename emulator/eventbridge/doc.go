@@ -171,6 +171,17 @@
 // outcome. Replay delivers such files, or whole directories of them, to a
 // Sink in order, under the captured request IDs.
 //
+// # Sources that keep their messages
+//
+// A trigger with a RabbitMQ source (Trigger.Queue) is not added: its
+// source consumes the queue itself and acknowledges a message only after
+// its invocation succeeded. Bridge.Direct gives it the same pattern,
+// schema, mode, payload limit, invocation, capture, Events feed and retry
+// schedule; a failed batch goes back to the queue and comes again after
+// the schedule's wait, and once its retries are exhausted it is skipped
+// (ToleranceAll; no dead letters are kept) or the trigger blocks with its
+// messages unacknowledged (ToleranceNone).
+//
 // # Observing
 //
 // Stats counts each trigger's work; Events is a feed of invocation

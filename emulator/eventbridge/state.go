@@ -64,6 +64,16 @@ type trigger struct {
 	freed chan struct{} // room in the queue for the consumer
 }
 
+// newTrigger is a trigger at work, with its payload limit.
+func newTrigger(t Trigger, sink Sink, pat *pattern.Pattern) *trigger {
+	tr := &trigger{cfg: t, sink: sink, pat: pat, limit: SyncPayloadLimit,
+		wake: make(chan struct{}, 1), freed: make(chan struct{}, 1)}
+	if t.Async {
+		tr.limit = AsyncPayloadLimit
+	}
+	return tr
+}
+
 // signal sends on a channel of capacity 1 without blocking.
 func signal(c chan struct{}) {
 	select {

@@ -55,6 +55,20 @@ const (
 // normalize fills the defaults of t and validates it, with the broker's
 // naming rules. It returns the compiled pattern, nil when it passes all.
 func normalize(t *Trigger, b Source) (*pattern.Pattern, error) {
+	p, err := prepare(t)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSource(b, t); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// prepare checks the names of t, fills its defaults, validates it and
+// compiles its pattern (nil when it passes all): what every trigger
+// needs, whatever its source.
+func prepare(t *Trigger) (*pattern.Pattern, error) {
 	if err := checkName("trigger", t.Name); err != nil {
 		return nil, err
 	}
@@ -64,12 +78,11 @@ func normalize(t *Trigger, b Source) (*pattern.Pattern, error) {
 	t.SetDefaults()
 	t.RegionID = orDefault(t.RegionID, DefaultRegion)
 	t.AccountID = orDefault(t.AccountID, DefaultAccountID)
-	t.Group = orDefault(t.Group, DefaultGroup(t.Function, t.Name))
+	if !t.IsRabbitMQ() {
+		t.Group = orDefault(t.Group, DefaultGroup(t.Function, t.Name))
+	}
 	if err := t.Validate(); err != nil {
 		return nil, fmt.Errorf("eventbridge: %w", err)
-	}
-	if err := checkSource(b, t); err != nil {
-		return nil, err
 	}
 	p, err := compilePattern(t.Pattern)
 	if err != nil {

@@ -66,7 +66,17 @@ func fromAMQP(d *amqp.Delivery) Delivery {
 
 // Handler handles a batch of deliveries. Returning nil acknowledges them
 // all; an error returns them all to the queue, to be delivered again.
+// The source waits before its next batch: the backoff, or the error's
+// RetryAfter when it has such a method (see RetryAfter).
 type Handler func(ctx context.Context, batch []Delivery) error
+
+// RetryAfter is implemented by a handler error that says how long the
+// source waits, after returning the batch to the queue, before it
+// delivers again (a trigger's retry schedule), in place of the backoff.
+type RetryAfter interface {
+	error
+	RetryAfter() time.Duration
+}
 
 // SourceConfig configures a Source.
 type SourceConfig struct {
@@ -252,10 +262,14 @@ func (s *Source) session(ctx context.Context) (consumed bool, err error) {
 			if s.cfg.OnNack != nil {
 				s.cfg.OnNack(batch, err)
 			}
-			if !wait(ctx, failBackoff) {
+			pause := failBackoff
+			failBackoff = min(2*failBackoff, s.cfg.MaxBackoff)
+			if ra, ok := errors.AsType[RetryAfter](err); ok {
+				pause = ra.RetryAfter()
+			}
+			if !wait(ctx, pause) {
 				return true, ctx.Err()
 			}
-			failBackoff = min(2*failBackoff, s.cfg.MaxBackoff)
 			continue
 		}
 		failBackoff = s.cfg.MinBackoff

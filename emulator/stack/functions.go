@@ -53,8 +53,14 @@ func (s *Stack) startFunctions(ctx context.Context, cfg Config) error {
 				}
 				continue
 			}
+			if runsRabbitMQ(t) {
+				if err := s.addRabbitTrigger(f, t, cfg, inv); err != nil {
+					return fmt.Errorf("function %s, trigger %s (s.yaml:%d): %w", f.Name, t.Name, t.Line, err)
+				}
+				continue
+			}
 			if !runsLocally(t) {
-				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
+				s.log.Warn("trigger not run locally: only EventBridge triggers with a RocketMQ or RabbitMQ source are", "function", f.Name, "trigger", t.Name, "type", t.Type)
 				continue
 			}
 			if err := s.Bridge.Add(trigger(t, cfg), sink{inv}); err != nil {

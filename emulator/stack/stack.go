@@ -21,6 +21,7 @@ import (
 	"github.com/rocketfn/rocketfn/emulator/internal/httpserve"
 	"github.com/rocketfn/rocketfn/emulator/kv"
 	"github.com/rocketfn/rocketfn/emulator/ots"
+	"github.com/rocketfn/rocketfn/emulator/rabbitmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/cluster"
 	"github.com/rocketfn/rocketfn/emulator/rocketmq/proxy"
@@ -116,6 +117,16 @@ type Config struct {
 	// place of the local Tablestore's.
 	TablestoreEndpoint, TablestoreInstance                                    string
 	TablestoreAccessKeyID, TablestoreAccessKeySecret, TablestoreSecurityToken string
+
+	// RabbitMQURL, when set, is the amqp:// URL of an existing RabbitMQ
+	// server whose queues the triggers with a RabbitMQ source consume,
+	// each in its VirtualHostName (which replaces the URL's virtual
+	// host); the queues must exist there. Empty: when a function that
+	// starts has such a trigger, the stack starts a local server
+	// (rabbitmq.StartServer, its data in DataDir/rabbitmq, or a
+	// temporary directory without DataDir) and declares the virtual
+	// hosts and durable queues that the file's RabbitMQ triggers name.
+	RabbitMQURL string
 }
 
 // ExternalRocketMQ reports whether the triggers consume from a RocketMQ
@@ -160,6 +171,11 @@ func (c Config) Validate() error {
 		bad("RocketMQCredentials: the access key and the secret key go together")
 	case cr.SecurityToken != "" && cr.AccessKey == "":
 		bad("RocketMQCredentials: a security token needs its access key and secret key")
+	}
+	if c.RabbitMQURL != "" {
+		if err := checkRabbitMQURL(c.RabbitMQURL); err != nil {
+			bad("RabbitMQURL: %v", err)
+		}
 	}
 	if c.ExternalTablestore() {
 		if err := checkEndpoint(c.TablestoreEndpoint); err != nil {
@@ -230,6 +246,12 @@ type Stack struct {
 	// TablestoreEndpoint and TablestoreInstance are the Tablestore the
 	// functions use: the local one, or Config.TablestoreEndpoint's.
 	TablestoreEndpoint, TablestoreInstance string
+	// RabbitMQ is the local RabbitMQ server; nil with Config.RabbitMQURL
+	// or when no trigger that runs has a RabbitMQ source.
+	RabbitMQ *rabbitmq.Server
+	// RabbitMQURL is the amqp:// URL of the server the RabbitMQ triggers
+	// consume (print it with RedactURL); "" when none runs.
+	RabbitMQURL string
 	// ConsoleURL is the web console's address, when Config.ConsoleListen
 	// is set; only requests to that address with the run's ConsoleToken
 	// are served (console.Guard). ConsoleLink opens it.
@@ -251,6 +273,8 @@ type Stack struct {
 	state          kv.Store
 	streamTriggers []*streamTrigger // s.yaml's Tablestore triggers on the local Tablestore
 	streamRuns     sync.WaitGroup   // their run loops
+	rabbit         []*rabbitTrigger
+	rabbitWG       sync.WaitGroup // the RabbitMQ triggers' sources
 }
 
 // Start starts the services, builds and starts the functions, and
@@ -298,6 +322,7 @@ func Start(ctx context.Context, cfg Config) (*Stack, error) {
 	for _, st := range s.streamTriggers {
 		s.streamRuns.Go(func() { st.run(runCtx) })
 	}
+	s.runRabbitTriggers(runCtx)
 	return s, nil
 }
 
@@ -341,7 +366,7 @@ func (s *Stack) startServices(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return fmt.Errorf("local eventbridge: %w", err)
 	}
-	return nil
+	return s.startRabbitMQ(ctx, cfg, dir("rabbitmq"))
 }
 
 // startTablestore starts the local Tablestore, whose STS credentials the
@@ -494,6 +519,7 @@ func (s *Stack) close(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 		s.streamRuns.Wait()
+		s.rabbitWG.Wait()
 	}
 	for name, inv := range s.Invokers {
 		if err := inv.Close(ctx); err != nil {

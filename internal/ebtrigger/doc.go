@@ -1,5 +1,5 @@
 // Package ebtrigger is the model of a Function Compute EventBridge
-// trigger with a RocketMQ source: every setting an s.yaml triggerConfig
+// trigger with a RocketMQ or a RabbitMQ source: every setting an s.yaml triggerConfig
 // can carry for it, its vocabulary (delivery modes, event schemas, push
 // retry strategies, errors tolerances, consumer offsets), its documented
 // limits and defaults, and the push retry schedule.
@@ -12,7 +12,9 @@
 // # Sources
 //
 // The keys and values are those of the FC 3.0 API models
-// EventBridgeTriggerConfig, SourceRocketMQParameters, RunOptions,
+// EventBridgeTriggerConfig, SourceRocketMQParameters,
+// SourceRabbitMQParameters (InstanceId, VirtualHostName, QueueName,
+// RegionId), RunOptions,
 // RetryStrategy, DeadLetterQueue and BatchWindow
 // (github.com/alibabacloud-go/fc-20230330, client/*_model.go, and
 // https://help.aliyun.com/zh/functioncompute/api-fc-2023-03-30-struct-sourcerocketmqparameters),

@@ -50,8 +50,8 @@ const (
 	AsyncPayloadLimit = 128 << 10        // asynchronous invocation payload
 )
 
-// Trigger is an EventBridge trigger of a function with a RocketMQ source:
-// every setting of its triggerConfig, whether or not a given runner gives
+// Trigger is an EventBridge trigger of a function with a RocketMQ or a
+// RabbitMQ source: every setting of its triggerConfig, whether or not a given runner gives
 // it an effect. Zero values mean "not set"; SetDefaults fills the
 // documented defaults.
 type Trigger struct {
@@ -85,6 +85,13 @@ type Trigger struct {
 	// parameter).
 	InstanceNetwork, InstanceEndpoint, InstanceVpcID, InstanceVSwitchIDs, InstanceSecurityGroupID string
 	AuthType, InstanceUsername, InstancePassword, FilterSQL                                       string
+
+	// VirtualHost (VirtualHostName) and Queue (QueueName) are the
+	// RabbitMQ source, sourceRabbitMQParameters, whose InstanceId and
+	// RegionId are Instance and RegionID. A trigger has a RabbitMQ
+	// source when Queue is set (IsRabbitMQ), a RocketMQ one when Topic
+	// is; the RocketMQ settings above do not apply to the other.
+	VirtualHost, Queue string
 
 	// Pattern is the eventRuleFilterPattern JSON; nil or {} passes all.
 	Pattern []byte
@@ -126,3 +133,6 @@ type Trigger struct {
 	// AccountID is the account the events name. s.yaml has no such key.
 	AccountID string
 }
+
+// IsRabbitMQ reports whether t has a RabbitMQ source (a Queue).
+func (t *Trigger) IsRabbitMQ() bool { return t.Queue != "" }

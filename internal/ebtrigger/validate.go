@@ -57,6 +57,9 @@ func (t *Trigger) checkRetry() error {
 }
 
 func (t *Trigger) checkOffset() error {
+	if t.IsRabbitMQ() && t.Offset == "" {
+		return nil // a queue has no offsets
+	}
 	switch t.Offset {
 	case OffsetLast, OffsetFirst:
 		return nil

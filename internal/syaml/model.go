@@ -88,7 +88,8 @@ type VPC struct {
 // The embedded Trigger holds every key of triggerConfig: Name
 // (triggerName, or name in fc), Function (the function's name),
 // Instance (InstanceId), Topic, Tag, Group (GroupID), Offset, Timestamp,
-// RegionID (RegionId, by default the function's region), InstanceType,
+// RegionID (RegionId, by default the function's region), VirtualHost
+// (VirtualHostName) and Queue (QueueName) of a RabbitMQ source, InstanceType,
 // FilterType, the instance's network and access keys, Pattern
 // (eventRuleFilterPattern as compact JSON), Async
 // (asyncInvocationType), Mode (runOptions.mode, else

@@ -26,7 +26,8 @@ var rocketMQKeys = []string{
 }
 
 // eventSource reads eventSourceConfig and, for RocketMQ, its
-// eventSourceParameters.sourceRocketMQParameters.
+// eventSourceParameters.sourceRocketMQParameters (for RabbitMQ,
+// sourceRabbitMQParameters: rabbitMQSource).
 func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 	v, ok := cfg.get("eventSourceConfig")
 	if !ok || v.isNull() {
@@ -44,7 +45,7 @@ func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 		return
 	}
 	t.SourceType, _ = p.oneOf(tv, eventSourceTypes...)
-	if t.SourceType != "RocketMQ" {
+	if t.SourceType != "RocketMQ" && t.SourceType != "RabbitMQ" {
 		return
 	}
 	pv, _ := src.get("eventSourceParameters")
@@ -52,12 +53,18 @@ func (p *parser) eventSource(t *Trigger, cfg *fieldMap, fn *Function) {
 	if !ok {
 		return
 	}
-	rv, ok := params.get("sourceRocketMQParameters")
+	key := "source" + t.SourceType + "Parameters"
+	rv, ok := params.get(key)
 	if !ok || rv.isNull() {
-		p.errorf(src.line, src.path, "missing eventSourceParameters.sourceRocketMQParameters")
+		p.errorf(src.line, src.path, "missing eventSourceParameters.%s", key)
 		return
 	}
-	if rm, ok := p.mapping(rv); ok {
+	rm, ok := p.mapping(rv)
+	switch {
+	case !ok:
+	case t.SourceType == "RabbitMQ":
+		p.rabbitMQSource(t, rm, fn)
+	default:
 		p.rocketMQ(t, rm, src, fn)
 	}
 }
