@@ -216,12 +216,21 @@ func (c *Column) Set(v reflect.Value, x any) error {
 
 // Attr returns the attribute column named name, if the type has one.
 func (s *Schema) Attr(name string) (*Column, bool) {
-	for i := range s.Attrs {
-		if s.Attrs[i].Name == name {
-			return &s.Attrs[i], true
-		}
+	if i := s.AttrIndex(name); i >= 0 {
+		return &s.Attrs[i], true
 	}
 	return nil, false
+}
+
+// AttrIndex returns the position in Attrs of the attribute column named
+// name, -1 when the type has none.
+func (s *Schema) AttrIndex(name string) int {
+	for i := range s.Attrs {
+		if s.Attrs[i].Name == name {
+			return i
+		}
+	}
+	return -1
 }
 
 // Column returns the primary-key or attribute column named name.
