@@ -200,14 +200,7 @@ func record(v any) (Change, *Error) {
 	if err != nil {
 		return Change{}, err
 	}
-	switch t {
-	case "PutRow":
-		c.Type = PutRow
-	case "UpdateRow":
-		c.Type = UpdateRow
-	case "DeleteRow":
-		c.Type = DeleteRow
-	default:
+	if c.Type = Type(lookup(typeNames[:], t)); c.Type == 0 {
 		return Change{}, &Error{Field: "Type", Msg: fmt.Sprintf("unknown record type %q (want PutRow, UpdateRow or DeleteRow)", t)}
 	}
 	info, ok := m["Info"].(map[string]any)
@@ -286,14 +279,7 @@ func columns(m map[string]any) ([]Column, *Error) {
 		if err != nil {
 			return nil, err
 		}
-		switch t {
-		case "Put":
-			c.Op = Put
-		case "DeleteOneVersion":
-			c.Op = DeleteOneVersion
-		case "DeleteAllVersions":
-			c.Op = DeleteAllVersions
-		default:
+		if c.Op = Op(lookup(opNames[:], t)); c.Op == 0 {
 			return nil, &Error{Field: at + ".Type", Msg: fmt.Sprintf("unknown column type %q (want Put, DeleteOneVersion or DeleteAllVersions)", t)}
 		}
 		if c.Name, err = text(cm, "ColumnName", at+"."); err != nil {
@@ -319,6 +305,17 @@ func columns(m map[string]any) ([]Column, *Error) {
 		c.Value = val
 	}
 	return cols, nil
+}
+
+// lookup returns the position of name in names, 0 when it is not there
+// (names[0] is "", no type's name).
+func lookup(names []string, name string) int {
+	for i, n := range names {
+		if i > 0 && n == name {
+			return i
+		}
+	}
+	return 0
 }
 
 // text returns the non-empty text member name of m; at prefixes the name
