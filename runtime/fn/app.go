@@ -17,6 +17,8 @@ type App struct {
 	routes []route
 	raw    Handler   // the raw route (HandleRaw), wrapped in middleware at seal
 	about  routeDesc // the raw route, for the routes report
+	rows   Handler   // the rows route (HandleRows), wrapped in middleware at seal
+	aboutR routeDesc // the rows route, for the routes report
 	mws    []Middleware
 	frozen sync.Once
 	sealed bool
@@ -165,6 +167,9 @@ func (a *App) seal() {
 		}
 		for j := len(a.mws) - 1; a.raw != nil && j >= 0; j-- {
 			a.raw = a.mws[j](a.raw)
+		}
+		for j := len(a.mws) - 1; a.rows != nil && j >= 0; j-- {
+			a.rows = a.mws[j](a.rows)
 		}
 		a.sealed = true
 	})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
+	"github.com/rocketfn/rocketfn/runtime/rowchange"
 )
 
 // ErrNoRoute is the error of a message that no route takes.
@@ -29,6 +30,9 @@ var ErrNoRoute = errors.New("no handler for the message")
 func (a *App) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	a.seal()
 	start := a.now()
+	if a.rows != nil && rowchange.IsPayload(payload) {
+		return a.invokeRows(ctx, start, payload)
+	}
 	p, err := a.cfg.decoder.Decode(payload)
 	if a.raw != nil && notEvent(p, err) {
 		return a.invokeRaw(ctx, start, bytes.Clone(payload))
@@ -45,6 +49,9 @@ func (a *App) invokeOwned(ctx context.Context, buf []byte) ([]byte, error) {
 		return a.Invoke(ctx, buf)
 	}
 	start := a.now()
+	if a.rows != nil && rowchange.IsPayload(buf) {
+		return a.invokeRows(ctx, start, buf)
+	}
 	p, err := a.cfg.decoder.DecodeOwned(buf)
 	return a.finish(ctx, start, p, err)
 }
@@ -55,7 +62,7 @@ func (a *App) finish(ctx context.Context, start time.Time, p event.Payload, deco
 		a.cfg.logger.LogAttrs(ctx, slog.LevelError, "malformed payload", slog.String("error", decodeErr.Error()))
 		return a.done(ctx, start, nil, ierr, 0, 0)
 	}
-	out, ierr, failed := a.process(ctx, &p)
+	out, ierr, failed := a.process(ctx, &p, a.handleAll)
 	return a.done(ctx, start, out, ierr, len(p.Messages)+len(p.Failed), failed)
 }
 
@@ -112,20 +119,20 @@ func (r *run) size() int { return len(r.p.Messages) + len(r.p.Failed) }
 
 // process handles the decoded messages, on this goroutine, or, when ctx has
 // a deadline, on another one so that Invoke can return at the deadline.
-func (a *App) process(ctx context.Context, p *event.Payload) ([]byte, *InvokeError, int) {
+func (a *App) process(ctx context.Context, p *event.Payload, handle func(context.Context, *run)) ([]byte, *InvokeError, int) {
 	if _, ok := ctx.Deadline(); ok {
-		return a.outcome(ctx, a.runWithDeadline(ctx, p))
+		return a.outcome(ctx, a.runWithDeadline(ctx, p, handle))
 	}
 	r := run{p: p}
-	a.handleAll(ctx, &r)
+	handle(ctx, &r)
 	return a.outcome(ctx, &r)
 }
 
-func (a *App) runWithDeadline(ctx context.Context, p *event.Payload) *run {
+func (a *App) runWithDeadline(ctx context.Context, p *event.Payload, handle func(context.Context, *run)) *run {
 	r := &run{p: p}
 	finished := make(chan *run, 1)
 	go func() {
-		a.handleAll(ctx, r)
+		handle(ctx, r)
 		finished <- r
 	}()
 	select {

@@ -130,6 +130,36 @@
 // otherwise decode the request buffer in place), so that a payload that
 // is not an event reaches the route as it came.
 //
+// # Tablestore trigger events
+//
+// Function Compute's Tablestore trigger invokes a function with a table's
+// stream records, a CBOR payload (package rowchange describes it) sent as
+// the POST /invoke body. App.HandleRows registers the route for them, a
+// RowHandler (RowFunc, or Rows, which decodes each change into a struct
+// with package store's `tablestore` tags):
+//
+//	app.HandleRows(fn.Rows(func(ctx context.Context, row rowchange.Row[Player]) error {
+//		if row.Type == rowchange.DeleteRow { ... }
+//		return scores.Put(ctx, Score{ID: row.Value.ID})
+//	}))
+//
+// The payload is told from JSON by its first bytes (rowchange.IsPayload:
+// a CBOR map header, which no JSON text starts with), and only in an App
+// with a rows route: JSON payloads are decoded as before, at no extra
+// cost, and without a rows route a CBOR payload fails as malformed (or
+// goes to the raw route, as any payload that is not JSON). Each record is
+// handled as one message, in payload order, one at a time: its ID is the
+// change's ID (stable across the trigger's retries, so package store's
+// writes for it apply once), its sharding key the row's primary key
+// (Change.RowKey), its Body the record in CBOR (rowchange.DecodeRecord).
+// Middleware, hooks, committers and the failure handler apply as to
+// messages. A change whose handler fails, or whose record is malformed,
+// fails alone and is reported in the InvokeError by position and ID; the
+// trigger retries the whole invocation, so handlers must be idempotent. A
+// payload that is not a Sync-v1 payload fails with ErrorMalformedPayload.
+// The payload carries no table name: a function takes one table's
+// trigger, and an App has one rows route.
+//
 // # Routes report
 //
 // A function tells what it handles when asked: started with the

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
+	"github.com/rocketfn/rocketfn/runtime/rowchange"
 )
 
 type Order struct {
@@ -49,4 +51,27 @@ func ExampleInvokeError() {
 	}
 	// Output:
 	// {"errorType":"MessagesFailed","errorMessage":"1 of 2 messages failed; first: negative amount","failures":[{"messageId":"m2","index":1,"topic":"orders","error":"negative amount"}]}
+}
+
+// A function for a Tablestore trigger: each row change of the documented
+// sample event, decoded into a row type.
+func ExampleApp_HandleRows() {
+	type Sample struct {
+		Time  int64  `tablestore:"pk_0,pk"`
+		Label string `tablestore:"pk_1,pk"`
+		Attr0 string `tablestore:"attr_0"`
+	}
+	app := fn.New()
+	app.HandleRows(fn.Rows(func(ctx context.Context, row rowchange.Row[Sample]) error {
+		fmt.Println(row.Type, row.Value.Time, row.Value.Attr0)
+		return nil
+	}))
+	payload, err := os.ReadFile("../rowchange/testdata/sync-v1.cbor")
+	if err != nil {
+		panic(err)
+	}
+	if _, err := app.Invoke(context.Background(), payload); err != nil {
+		panic(err)
+	}
+	// Output: PutRow 1506416585881590900 hello_table_store
 }

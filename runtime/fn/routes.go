@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/rocketfn/rocketfn/runtime/event"
+	"github.com/rocketfn/rocketfn/runtime/rowchange"
 )
 
 // RoutesEnv is the environment variable that asks a function for its
@@ -35,6 +36,7 @@ const (
 	KindBatch  HandlerKind = "batch"  // the matching messages of an invocation in one call: HandleBatch (TypedBatch, BatchFunc)
 	KindItems  HandlerKind = "items"  // a batch with per-message outcomes: HandleBatch with TypedItems
 	KindRaw    HandlerKind = "raw"    // the payloads that are not events: HandleRaw
+	KindRows   HandlerKind = "rows"   // the row changes of a Tablestore trigger: HandleRows
 )
 
 // A RoutesReport describes an App's routes and configuration, as Routes
@@ -46,6 +48,9 @@ type RoutesReport struct {
 	Routes []RouteInfo `json:"routes"`
 	// Raw is the route of HandleRaw; nil when there is none.
 	Raw *RouteInfo `json:"raw,omitempty"`
+	// Rows is the route of HandleRows, for a Tablestore trigger's row
+	// changes; nil when there is none.
+	Rows *RouteInfo `json:"rows,omitempty"`
 	// Middleware is the number of App.Use middleware.
 	Middleware int `json:"middleware"`
 	// Concurrency is WithConcurrency's limit: messages handled at once.
@@ -136,6 +141,9 @@ func (a *App) Routes() RoutesReport {
 	if a.raw != nil {
 		r.Raw = &RouteInfo{Kind: KindRaw, Type: a.about.decodes, Middleware: len(a.mws), Registered: a.about.at}
 	}
+	if a.rows != nil {
+		r.Rows = &RouteInfo{Kind: KindRows, Type: a.aboutR.decodes, Middleware: len(a.mws), Registered: a.aboutR.at}
+	}
 	return r
 }
 
@@ -207,3 +215,9 @@ func (f rawTypedFunc[T]) HandleRaw(ctx context.Context, payload []byte) (any, er
 	return f(ctx, payload)
 }
 func (rawTypedFunc[T]) decodes() reflect.Type { return reflect.TypeFor[T]() }
+
+// typedRowsFunc is the RowHandler of Rows, typed for the report.
+type typedRowsFunc[T any] func(ctx context.Context, c *rowchange.Change) error
+
+func (f typedRowsFunc[T]) HandleRow(ctx context.Context, c *rowchange.Change) error { return f(ctx, c) }
+func (typedRowsFunc[T]) decodes() reflect.Type                                      { return reflect.TypeFor[T]() }

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/internal/rowtype"
 )
 
 // TableOptions are the settings Ensure creates a table with.
@@ -44,13 +45,13 @@ func (t *Table[T]) Ensure(ctx context.Context, opts TableOptions, indexes ...*In
 		return err
 	}
 	meta := &tablestore.TableMeta{TableName: t.name}
-	for _, c := range t.s.pk {
-		typ := map[colKind]tablestore.PrimaryKeyType{kindInteger: tablestore.PrimaryKeyType_INTEGER,
-			kindString: tablestore.PrimaryKeyType_STRING, kindBinary: tablestore.PrimaryKeyType_BINARY}[c.kind]
-		if c.autoInc {
-			meta.AddPrimaryKeyColumnOption(c.name, typ, tablestore.AUTO_INCREMENT)
+	for _, c := range t.s.PK {
+		typ := map[rowtype.Kind]tablestore.PrimaryKeyType{rowtype.Integer: tablestore.PrimaryKeyType_INTEGER,
+			rowtype.String: tablestore.PrimaryKeyType_STRING, rowtype.Binary: tablestore.PrimaryKeyType_BINARY}[c.Kind]
+		if c.AutoInc {
+			meta.AddPrimaryKeyColumnOption(c.Name, typ, tablestore.AUTO_INCREMENT)
 		} else {
-			meta.AddPrimaryKeyColumn(c.name, typ)
+			meta.AddPrimaryKeyColumn(c.Name, typ)
 		}
 	}
 	req := &tablestore.CreateTableRequest{
@@ -59,8 +60,8 @@ func (t *Table[T]) Ensure(ctx context.Context, opts TableOptions, indexes ...*In
 		ReservedThroughput: &tablestore.ReservedThroughput{},
 	}
 	if len(indexes) > 0 {
-		for _, c := range t.s.attrs {
-			meta.AddDefinedColumn(c.name, definedTypes[c.kind])
+		for _, c := range t.s.Attrs {
+			meta.AddDefinedColumn(c.Name, definedTypes[c.Kind])
 		}
 		for _, x := range indexes {
 			req.AddIndexMeta(x.indexMeta())
@@ -76,10 +77,10 @@ func (t *Table[T]) Ensure(ctx context.Context, opts TableOptions, indexes ...*In
 	return nil
 }
 
-var definedTypes = map[colKind]tablestore.DefinedColumnType{
-	kindInteger: tablestore.DefinedColumn_INTEGER, kindString: tablestore.DefinedColumn_STRING,
-	kindBinary: tablestore.DefinedColumn_BINARY, kindBoolean: tablestore.DefinedColumn_BOOLEAN,
-	kindDouble: tablestore.DefinedColumn_DOUBLE,
+var definedTypes = map[rowtype.Kind]tablestore.DefinedColumnType{
+	rowtype.Integer: tablestore.DefinedColumn_INTEGER, rowtype.String: tablestore.DefinedColumn_STRING,
+	rowtype.Binary: tablestore.DefinedColumn_BINARY, rowtype.Boolean: tablestore.DefinedColumn_BOOLEAN,
+	rowtype.Double: tablestore.DefinedColumn_DOUBLE,
 }
 
 // checkIndexes refuses indexes the service would refuse with opts.
@@ -94,8 +95,8 @@ func (t *Table[T]) checkIndexes(opts TableOptions, indexes []*Index[T]) error {
 		return fmt.Errorf("tablestore: table %q: a table with indexes keeps 1 version, not %d", t.name, opts.MaxVersions)
 	case opts.TTL != -1:
 		return fmt.Errorf("tablestore: table %q: a table with indexes keeps its data for ever (TTL -1), not %d s", t.name, opts.TTL)
-	case len(t.s.attrs) > maxDefinedCols:
-		return fmt.Errorf("tablestore: table %q: a table with indexes declares its attribute columns, at most %d, and %s has %d", t.name, maxDefinedCols, t.s.typ, len(t.s.attrs))
+	case len(t.s.Attrs) > maxDefinedCols:
+		return fmt.Errorf("tablestore: table %q: a table with indexes declares its attribute columns, at most %d, and %s has %d", t.name, maxDefinedCols, t.s.Type, len(t.s.Attrs))
 	}
 	seen := map[string]bool{}
 	for _, x := range indexes {
@@ -180,8 +181,8 @@ func alreadyExists(err error) bool {
 func (t *Table[T]) Append(ctx context.Context, v T) (T, error) {
 	rv := reflect.ValueOf(&v).Elem()
 	auto := -1
-	for i, c := range t.s.pk {
-		if c.autoInc {
+	for i, c := range t.s.PK {
+		if c.AutoInc {
 			auto = i
 		}
 	}
@@ -192,11 +193,11 @@ func (t *Table[T]) Append(ctx context.Context, v T) (T, error) {
 	if err != nil {
 		return v, err
 	}
-	ch := &tablestore.PutRowChange{TableName: t.name, PrimaryKey: t.s.primaryKey(rv, true)}
-	for i := range t.s.attrs {
-		c := &t.s.attrs[i]
-		if !(c.omitEmpty && rv.FieldByIndex(c.index).IsZero()) {
-			ch.AddColumn(c.name, c.value(rv))
+	ch := &tablestore.PutRowChange{TableName: t.name, PrimaryKey: primaryKey(t.s, rv, true)}
+	for i := range t.s.Attrs {
+		c := &t.s.Attrs[i]
+		if !(c.OmitEmpty && rv.FieldByIndex(c.Index).IsZero()) {
+			ch.AddColumn(c.Name, c.Value(rv))
 		}
 	}
 	ch.SetCondition(tablestore.RowExistenceExpectation_IGNORE)
@@ -206,8 +207,8 @@ func (t *Table[T]) Append(ctx context.Context, v T) (T, error) {
 		return v, serviceError(t.name, err)
 	}
 	for _, c := range resp.PrimaryKey.PrimaryKeys {
-		if c.ColumnName == t.s.pk[auto].name {
-			if err := t.s.pk[auto].set(rv, c.Value); err != nil {
+		if c.ColumnName == t.s.PK[auto].Name {
+			if err := t.s.PK[auto].Set(rv, c.Value); err != nil {
 				return v, err
 			}
 		}

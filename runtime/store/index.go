@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
+	"github.com/rocketfn/rocketfn/runtime/internal/rowtype"
 )
 
 // Limits of the service on secondary indexes.
@@ -58,39 +59,39 @@ func NewIndex[T any](t *Table[T], name string, columns ...string) (*Index[T], er
 		return fail("%d index columns, want 1 to %d", len(columns), maxIndexColumns)
 	}
 	x := &Index[T]{t: t, name: name}
-	var key []column
+	var key []rowtype.Column
 	for i, name := range columns {
-		c, ok := t.s.lookup(name)
+		c, ok := t.s.Lookup(name)
 		switch {
 		case !ok:
-			return fail("%s has no column or field %q", t.s.typ, name)
-		case slices.Contains(x.cols, c.name):
-			return fail("column %q is listed twice", c.name)
-		case c.kind != kindString && c.kind != kindInteger && c.kind != kindBinary:
-			f := t.s.typ.FieldByIndex(c.index)
-			return fail("column %q (field %s %s) is %s; index columns are STRING, INTEGER or BINARY", c.name, f.Name, f.Type, c.kind)
-		case i == 0 && c.autoInc:
-			return fail("the first index column cannot be the autoincrement column %q", c.name)
+			return fail("%s has no column or field %q", t.s.Type, name)
+		case slices.Contains(x.cols, c.Name):
+			return fail("column %q is listed twice", c.Name)
+		case c.Kind != rowtype.String && c.Kind != rowtype.Integer && c.Kind != rowtype.Binary:
+			f := t.s.Type.FieldByIndex(c.Index)
+			return fail("column %q (field %s %s) is %s; index columns are STRING, INTEGER or BINARY", c.Name, f.Name, f.Type, c.Kind)
+		case i == 0 && c.AutoInc:
+			return fail("the first index column cannot be the autoincrement column %q", c.Name)
 		}
-		x.cols = append(x.cols, c.name)
+		x.cols = append(x.cols, c.Name)
 		key = append(key, *c)
 	}
-	for _, c := range t.s.pk {
-		if !slices.Contains(x.cols, c.name) {
+	for _, c := range t.s.PK {
+		if !slices.Contains(x.cols, c.Name) {
 			key = append(key, c)
 		}
 	}
-	for _, c := range t.s.attrs {
-		if !slices.Contains(x.cols, c.name) {
-			x.attrs = append(x.attrs, c.name)
+	for _, c := range t.s.Attrs {
+		if !slices.Contains(x.cols, c.Name) {
+			x.attrs = append(x.attrs, c.Name)
 		}
 	}
 	cols := x.attrs
 	if len(cols) == 0 { // an index of key columns alone
-		cols = []string{key[0].name}
+		cols = []string{key[0].Name}
 	}
 	x.ks = keyspace{table: t.name, index: name, key: key, cols: cols}
-	x.keys = keyspace{table: t.name, index: name, key: key, cols: []string{key[0].name}}
+	x.keys = keyspace{table: t.name, index: name, key: key, cols: []string{key[0].Name}}
 	return x, nil
 }
 
@@ -201,12 +202,12 @@ func (x *Index[T]) lookup(ctx context.Context, entries []*tablestore.Row, yield 
 // tableKey is the table's primary key of the index row e.
 func (x *Index[T]) tableKey(e *tablestore.Row) (*tablestore.PrimaryKey, error) {
 	pk := new(tablestore.PrimaryKey)
-	for _, c := range x.t.s.pk {
-		v, ok := keyValue(e.PrimaryKey, c.name)
+	for _, c := range x.t.s.PK {
+		v, ok := keyValue(e.PrimaryKey, c.Name)
 		if !ok {
-			return nil, fmt.Errorf("tablestore: %s: an index row lacks primary-key column %q", &x.ks, c.name)
+			return nil, fmt.Errorf("tablestore: %s: an index row lacks primary-key column %q", &x.ks, c.Name)
 		}
-		pk.AddPrimaryKeyColumn(c.name, v)
+		pk.AddPrimaryKeyColumn(c.Name, v)
 	}
 	return pk, nil
 }
@@ -215,7 +216,7 @@ func (x *Index[T]) tableKey(e *tablestore.Row) (*tablestore.PrimaryKey, error) {
 // the index columns of its index row e. Primary-key columns cannot change.
 func (x *Index[T]) current(e *tablestore.Row, cols []*tablestore.AttributeColumn) bool {
 	for _, name := range x.cols {
-		if _, attr := x.t.s.attr(name); !attr {
+		if _, attr := x.t.s.Attr(name); !attr {
 			continue
 		}
 		want, _ := keyValue(e.PrimaryKey, name)

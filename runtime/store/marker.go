@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rocketfn/rocketfn/runtime/fn"
+	"github.com/rocketfn/rocketfn/runtime/internal/rowtype"
 )
 
 // A row written idempotently carries bookkeeping columns, all named
@@ -30,7 +31,7 @@ import (
 // with, leaves out the writes the markers say are applied, and writes the
 // rest in one row operation conditional on _rfn_v: if anything marked the
 // row since the read, the operation fails and the commit reads again.
-const markerPrefix = "_rfn_"
+const markerPrefix = rowtype.ReservedPrefix
 
 const (
 	versionColumn = markerPrefix + "v"

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/runtime/fn"
+	"github.com/rocketfn/rocketfn/runtime/internal/rowtype"
 )
 
 // maxPageRows is the most rows one GetRange returns.
@@ -15,10 +16,10 @@ const maxPageRows = 5000
 
 // keyspace is what a read addresses: a table, or an index table of it.
 type keyspace struct {
-	table string   // the data table
-	index string   // the index table read; "" when reading the data table
-	key   []column // the primary key of what is read, in order
-	cols  []string // the columns reads fetch
+	table string           // the data table
+	index string           // the index table read; "" when reading the data table
+	key   []rowtype.Column // the primary key of what is read, in order
+	cols  []string         // the columns reads fetch
 }
 
 // name is the table the requests name.
@@ -55,7 +56,7 @@ func (ks *keyspace) serviceError(err error) error {
 // has no write to it. Scan and the reads through an Index see only what
 // is committed.
 func (t *Table[T]) Get(ctx context.Context, key T) (v T, ok bool, err error) {
-	return t.getKey(ctx, t.s.primaryKey(reflect.ValueOf(key), false))
+	return t.getKey(ctx, primaryKey(t.s, reflect.ValueOf(key), false))
 }
 
 func (t *Table[T]) getKey(ctx context.Context, pk *tablestore.PrimaryKey) (v T, ok bool, err error) {
@@ -70,7 +71,7 @@ func (t *Table[T]) getKey(ctx context.Context, pk *tablestore.PrimaryKey) (v T, 
 		return v, false, err
 	}
 	if pending {
-		row = eff.overlay(row, pk, t.ks.cols, len(t.s.attrs) > 0)
+		row = eff.overlay(row, pk, t.ks.cols, len(t.s.Attrs) > 0)
 	}
 	if row == nil {
 		return v, false, nil
@@ -97,13 +98,13 @@ func (db *DB) getRow(ctx context.Context, ks *keyspace, pk *tablestore.PrimaryKe
 	return &tablestore.Row{PrimaryKey: &resp.PrimaryKey, Columns: resp.Columns}, nil
 }
 
-// columns is what reads fetch: the type's columns, never markers. A type
-// with no attribute columns fetches its primary key.
-func (s *schema) columns() []string {
-	if len(s.names) > 0 {
-		return s.names
+// readColumns is what reads of s's rows fetch: the type's columns, never
+// markers. A type with no attribute columns fetches its primary key.
+func readColumns(s *rowtype.Schema) []string {
+	if len(s.Names) > 0 {
+		return s.Names
 	}
-	return []string{s.pk[0].name}
+	return []string{s.PK[0].Name}
 }
 
 // decode fills v from a row read from ks. Primary-key columns of an index
@@ -111,15 +112,15 @@ func (s *schema) columns() []string {
 func (t *Table[T]) decode(ks *keyspace, v *T, row *tablestore.Row) error {
 	rv := reflect.ValueOf(v).Elem()
 	for _, c := range row.PrimaryKey.PrimaryKeys {
-		if col, ok := t.s.column(c.ColumnName); ok {
-			if err := col.set(rv, c.Value); err != nil {
+		if col, ok := t.s.Column(c.ColumnName); ok {
+			if err := col.Set(rv, c.Value); err != nil {
 				return fmt.Errorf("tablestore: %s: %w", ks, err)
 			}
 		}
 	}
 	for _, c := range row.Columns {
-		if col, ok := t.s.attr(c.ColumnName); ok {
-			if err := col.set(rv, c.Value); err != nil {
+		if col, ok := t.s.Attr(c.ColumnName); ok {
+			if err := col.Set(rv, c.Value); err != nil {
 				return fmt.Errorf("tablestore: %s: %w", ks, err)
 			}
 		}
@@ -240,18 +241,18 @@ func (ks *keyspace) bound(vals []any, high bool) (*tablestore.PrimaryKey, error)
 	for i, c := range ks.key {
 		switch {
 		case i < len(vals):
-			v, err := sdkValue(c.name, vals[i])
+			v, err := sdkValue(c.Name, vals[i])
 			if err != nil {
 				return nil, err
 			}
-			if k, _ := kindOf(reflect.TypeOf(v)); k != c.kind {
-				return nil, fmt.Errorf("tablestore: range of %s: column %q is %s, the range gives %T", ks, c.name, c.kind, vals[i])
+			if k, _ := rowtype.KindOf(reflect.TypeOf(v)); k != c.Kind {
+				return nil, fmt.Errorf("tablestore: range of %s: column %q is %s, the range gives %T", ks, c.Name, c.Kind, vals[i])
 			}
-			pk.AddPrimaryKeyColumn(c.name, v)
+			pk.AddPrimaryKeyColumn(c.Name, v)
 		case high:
-			pk.AddPrimaryKeyColumnWithMaxValue(c.name)
+			pk.AddPrimaryKeyColumnWithMaxValue(c.Name)
 		default:
-			pk.AddPrimaryKeyColumnWithMinValue(c.name)
+			pk.AddPrimaryKeyColumnWithMinValue(c.Name)
 		}
 	}
 	return pk, nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aliyun/aliyun-tablestore-go-sdk/tablestore"
 	"github.com/rocketfn/rocketfn/runtime/fn"
+	"github.com/rocketfn/rocketfn/runtime/internal/rowtype"
 )
 
 // Table is a table whose rows are values of the struct type T (see
@@ -15,7 +16,7 @@ import (
 type Table[T any] struct {
 	db   *DB
 	name string
-	s    *schema
+	s    *rowtype.Schema
 	ks   keyspace // the table, as reads see it
 }
 
@@ -36,11 +37,11 @@ func NewTable[T any](db *DB, name string) (*Table[T], error) {
 	if !validName(name) {
 		return nil, fmt.Errorf("tablestore: invalid table name %q: it must match [A-Za-z_][A-Za-z0-9_]* and be 1 to 255 bytes", name)
 	}
-	s, err := schemaOf(reflect.TypeFor[T]())
+	s, err := rowtype.Of(reflect.TypeFor[T]())
 	if err != nil {
 		return nil, err
 	}
-	return &Table[T]{db: db, name: name, s: s, ks: keyspace{table: name, key: s.pk, cols: s.columns()}}, nil
+	return &Table[T]{db: db, name: name, s: s, ks: keyspace{table: name, key: s.PK, cols: readColumns(s)}}, nil
 }
 
 // Name is the table's name.
@@ -61,16 +62,16 @@ func (t *Table[T]) Put(ctx context.Context, v T, conds ...Condition) error {
 	if err := t.noPlaceholder(rv); err != nil {
 		return err
 	}
-	changes := make([]Change, 0, len(t.s.attrs))
-	for i := range t.s.attrs {
-		c := &t.s.attrs[i]
-		if c.omitEmpty && rv.FieldByIndex(c.index).IsZero() {
-			changes = append(changes, Remove(c.name))
+	changes := make([]Change, 0, len(t.s.Attrs))
+	for i := range t.s.Attrs {
+		c := &t.s.Attrs[i]
+		if c.OmitEmpty && rv.FieldByIndex(c.Index).IsZero() {
+			changes = append(changes, Remove(c.Name))
 			continue
 		}
-		changes = append(changes, Set(c.name, c.value(rv)))
+		changes = append(changes, Set(c.Name, c.Value(rv)))
 	}
-	return t.update(ctx, t.s.primaryKey(rv, false), changes, conds)
+	return t.update(ctx, primaryKey(t.s, rv, false), changes, conds)
 }
 
 // Insert writes v as a new row: ErrConditionFailed if the row exists
@@ -95,7 +96,7 @@ func (t *Table[T]) Update(ctx context.Context, key T, changes []Change, conds ..
 			return err
 		}
 	}
-	return t.update(ctx, t.s.primaryKey(rv, false), changes, conds)
+	return t.update(ctx, primaryKey(t.s, rv, false), changes, conds)
 }
 
 // Increment adds delta to the integer column col of key's row.
@@ -110,7 +111,7 @@ func (t *Table[T]) Delete(ctx context.Context, key T, conds ...Condition) error 
 	if err := t.noPlaceholder(rv); err != nil {
 		return err
 	}
-	w, err := deleteWrite(t.name, t.s.primaryKey(rv, false), conds)
+	w, err := deleteWrite(t.name, primaryKey(t.s, rv, false), conds)
 	if err != nil {
 		return err
 	}
@@ -134,33 +135,33 @@ func (t *Table[T]) update(ctx context.Context, pk *tablestore.PrimaryKey, change
 // checkChange refuses a change to a primary-key column, and one whose
 // value does not fit the type's column.
 func (t *Table[T]) checkChange(c Change) error {
-	for _, k := range t.s.pk {
-		if k.name == c.col {
+	for _, k := range t.s.PK {
+		if k.Name == c.col {
 			return fmt.Errorf("tablestore: %q is a primary-key column of %s", c.col, t.name)
 		}
 	}
-	col, ok := t.s.attr(c.col)
+	col, ok := t.s.Attr(c.col)
 	switch {
 	case !ok:
 		return nil // a column the type does not map
-	case c.op == changeAdd && col.kind != kindInteger:
-		return fmt.Errorf("tablestore: Add to column %q of %s, which is %s", c.col, t.name, col.kind)
+	case c.op == changeAdd && col.Kind != rowtype.Integer:
+		return fmt.Errorf("tablestore: Add to column %q of %s, which is %s", c.col, t.name, col.Kind)
 	case c.op == changeSet:
 		v, err := sdkValue(c.col, c.value)
 		if err != nil {
 			return err
 		}
-		if k, _ := kindOf(reflect.TypeOf(v)); k != col.kind {
-			return fmt.Errorf("tablestore: Set column %q of %s to %T, want %s", c.col, t.name, c.value, col.kind)
+		if k, _ := rowtype.KindOf(reflect.TypeOf(v)); k != col.Kind {
+			return fmt.Errorf("tablestore: Set column %q of %s to %T, want %s", c.col, t.name, c.value, col.Kind)
 		}
 	}
 	return nil
 }
 
 func (t *Table[T]) noPlaceholder(rv reflect.Value) error {
-	for i := range t.s.pk {
-		if c := &t.s.pk[i]; c.autoInc && rv.FieldByIndex(c.index).IsZero() {
-			return fmt.Errorf("tablestore: %s: the key's autoincrement column %q is unset; Append generates it", t.name, c.name)
+	for i := range t.s.PK {
+		if c := &t.s.PK[i]; c.AutoInc && rv.FieldByIndex(c.Index).IsZero() {
+			return fmt.Errorf("tablestore: %s: the key's autoincrement column %q is unset; Append generates it", t.name, c.Name)
 		}
 	}
 	return nil
