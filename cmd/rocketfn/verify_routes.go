@@ -220,6 +220,8 @@ func routeName(r fn.RouteInfo) string {
 		what = "HandleBatch(TypedItems)"
 	case fn.KindRaw:
 		what = "HandleRaw"
+	case fn.KindRows:
+		what = "HandleRows"
 	}
 	if r.Registered == "" {
 		return what

@@ -223,3 +223,14 @@ func TestVerifyAccountID(t *testing.T) {
 		t.Errorf("verify --account-id acct-1 = %v, want an error naming the flag", err)
 	}
 }
+
+// TestRouteName: findings name each kind of route by the call that made it.
+func TestRouteName(t *testing.T) {
+	for kind, want := range map[rocketfn.HandlerKind]string{
+		rocketfn.KindBatch: "HandleBatch", rocketfn.KindItems: "HandleBatch(TypedItems)", rocketfn.KindRaw: "HandleRaw", rocketfn.KindRows: "HandleRows",
+	} {
+		if got := routeName(rocketfn.RouteInfo{Kind: kind}); got != want {
+			t.Errorf("routeName(%s) = %q, want %q", kind, got, want)
+		}
+	}
+}
